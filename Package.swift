@@ -1,0 +1,66 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "play",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "play", targets: ["play"]),
+        .executable(name: "vault", targets: ["vault"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
+    ],
+    targets: [
+        // OpenSSL's libcrypto (PBKDF2, AES-CTR, HMAC, SHA-256) for the vault and SigV4.
+        .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+
+        // Values, source locations, diagnostics and YAML loading with marks: shared by every layer.
+        .target(name: "PlayBase", dependencies: [
+            "Yams", .product(name: "OrderedCollections", package: "swift-collections"),
+        ], swiftSettings: strict),
+        // The Jinja2-style expression evaluator.
+        .target(name: "PlayTemplating", dependencies: ["PlayBase", "CLibCrypto"], swiftSettings: strict),
+        // Ansible INI/YAML inventories, group/host vars, host patterns.
+        .target(name: "PlayInventory", dependencies: ["PlayBase"], swiftSettings: strict),
+        // Playbook model, parsing with keyword checks, task graph, tags.
+        .target(name: "PlayLanguage", dependencies: ["PlayBase", "PlayTemplating"], swiftSettings: strict),
+        // Connections: local subprocess and the system OpenSSH client.
+        .target(name: "PlayConnection", dependencies: ["PlayBase"], swiftSettings: strict),
+        // ansible-vault compatible encryption.
+        .target(name: "PlayVault", dependencies: ["PlayBase", "CLibCrypto"], swiftSettings: strict),
+        // AWS: credentials, SigV4, HTTP transport, EC2 / ELBv2 / S3 / ECS clients.
+        .target(name: "PlayAWS", dependencies: ["PlayBase", "CLibCrypto"], swiftSettings: strict),
+        // Strategies, per-host state machine, module protocol, events and renderers.
+        .target(name: "PlayExecutor", dependencies: [
+            "PlayBase", "PlayTemplating", "PlayInventory", "PlayLanguage", "PlayConnection",
+        ], swiftSettings: strict),
+        // Built-in modules: core, remote, aws, deploy.
+        .target(name: "PlayModules", dependencies: [
+            "PlayBase", "PlayTemplating", "PlayExecutor", "PlayConnection", "PlayAWS", "PlayVault",
+        ], swiftSettings: strict),
+
+        .executableTarget(name: "play", dependencies: [
+            "PlayBase", "PlayLanguage", "PlayInventory", "PlayExecutor", "PlayModules", "PlayVault",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: strict),
+        .executableTarget(name: "vault", dependencies: [
+            "PlayVault", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: strict),
+
+        .testTarget(name: "PlayBaseTests", dependencies: ["PlayBase"], swiftSettings: strict),
+        .testTarget(name: "PlayTemplatingTests", dependencies: ["PlayTemplating"], swiftSettings: strict),
+        .testTarget(name: "PlayInventoryTests", dependencies: ["PlayInventory"], swiftSettings: strict),
+        .testTarget(name: "PlayLanguageTests", dependencies: ["PlayLanguage"], swiftSettings: strict),
+        .testTarget(name: "PlayConnectionTests", dependencies: ["PlayConnection"], swiftSettings: strict),
+        .testTarget(name: "PlayVaultTests", dependencies: ["PlayVault"], swiftSettings: strict),
+        .testTarget(name: "PlayAWSTests", dependencies: ["PlayAWS"], swiftSettings: strict),
+        .testTarget(name: "PlayExecutorTests", dependencies: ["PlayExecutor"], swiftSettings: strict),
+        .testTarget(name: "PlayModulesTests", dependencies: ["PlayModules"], swiftSettings: strict),
+        .testTarget(name: "EndToEndTests", dependencies: ["PlayBase"], swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,1 @@
+// The PlayAWS library; see ../shared/docs/DESIGN.md for its part in the whole.

@@ -1,0 +1,1 @@
+print("usage: vault create|edit|view|encrypt|decrypt|rekey|encrypt_string FILE...")
