@@ -83,7 +83,7 @@ public struct YAMLLoader: Sendable {
             var dict = OrderedDictionary<String, Value>()
             for (k, v) in mapping {
                 let key = try value(from: k, file: file)
-                if case .scalar(let ks) = k, ks.tag.rawValue == Tag.Name.merge.rawValue || (ks.string == "<<" && ks.style == .plain) {
+                if case .scalar(let ks) = k, k.tag.rawValue == Tag.Name.merge.rawValue || (ks.string == "<<" && ks.style == .plain) {
                     // YAML merge key: earlier explicit keys win.
                     let merged = try value(from: v, file: file)
                     let sources: [Value] = merged.listValue ?? [merged]
@@ -99,7 +99,7 @@ public struct YAMLLoader: Sendable {
     }
 
     private func scalarValue(_ scalar: Node.Scalar, node: Node, file: String) throws -> Value {
-        let tagName = scalar.tag.rawValue
+        let tagName = node.tag.rawValue
         if tagName == "!vault" || tagName == "!vault-encrypted" {
             let loc = Self.location(of: node, file: file)
             guard let secrets else {
