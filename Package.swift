@@ -24,24 +24,28 @@ let package = Package(
             "Yams", .product(name: "OrderedCollections", package: "swift-collections"),
         ], swiftSettings: strict),
         // The Jinja2-style expression evaluator.
-        .target(name: "PlayTemplating", dependencies: ["PlayBase", "CLibCrypto"], swiftSettings: strict),
+        .target(name: "PlayTemplating", dependencies: [.product(name: "OrderedCollections", package: "swift-collections"), "PlayBase", "CLibCrypto"], swiftSettings: strict),
         // Ansible INI/YAML inventories, group/host vars, host patterns.
-        .target(name: "PlayInventory", dependencies: ["PlayBase"], swiftSettings: strict),
+        .target(name: "PlayInventory", dependencies: [.product(name: "OrderedCollections", package: "swift-collections"), "PlayBase"], swiftSettings: strict),
         // Playbook model, parsing with keyword checks, task graph, tags.
-        .target(name: "PlayLanguage", dependencies: ["PlayBase", "PlayTemplating"], swiftSettings: strict),
+        .target(name: "PlayLanguage", dependencies: ["PlayBase", .product(name: "OrderedCollections", package: "swift-collections"), "Yams"], swiftSettings: strict),
         // Connections: local subprocess and the system OpenSSH client.
-        .target(name: "PlayConnection", dependencies: ["PlayBase"], swiftSettings: strict),
+        .target(name: "PlayConnection", dependencies: [.product(name: "OrderedCollections", package: "swift-collections"), "PlayBase"], swiftSettings: strict),
         // ansible-vault compatible encryption.
-        .target(name: "PlayVault", dependencies: ["PlayBase", "CLibCrypto"], swiftSettings: strict),
+        .target(name: "PlayVault", dependencies: [.product(name: "OrderedCollections", package: "swift-collections"), "PlayBase", "CLibCrypto"], swiftSettings: strict),
         // AWS: credentials, SigV4, HTTP transport, EC2 / ELBv2 / S3 / ECS clients.
-        .target(name: "PlayAWS", dependencies: ["PlayBase", "CLibCrypto"], swiftSettings: strict),
+        .target(name: "PlayAWS", dependencies: [
+            "PlayBase", "CLibCrypto", .product(name: "OrderedCollections", package: "swift-collections"),
+        ], swiftSettings: strict),
         // Strategies, per-host state machine, module protocol, events and renderers.
         .target(name: "PlayExecutor", dependencies: [
             "PlayBase", "PlayTemplating", "PlayInventory", "PlayLanguage", "PlayConnection",
+            .product(name: "OrderedCollections", package: "swift-collections"),
         ], swiftSettings: strict),
         // Built-in modules: core, remote, aws, deploy.
         .target(name: "PlayModules", dependencies: [
             "PlayBase", "PlayTemplating", "PlayExecutor", "PlayConnection", "PlayAWS", "PlayVault",
+            "PlayLanguage", "PlayInventory", .product(name: "OrderedCollections", package: "swift-collections"),
         ], swiftSettings: strict),
 
         .executableTarget(name: "play", dependencies: [
@@ -55,11 +59,11 @@ let package = Package(
         .testTarget(name: "PlayBaseTests", dependencies: ["PlayBase"], swiftSettings: strict),
         .testTarget(name: "PlayTemplatingTests", dependencies: ["PlayTemplating"], swiftSettings: strict),
         .testTarget(name: "PlayInventoryTests", dependencies: ["PlayInventory"], swiftSettings: strict),
-        .testTarget(name: "PlayLanguageTests", dependencies: ["PlayLanguage"], swiftSettings: strict),
+        .testTarget(name: "PlayLanguageTests", dependencies: ["PlayLanguage", "PlayBase", .product(name: "OrderedCollections", package: "swift-collections")], swiftSettings: strict),
         .testTarget(name: "PlayConnectionTests", dependencies: ["PlayConnection"], swiftSettings: strict),
         .testTarget(name: "PlayVaultTests", dependencies: ["PlayVault"], swiftSettings: strict),
         .testTarget(name: "PlayAWSTests", dependencies: ["PlayAWS"], swiftSettings: strict),
-        .testTarget(name: "PlayExecutorTests", dependencies: ["PlayExecutor"], swiftSettings: strict),
+        .testTarget(name: "PlayExecutorTests", dependencies: ["PlayExecutor", "PlayLanguage", "PlayBase", "PlayTemplating", "PlayInventory", .product(name: "OrderedCollections", package: "swift-collections")], swiftSettings: strict),
         .testTarget(name: "PlayModulesTests", dependencies: ["PlayModules"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["PlayBase"], swiftSettings: strict),
     ]

@@ -1,1 +1,0 @@
-// The PlayAWS library; see ../shared/docs/DESIGN.md for its part in the whole.

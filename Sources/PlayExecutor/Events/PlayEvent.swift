@@ -1,0 +1,87 @@
+import PlayBase
+
+/// How one task ended on one host (or one loop item).
+public enum TaskStatus: String, Sendable, Codable {
+    case ok, changed, failed, skipped, unreachable
+}
+
+/// What the executor reports while it runs. Renderers turn events into text; the library never prints.
+public enum PlayEvent: Sendable {
+    case playbookStarted(path: String)
+    case playStarted(PlayInfo)
+    case taskStarted(TaskInfo)
+    case hostResult(HostResult)
+    /// A long wait's live status (`ec2_launch` waiting for status checks, `health_wait`, ...).
+    case progress(host: String, task: String, message: String, elapsedSeconds: Double)
+    case warning(String)
+    case noHostsMatched(pattern: String)
+    case noMoreHosts
+    case recap([(host: String, stats: HostStats)])
+    case interrupted
+}
+
+public struct PlayInfo: Sendable {
+    public var name: String
+    public var hostPattern: String
+    public var index: Int
+    public var checkMode: Bool
+
+    public init(name: String, hostPattern: String, index: Int, checkMode: Bool) {
+        self.name = name
+        self.hostPattern = hostPattern
+        self.index = index
+        self.checkMode = checkMode
+    }
+}
+
+public struct TaskInfo: Sendable {
+    public enum Kind: String, Sendable { case task, handler, include }
+    public var name: String
+    public var kind: Kind
+    public var location: SourceLocation?
+    public var checkMode: Bool
+
+    public init(name: String, kind: Kind, location: SourceLocation?, checkMode: Bool = false) {
+        self.name = name
+        self.kind = kind
+        self.location = location
+        self.checkMode = checkMode
+    }
+}
+
+public struct HostResult: Sendable {
+    public var host: String
+    public var task: String
+    public var status: TaskStatus
+    /// The result as the user may see it: already censored when the task has `no_log`.
+    public var result: TaskResult
+    /// The loop item's label when this is one item of a loop; nil for the task's summary.
+    public var itemLabel: String?
+    /// A loop's summary line follows its items.
+    public var isLoopSummary: Bool
+    public var ignored: Bool
+    public var delegatedTo: String?
+    /// The module's name, so renderers show `debug` results the way Ansible does.
+    public var module: String
+    public var durationSeconds: Double
+
+    public init(host: String, task: String, status: TaskStatus, result: TaskResult, itemLabel: String? = nil,
+                isLoopSummary: Bool = false, ignored: Bool = false, delegatedTo: String? = nil,
+                module: String, durationSeconds: Double = 0) {
+        self.host = host
+        self.task = task
+        self.status = status
+        self.result = result
+        self.itemLabel = itemLabel
+        self.isLoopSummary = isLoopSummary
+        self.ignored = ignored
+        self.delegatedTo = delegatedTo
+        self.module = module
+        self.durationSeconds = durationSeconds
+    }
+}
+
+/// Receives events; implementations must be safe to call from concurrent host tasks.
+public protocol EventSink: Sendable {
+    func emit(_ event: PlayEvent)
+}

@@ -1,0 +1,126 @@
+import Foundation
+import OrderedCollections
+import PlayBase
+
+/// Renders events as ansible-playbook's default output: banners, one line per host result, PLAY RECAP.
+/// Pure text in, text out; the executable decides where it goes.
+public struct HumanRenderer: Sendable {
+    public var colour: Bool
+    public var verbosity: Int
+    public var width = 80
+
+    public init(colour: Bool, verbosity: Int) {
+        self.colour = colour
+        self.verbosity = verbosity
+    }
+
+    /// The text for one event (may be empty), ending with a newline when not empty.
+    public func render(_ event: PlayEvent) -> String {
+        switch event {
+        case .playbookStarted(let path):
+            return verbosity > 0 ? "PLAYBOOK: \(path)\n" : ""
+        case .playStarted(let info):
+            let check = info.checkMode ? " [CHECK MODE]" : ""
+            return "\n" + banner("PLAY [\(info.name)]\(check)")
+        case .taskStarted(let info):
+            let word = info.kind == .handler ? "RUNNING HANDLER" : "TASK"
+            var text = "\n" + banner("\(word) [\(info.name)]")
+            if verbosity >= 2, let loc = info.location { text += "task path: \(loc)\n" }
+            return text
+        case .hostResult(let r):
+            return renderResult(r)
+        case .progress(let host, _, let message, let elapsed):
+            return paint("  [\(host)] \(message) (\(Int(elapsed))s)", "0;36") + "\n"
+        case .warning(let message):
+            return paint("[WARNING]: \(message)", "1;35") + "\n"
+        case .noHostsMatched:
+            return "skipping: no hosts matched\n"
+        case .noMoreHosts:
+            return "\n" + banner("NO MORE HOSTS LEFT")
+        case .recap(let rows):
+            var text = "\n" + banner("PLAY RECAP")
+            for (host, s) in rows { text += recapLine(host: host, s) + "\n" }
+            return text
+        case .interrupted:
+            return paint("[ERROR]: User interrupted execution", "0;31") + "\n"
+        }
+    }
+
+    func banner(_ title: String) -> String {
+        let stars = max(3, width - 1 - title.count)
+        return title + " " + String(repeating: "*", count: stars) + "\n"
+    }
+
+    func recapLine(host: String, _ s: HostStats) -> String {
+        func cell(_ name: String, _ n: Int, _ code: String) -> String {
+            let text = name + "=" + String(n).padding(toLength: max(4, String(n).count), withPad: " ", startingAt: 0)
+            return n != 0 ? paint(text, code) : text
+        }
+        let hostCode = (s.failed > 0 || s.unreachable > 0) ? "0;31" : (s.changed > 0 ? "0;33" : "0;32")
+        let name = host.padding(toLength: max(26, host.count), withPad: " ", startingAt: 0)
+        return [
+            paint(name, hostCode), ":",
+            cell("ok", s.ok, "0;32"), cell("changed", s.changed, "0;33"),
+            cell("unreachable", s.unreachable, "1;31"), cell("failed", s.failed, "0;31"),
+            cell("skipped", s.skipped, "0;36"), cell("rescued", s.rescued, "0;35"),
+            cell("ignored", s.ignored, "0;35"),
+        ].joined(separator: " ")
+    }
+
+    func renderResult(_ r: HostResult) -> String {
+        let target = r.delegatedTo.map { "\(r.host) -> \($0)" } ?? r.host
+        let item = r.itemLabel.map { " => (item=\($0))" } ?? ""
+        let itemPlain = r.itemLabel.map { " (item=\($0))" } ?? ""
+        let isDebug = r.module == "debug"
+        var line: String
+        switch r.status {
+        case .ok, .changed:
+            if r.isLoopSummary { return "" }
+            let word = r.status == .ok ? "ok" : "changed"
+            let code = r.status == .ok ? "0;32" : "0;33"
+            if isDebug {
+                line = paint("\(word): [\(target)]\(item.isEmpty ? "" : itemPlain) => \(debugBody(r.result))", code)
+            } else if verbosity > 0 {
+                line = paint("\(word): [\(target)]\(itemPlain) => \(compactJSON(r.result.values))", code)
+            } else {
+                line = paint("\(word): [\(target)]\(item)", code)
+            }
+        case .skipped:
+            if r.isLoopSummary { return "" }
+            line = verbosity > 0
+                ? paint("skipping: [\(target)]\(itemPlain) => \(compactJSON(r.result.values))", "0;36")
+                : paint("skipping: [\(target)]\(item)", "0;36")
+        case .failed:
+            let body = compactJSON(r.result.values)
+            if r.itemLabel != nil {
+                line = paint("failed: [\(target)]\(itemPlain) => \(body)", "0;31")
+            } else {
+                line = paint("fatal: [\(target)]: FAILED! => \(body)", "0;31")
+            }
+            if r.ignored && r.itemLabel == nil { line += "\n" + paint("...ignoring", "0;36") }
+        case .unreachable:
+            line = paint("fatal: [\(target)]: UNREACHABLE! => \(compactJSON(r.result.values))", "1;31")
+            if r.ignored { line += "\n" + paint("...ignoring", "0;36") }
+        }
+        return line + "\n"
+    }
+
+    /// `debug` shows its payload (msg or the variable) as indented JSON, without the bookkeeping keys.
+    func debugBody(_ result: TaskResult) -> String {
+        var shown = result.values
+        for key in ["changed", "failed", "skipped", "item", "ansible_loop_var", "ansible_index_var", "_ansible_no_log"] where key != "failed" || shown[key] == .bool(false) {
+            shown.removeValue(forKey: key)
+        }
+        return JSONText.pretty(.dict(shown), indent: 4)
+    }
+
+    func compactJSON(_ values: OrderedDictionary<String, Value>) -> String {
+        var v = values
+        v.removeValue(forKey: "_ansible_no_log")
+        return JSONText.compact(.dict(v), sortKeys: true)
+    }
+
+    private func paint(_ s: String, _ code: String) -> String {
+        colour ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s
+    }
+}
