@@ -33,6 +33,8 @@ let package = Package(
         .target(name: "PlayConnection", dependencies: [.product(name: "OrderedCollections", package: "swift-collections"), "PlayBase"], swiftSettings: strict),
         // ansible-vault compatible encryption.
         .target(name: "PlayVault", dependencies: [.product(name: "OrderedCollections", package: "swift-collections"), "PlayBase", "CLibCrypto"], swiftSettings: strict),
+        // The `vault` command tree (create/edit/view/...), shared by `vault` and `play vault`.
+        .target(name: "VaultCommand", dependencies: ["PlayVault", .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: strict),
         // AWS: credentials, SigV4, HTTP transport, EC2 / ELBv2 / S3 / ECS clients.
         .target(name: "PlayAWS", dependencies: [
             "PlayBase", "CLibCrypto", .product(name: "OrderedCollections", package: "swift-collections"),
@@ -53,7 +55,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         .executableTarget(name: "vault", dependencies: [
-            "PlayVault", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "VaultCommand", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
 
         .testTarget(name: "PlayBaseTests", dependencies: ["PlayBase"], swiftSettings: strict),
@@ -61,7 +63,7 @@ let package = Package(
         .testTarget(name: "PlayInventoryTests", dependencies: ["PlayInventory"], swiftSettings: strict),
         .testTarget(name: "PlayLanguageTests", dependencies: ["PlayLanguage", "PlayBase", .product(name: "OrderedCollections", package: "swift-collections")], swiftSettings: strict),
         .testTarget(name: "PlayConnectionTests", dependencies: ["PlayConnection"], swiftSettings: strict),
-        .testTarget(name: "PlayVaultTests", dependencies: ["PlayVault"], swiftSettings: strict),
+        .testTarget(name: "PlayVaultTests", dependencies: ["PlayVault", "PlayBase"], swiftSettings: strict),
         .testTarget(name: "PlayAWSTests", dependencies: ["PlayAWS"], swiftSettings: strict),
         .testTarget(name: "PlayExecutorTests", dependencies: ["PlayExecutor", "PlayLanguage", "PlayBase", "PlayTemplating", "PlayInventory", .product(name: "OrderedCollections", package: "swift-collections")], swiftSettings: strict),
         .testTarget(name: "PlayModulesTests", dependencies: ["PlayModules"], swiftSettings: strict),

@@ -1,1 +1,3 @@
-print("usage: vault create|edit|view|encrypt|decrypt|rekey|encrypt_string FILE...")
+import VaultCommand
+
+VaultCommand.runAsExecutable()

@@ -1,0 +1,53 @@
+/// Decrypted bytes as ansible-vault's `view` displays them: CRLF becomes LF, every byte that is not
+/// part of valid UTF-8 becomes `?`, and the text ends with exactly the LF it had or one added.
+struct DisplayText {
+    private(set) var bytes: [UInt8] = []
+    private(set) var replacedInvalidBytes = false
+
+    init(_ plaintext: [UInt8]) {
+        bytes.reserveCapacity(plaintext.count + 1)
+        var i = 0
+        let n = plaintext.count
+        while i < n {
+            let b = plaintext[i]
+            if b < 0x80 {
+                if b == 0x0D && i + 1 < n && plaintext[i + 1] == 0x0A {
+                    i += 1
+                    continue
+                }
+                bytes.append(b)
+                i += 1
+                continue
+            }
+            let length = Self.validSequenceLength(plaintext, at: i)
+            if length == 0 {
+                bytes.append(UInt8(ascii: "?"))
+                replacedInvalidBytes = true
+                i += 1
+            } else {
+                bytes += plaintext[i..<(i + length)]
+                i += length
+            }
+        }
+        if bytes.last != UInt8(ascii: "\n") { bytes.append(UInt8(ascii: "\n")) }
+    }
+
+    /// Length of the well-formed UTF-8 sequence starting at `i` (no overlongs, no surrogates,
+    /// nothing above U+10FFFF), or 0.
+    static func validSequenceLength(_ s: [UInt8], at i: Int) -> Int {
+        let b0 = s[i]
+        func cont(_ k: Int, _ range: ClosedRange<UInt8> = 0x80...0xBF) -> Bool {
+            i + k < s.count && range.contains(s[i + k])
+        }
+        switch b0 {
+        case 0xC2...0xDF: return cont(1) ? 2 : 0
+        case 0xE0: return cont(1, 0xA0...0xBF) && cont(2) ? 3 : 0
+        case 0xE1...0xEC, 0xEE...0xEF: return cont(1) && cont(2) ? 3 : 0
+        case 0xED: return cont(1, 0x80...0x9F) && cont(2) ? 3 : 0
+        case 0xF0: return cont(1, 0x90...0xBF) && cont(2) && cont(3) ? 4 : 0
+        case 0xF1...0xF3: return cont(1) && cont(2) && cont(3) ? 4 : 0
+        case 0xF4: return cont(1, 0x80...0x8F) && cont(2) && cont(3) ? 4 : 0
+        default: return 0
+        }
+    }
+}

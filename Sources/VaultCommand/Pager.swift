@@ -1,0 +1,43 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import PlayVault
+
+/// Shows text through `$ANSIBLE_PAGER` / `$PAGER` / `less` when stdout is a terminal, else writes it.
+struct Pager {
+    var environment: [String: String]
+    var console: Console
+
+    func show(_ text: [UInt8]) throws {
+        let command = environment["ANSIBLE_PAGER"] ?? environment["PAGER"] ?? "less"
+        guard console.stdoutIsTerminal, !command.isEmpty else {
+            try console.writeStdout(text)
+            return
+        }
+        var childEnvironment = environment
+        if command.contains("less") { childEnvironment["LESS"] = "FRSX" }
+        let pipe: (read: Int32, write: Int32)
+        let pid: pid_t
+        do {
+            pipe = try ChildProcess.makePipe()
+            pid = try ChildProcess.spawn(["/bin/sh", "-c", command], environment: childEnvironment, stdin: pipe.read)
+        } catch {
+            // No pager to run: show the text directly, as ansible does when less is missing.
+            try console.writeStdout(text)
+            return
+        }
+        close(pipe.read)
+        // The user may quit the pager early (EPIPE instead of dying), and Ctrl-C belongs to the pager.
+        let oldPipe = signal(SIGPIPE, SIG_IGN)
+        let oldInterrupt = signal(SIGINT, SIG_IGN)
+        defer {
+            signal(SIGPIPE, oldPipe)
+            signal(SIGINT, oldInterrupt)
+        }
+        _ = FileIO.write(fd: pipe.write, text)
+        close(pipe.write)
+        _ = ChildProcess.wait(pid)
+    }
+}
