@@ -11,6 +11,22 @@ public struct TagSelection: Sendable, Hashable {
         self.skipTags = skipTags
     }
 
+    /// From the values of repeated `--tags` / `--skip-tags` options, each possibly a comma-separated
+    /// list, split and trimmed as ansible's command line does.
+    public init(commandLineTags: [String], commandLineSkipTags: [String]) {
+        func split(_ values: [String]) -> [String] {
+            var out: [String] = []
+            for v in values {
+                for part in v.split(separator: ",", omittingEmptySubsequences: false) {
+                    let t = String(part).trimmingSpaces
+                    if !out.contains(t) { out.append(t) }
+                }
+            }
+            return out
+        }
+        self.init(tags: split(commandLineTags), skipTags: split(commandLineSkipTags))
+    }
+
     /// Selects everything Ansible runs without `--tags` / `--skip-tags`.
     public static let all = TagSelection()
 

@@ -5,6 +5,8 @@ import PlayBase
 /// template). Relative files resolve against `directory`, then the playbook's directory.
 public struct IncludeTasks: Sendable, KeywordCarrier {
     public var name: String?
+    /// The action as written (`include_tasks` or `ansible.builtin.include_tasks`): shown for unnamed includes.
+    public var action: String
     /// The file as written (may contain `{{ }}`).
     public var file: String
     public var fileLocation: SourceLocation
@@ -29,6 +31,7 @@ public struct IncludeTasks: Sendable, KeywordCarrier {
                 tags: [String] = [], apply: IncludeApply? = nil, keywords: Keywords = Keywords(),
                 directory: String = ".", location: SourceLocation) {
         self.name = name
+        self.action = "include_tasks"
         self.file = file
         self.fileLocation = fileLocation
         self.vars = vars

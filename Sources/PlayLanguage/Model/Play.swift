@@ -6,6 +6,8 @@ public struct Play: Sendable {
     public var name: String?
     /// The host pattern; a YAML list is joined with `,`.
     public var hosts: String
+    /// `hosts` as written: the YAML list's entries, or the one string (what `--list-hosts` shows as `pattern:`).
+    public var hostPatterns: [String]
     public var vars: OrderedDictionary<String, Value>
     /// Each entry is a path string, or a list of paths of which the first found is loaded.
     public var varsFiles: [Value]
@@ -56,6 +58,7 @@ public struct Play: Sendable {
                 directory: String = ".", location: SourceLocation) {
         self.name = name
         self.hosts = hosts
+        self.hostPatterns = hosts.isEmpty ? [] : [hosts]
         self.vars = vars
         self.varsFiles = varsFiles
         self.preTasks = preTasks

@@ -1,0 +1,151 @@
+import OrderedCollections
+import PlayBase
+
+/// Turns a parsed playbook into what the executor runs: inheritance resolved (play -> blocks ->
+/// imports -> task), tags resolved and unselected tasks removed, node ids assigned.
+public struct PlaybookCompiler: Sendable {
+    public let parser: PlaybookParser
+
+    public init(catalog: any ModuleCatalog, loader: YAMLLoader = YAMLLoader()) {
+        self.parser = PlaybookParser(catalog: catalog, loader: loader)
+    }
+
+    /// Parses and compiles a playbook; every problem found is thrown at once.
+    public func compile(path: String, selection: TagSelection) throws(DiagnosticList) -> CompiledPlaybook {
+        compile(try parser.parse(path: path), selection: selection)
+    }
+
+    /// Compiles an already parsed playbook.
+    public func compile(_ playbook: Playbook, selection: TagSelection) -> CompiledPlaybook {
+        var walker = GraphBuilder(selection: selection, nextID: 0)
+        let directory = ParseSession.directory(of: playbook.path)
+        var plays: [CompiledPlay] = []
+        for (index, play) in playbook.plays.enumerated() {
+            plays.append(walker.play(play, index: index, playbookDirectory: directory))
+        }
+        return CompiledPlaybook(path: playbook.path, plays: plays, nodeCount: walker.nextID)
+    }
+
+    /// Compiles the tasks file of an `include_tasks` at run time. `path` is the rendered file name;
+    /// a relative one is looked for beside the including file, then beside the playbook.
+    /// Included tasks are tag-filtered with `selection` (Ansible does not give them the include's
+    /// own tags). Node ids start at `firstID`.
+    public func compileTasksFile(path: String, from reference: SourceLocation, inheriting context: InheritedContext,
+                                 selection: TagSelection, firstID: NodeID) throws(DiagnosticList) -> [CompiledItem] {
+        let resolved = resolveIncludePath(path, context: context)
+        let items = try parser.parseTasksFile(path: resolved, from: reference, playbookDirectory: context.playbookDirectory)
+        var walker = GraphBuilder(selection: selection, nextID: firstID)
+        var inner = context
+        inner.directory = ParseSession.directory(of: resolved)
+        return walker.items(items, inner)
+    }
+
+    /// Where a (rendered) include path points: absolute as is; else beside the including file if
+    /// it exists there, else beside the playbook.
+    public func resolveIncludePath(_ path: String, context: InheritedContext) -> String {
+        let session = ParseSession(catalog: parser.catalog, loader: parser.loader, playbookDirectory: context.playbookDirectory)
+        return session.resolve(path, from: context.directory)
+    }
+}
+
+/// The walk that assigns ids and resolves inheritance.
+struct GraphBuilder {
+    let selection: TagSelection
+    var nextID: NodeID
+
+    mutating func newID() -> NodeID {
+        defer { nextID += 1 }
+        return nextID
+    }
+
+    mutating func play(_ play: Play, index: Int, playbookDirectory: String) -> CompiledPlay {
+        var context = InheritedContext(tags: Set(play.tags), keywords: EffectiveKeywords().overlaid(with: play.keywords),
+                                       directory: play.directory, playbookDirectory: playbookDirectory)
+        let handlerContext = context
+        context.conditions = play.when
+        var sections: [CompiledBlock] = []
+        for (name, list) in [("pre_tasks", play.preTasks), ("tasks", play.tasks), ("post_tasks", play.postTasks)] {
+            let id = newID()
+            let body = items(list, context)
+            sections.append(CompiledBlock(id: id, body: body, name: name, location: list.first?.location ?? play.location))
+        }
+        var handlers: [CompiledTask] = []
+        flattenHandlers(play.handlers, handlerContext, into: &handlers)
+        return CompiledPlay(play: play, index: index, sections: sections, handlers: handlers)
+    }
+
+    mutating func items(_ list: [BlockItem], _ context: InheritedContext) -> [CompiledItem] {
+        var out: [CompiledItem] = []
+        out.reserveCapacity(list.count)
+        for item in list {
+            switch item {
+            case .task(let task):
+                if let t = compiledTask(task, context, filter: true) { out.append(.task(t)) }
+            case .block(let block):
+                let id = newID()
+                let inner = Self.entering(block, context)
+                let compiled = CompiledBlock(id: id, body: items(block.body, inner), rescue: items(block.rescue, inner),
+                                             always: items(block.always, inner), name: block.name, location: block.location)
+                // As Ansible's filter_tagged_tasks: a block left without tasks disappears.
+                if !compiled.isEmpty { out.append(.block(compiled)) }
+            case .include(let include):
+                let tags = context.tags.union(include.tags)
+                guard selection.selects(tags) else { continue }
+                var child = context
+                if !include.vars.isEmpty { child.blockVars.append(include.vars) }
+                if let apply = include.apply {
+                    child.tags.formUnion(apply.tags)
+                    child.conditions += apply.when
+                    if !apply.vars.isEmpty { child.blockVars.append(apply.vars) }
+                    child.keywords = child.keywords.overlaid(with: apply.keywords)
+                }
+                out.append(.include(CompiledInclude(
+                    id: newID(), include: include, tags: tags, conditions: context.conditions + include.when,
+                    blockVars: context.blockVars, keywords: context.keywords.overlaid(with: include.keywords),
+                    displayName: Self.displayName(include.name, include.action), childContext: child)))
+            }
+        }
+        return out
+    }
+
+    /// The context inside a block (or an import, which is a block with `importedFile`).
+    static func entering(_ block: Block, _ context: InheritedContext) -> InheritedContext {
+        var inner = context
+        inner.tags.formUnion(block.tags)
+        inner.conditions += block.when
+        if !block.vars.isEmpty { inner.blockVars.append(block.vars) }
+        inner.keywords = inner.keywords.overlaid(with: block.keywords)
+        if !block.notify.isEmpty { inner.notify = block.notify }
+        if let file = block.importedFile { inner.directory = ParseSession.directory(of: file) }
+        return inner
+    }
+
+    mutating func compiledTask(_ task: Task, _ context: InheritedContext, filter: Bool) -> CompiledTask? {
+        let tags = context.tags.union(task.tags)
+        if filter && !selection.selects(tags) { return nil }
+        return CompiledTask(id: newID(), task: task, tags: tags, conditions: context.conditions + task.when,
+                            blockVars: context.blockVars, keywords: context.keywords.overlaid(with: task.keywords),
+                            notify: task.notify.isEmpty ? (context.notify ?? []) : task.notify,
+                            displayName: Self.displayName(task.name, task.moduleAsWritten))
+    }
+
+    /// Handlers are never tag-filtered; blocks and imports among them contribute their tasks.
+    mutating func flattenHandlers(_ list: [BlockItem], _ context: InheritedContext, into out: inout [CompiledTask]) {
+        for item in list {
+            switch item {
+            case .task(let t):
+                if let c = compiledTask(t, context, filter: false) { out.append(c) }
+            case .block(let b):
+                flattenHandlers(b.body, Self.entering(b, context), into: &out)
+            case .include:
+                break  // rejected by the parser
+            }
+        }
+    }
+
+    /// What Ansible prints for a task: its name, or the action as written.
+    static func displayName(_ name: String?, _ action: String) -> String {
+        if let name, !name.isEmpty { return name }
+        return action
+    }
+}

@@ -1,0 +1,226 @@
+import Foundation
+
+/// Ansible's free-form argument syntax (`copy: src=a dest="b c"`), reimplemented from the behaviour
+/// of ansible's `split_args` / `parse_kv`: tokens split on spaces, except inside quotes and
+/// `{{ }}` / `{% %}` / `{# #}` blocks; `k=v` tokens become arguments (quotes around the value are
+/// removed), everything else is joined back into `_raw_params`.
+enum KeyValueArguments {
+    struct SplitError: Error { var message: String }
+
+    /// One parsed argument: key, value, and the character offset of the key in the input text.
+    struct Pair {
+        var key: String
+        var value: String
+        var offset: Int
+    }
+
+    struct Parsed {
+        var pairs: [Pair]
+        var rawParams: String?
+    }
+
+    /// `keepAsRaw`: when given, only keys it accepts are split out; other `k=v` tokens stay in the
+    /// raw text (what ansible does for command-like modules).
+    static func parse(_ text: String, keepAsRaw: ((String) -> Bool)? = nil) throws(SplitError) -> Parsed {
+        let tokens = try split(text)
+        var pairs: [Pair] = []
+        var raw: [String] = []
+        var searchFrom = text.startIndex
+        for original in tokens {
+            // Where the token starts in the text, for locations of keys.
+            var offset = 0
+            if let r = text.range(of: original.trimmingSpaces, range: searchFrom..<text.endIndex) {
+                offset = text.distance(from: text.startIndex, to: r.lowerBound)
+                searchFrom = r.upperBound
+            }
+            let token = decodeEscapes(original)
+            guard let eq = firstUnescapedEquals(in: token) else {
+                raw.append(token.contains("=") ? token.replacingOccurrences(of: "\\=", with: "=") : original)
+                continue
+            }
+            let key = String(token[token.startIndex..<eq])
+            let value = String(token[token.index(after: eq)...])
+            if let keepAsRaw, keepAsRaw(key) {
+                raw.append(original)
+            } else {
+                pairs.append(Pair(key: key.trimmingSpaces, value: unquote(value.trimmingSpaces), offset: offset))
+            }
+        }
+        return Parsed(pairs: pairs, rawParams: raw.isEmpty ? nil : join(raw))
+    }
+
+    /// Ansible looks for the first `=` after position 0 that is not preceded by a backslash.
+    private static func firstUnescapedEquals(in token: String) -> String.Index? {
+        guard !token.isEmpty else { return nil }
+        var previous: Character = token[token.startIndex]
+        var i = token.index(after: token.startIndex)
+        while i < token.endIndex {
+            let c = token[i]
+            if c == "=" && previous != "\\" { return i }
+            previous = c
+            i = token.index(after: i)
+        }
+        return nil
+    }
+
+    /// Joins tokens back with single spaces, keeping newlines that ended a token.
+    static func join(_ parts: [String]) -> String {
+        var result = ""
+        for p in parts {
+            if result.isEmpty || result.hasSuffix("\n") { result += p } else { result += " " + p }
+        }
+        return result
+    }
+
+    /// Removes one pair of matching surrounding quotes.
+    static func unquote(_ s: String) -> String {
+        guard s.count > 1, let first = s.first, first == s.last, first == "\"" || first == "'" else { return s }
+        let beforeLast = s[s.index(s.endIndex, offsetBy: -2)]
+        if beforeLast == "\\" { return s }
+        return String(s.dropFirst().dropLast())
+    }
+
+    /// Splits on spaces and newlines, re-joining pieces inside quotes and Jinja2 blocks.
+    static func split(_ text: String) throws(SplitError) -> [String] {
+        if text.isEmpty { return [] }
+        var params: [String] = []
+        var quote: Character? = nil
+        var printDepth = 0, blockDepth = 0, commentDepth = 0
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        for (lineIndex, line) in lines.enumerated() {
+            let tokens = line.split(separator: " ", omittingEmptySubsequences: false)
+            var continuation = false
+            for (index, tokenSub) in tokens.enumerated() {
+                let token = String(tokenSub)
+                if token.isEmpty && index != 0 {
+                    if params.isEmpty { params.append("") }
+                    params[params.count - 1] += " "
+                    continue
+                }
+                if token == "\\" && quote == nil {
+                    continuation = true
+                    continue
+                }
+                let wasQuoted = quote != nil
+                quote = quoteState(after: token, starting: quote)
+                let isQuoted = quote != nil
+                var appended = false
+                let inJinja = printDepth > 0 || blockDepth > 0 || commentDepth > 0
+                if isQuoted && !wasQuoted && !inJinja {
+                    params.append(token)
+                    appended = true
+                } else if inJinja || isQuoted || wasQuoted {
+                    if params.isEmpty { params.append("") }
+                    if index == 0 && wasQuoted {
+                        params[params.count - 1] += token
+                    } else {
+                        params[params.count - 1] += (index > 0 ? " " : "") + token
+                    }
+                    appended = true
+                }
+                for (open, close, which) in [("{{", "}}", 0), ("{%", "%}", 1), ("{#", "#}", 2)] {
+                    let before = which == 0 ? printDepth : which == 1 ? blockDepth : commentDepth
+                    var after = before
+                    let opens = token.occurrences(of: open), closes = token.occurrences(of: close)
+                    if opens != closes { after = max(0, before + opens - closes) }
+                    switch which {
+                    case 0: printDepth = after
+                    case 1: blockDepth = after
+                    default: commentDepth = after
+                    }
+                    if after != before && !appended {
+                        params.append(token)
+                        appended = true
+                    }
+                }
+                if printDepth == 0 && blockDepth == 0 && commentDepth == 0 && quote == nil && !appended && !token.isEmpty {
+                    params.append(token)
+                }
+            }
+            if lines.count > 1 && lineIndex != lines.count - 1 && !continuation {
+                if params.isEmpty { params.append("") }
+                params[params.count - 1] += "\n"
+            }
+        }
+        if printDepth > 0 || blockDepth > 0 || commentDepth > 0 || quote != nil {
+            throw SplitError(message: "unbalanced Jinja2 block or quotes in '\(text)'")
+        }
+        return params
+    }
+
+    private static func quoteState(after token: String, starting: Character?) -> Character? {
+        var quote = starting
+        var previous: Character? = nil
+        for c in token {
+            if (c == "\"" || c == "'") && previous != "\\" {
+                if let q = quote {
+                    if c == q { quote = nil }
+                } else {
+                    quote = c
+                }
+            }
+            previous = c
+        }
+        return quote
+    }
+
+    /// Python-style backslash escapes (`\n`, `\t`, `\\`, `\"`, `\xNN`, `\uNNNN`, `\UNNNNNNNN`)
+    /// are decoded in free-form arguments, as ansible does.
+    static func decodeEscapes(_ s: String) -> String {
+        guard s.contains("\\") else { return s }
+        var out = ""
+        let chars = Array(s)
+        var i = 0
+        func hex(_ count: Int) -> Character? {
+            let start = i + 2, end = start + count
+            guard end <= chars.count else { return nil }
+            let digits = String(chars[start..<end])
+            guard digits.allSatisfy(\.isHexDigit), let v = UInt32(digits, radix: 16), let scalar = Unicode.Scalar(v) else {
+                return nil
+            }
+            return Character(scalar)
+        }
+        while i < chars.count {
+            let c = chars[i]
+            guard c == "\\", i + 1 < chars.count else { out.append(c); i += 1; continue }
+            let n = chars[i + 1]
+            switch n {
+            case "\\": out.append("\\"); i += 2
+            case "'": out.append("'"); i += 2
+            case "\"": out.append("\""); i += 2
+            case "a": out.append("\u{07}"); i += 2
+            case "b": out.append("\u{08}"); i += 2
+            case "f": out.append("\u{0C}"); i += 2
+            case "n": out.append("\n"); i += 2
+            case "r": out.append("\r"); i += 2
+            case "t": out.append("\t"); i += 2
+            case "v": out.append("\u{0B}"); i += 2
+            case "x", "u", "U":
+                let count = n == "x" ? 2 : n == "u" ? 4 : 8
+                if let ch = hex(count) { out.append(ch); i += 2 + count } else { out.append(c); i += 1 }
+            default: out.append(c); i += 1
+            }
+        }
+        return out
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var s = Substring(self)
+        while let f = s.first, f.isWhitespace { s.removeFirst() }
+        while let l = s.last, l.isWhitespace { s.removeLast() }
+        return String(s)
+    }
+
+    func occurrences(of needle: String) -> Int {
+        guard !needle.isEmpty else { return 0 }
+        var count = 0
+        var range = startIndex..<endIndex
+        while let r = self.range(of: needle, range: range) {
+            count += 1
+            range = r.upperBound..<endIndex
+        }
+        return count
+    }
+}

@@ -1,0 +1,77 @@
+/// The keywords each kind of entry accepts, and the Ansible keywords `play` knows but does not
+/// implement (reported as "not supported" rather than "unknown").
+enum KeywordTable {
+    /// Keywords inherited down play -> block -> task (Ansible's Base attributes we implement).
+    static let inheritable: Set<String> = [
+        "become", "become_user", "become_method", "become_flags", "check_mode", "diff", "environment",
+        "ignore_errors", "ignore_unreachable", "no_log", "run_once", "any_errors_fatal", "connection",
+        "port", "remote_user", "throttle", "timeout",
+    ]
+
+    static let play: Set<String> = inheritable.union([
+        "name", "hosts", "vars", "vars_files", "pre_tasks", "tasks", "post_tasks", "handlers", "roles",
+        "serial", "max_fail_percentage", "gather_facts", "gather_subset", "gather_timeout", "fact_path",
+        "tags", "strategy", "order", "force_handlers", "collections",
+    ])
+
+    static let block: Set<String> = inheritable.union([
+        "block", "rescue", "always", "name", "when", "tags", "vars", "notify", "delegate_to", "delegate_facts",
+        "collections",
+    ])
+
+    static let task: Set<String> = inheritable.union([
+        "name", "action", "local_action", "args", "changed_when", "failed_when", "delay", "loop", "loop_control",
+        "register", "retries", "until", "when", "tags", "vars", "notify", "delegate_to", "delegate_facts",
+        "collections",
+    ])
+
+    /// What a handler accepts besides the task keywords.
+    static let handlerOnly: Set<String> = ["listen"]
+
+    /// `include_tasks` accepts only these (as Ansible's TaskInclude.VALID_INCLUDE_KEYWORDS).
+    static let include: Set<String> = [
+        "name", "action", "args", "collections", "ignore_errors", "loop", "loop_control", "no_log", "run_once",
+        "tags", "timeout", "vars", "when",
+    ]
+
+    /// Arguments of include_tasks / import_tasks.
+    static let includeArguments: Set<String> = ["file", "_raw_params", "apply"]
+
+    /// The keys of `import_playbook` entries.
+    static let importPlaybook: Set<String> = ["import_playbook", "name", "when", "vars", "tags"]
+
+    /// Keys of `loop_control`.
+    static let loopControl: Set<String> = [
+        "loop_var", "index_var", "label", "pause", "extended", "extended_allitems", "break_when",
+    ]
+
+    /// Valid in Ansible, not implemented here: an explicit "not supported" beats silently ignoring them.
+    static let unsupported: [String: String] = [
+        "async": "asynchronous tasks are not supported yet",
+        "poll": "asynchronous tasks are not supported yet",
+        "vars_prompt": "prompting for vars is not supported; pass them with -e",
+        "module_defaults": "module_defaults is not supported yet; set the arguments on each task",
+        "debugger": "the task debugger is not supported",
+        "become_exe": "become_exe is not supported",
+        "include_role": "roles are not supported yet",
+        "import_role": "roles are not supported yet",
+        "include": "'include' was removed from Ansible; use include_tasks or import_tasks",
+    ]
+
+    /// Collection prefixes that map to our short module names.
+    static let collectionPrefixes = ["ansible.builtin.", "ansible.legacy.", "amazon.aws.", "community.aws."]
+
+    /// The canonical short name of a module or action as written, or nil when it names another collection.
+    static func shortName(_ written: String) -> String {
+        for prefix in collectionPrefixes where written.hasPrefix(prefix) {
+            return String(written.dropFirst(prefix.count))
+        }
+        return written
+    }
+
+    /// `meta:` actions Ansible defines.
+    static let metaActions = [
+        "flush_handlers", "end_play", "end_host", "noop", "clear_host_errors", "refresh_inventory", "end_batch",
+        "clear_facts", "clear_host_facts", "reset_connection", "end_role",
+    ]
+}
