@@ -13,6 +13,10 @@ public enum PlayEvent: Sendable {
     case hostResult(HostResult)
     /// A long wait's live status (`ec2_launch` waiting for status checks, `health_wait`, ...).
     case progress(host: String, task: String, message: String, elapsedSeconds: Double)
+    /// An `until` condition did not hold yet; the task runs again after its delay.
+    case retrying(host: String, task: String, retriesLeft: Int, result: TaskResult)
+    /// `include_tasks` loaded a file for some hosts.
+    case included(path: String, hosts: [String])
     case warning(String)
     case noHostsMatched(pattern: String)
     case noMoreHosts

@@ -31,6 +31,12 @@ public struct HumanRenderer: Sendable {
             return renderResult(r)
         case .progress(let host, _, let message, let elapsed):
             return paint("  [\(host)] \(message) (\(Int(elapsed))s)", "0;36") + "\n"
+        case .retrying(let host, let task, let left, let result):
+            var text = "FAILED - RETRYING: [\(host)]: \(task) (\(left) retries left)."
+            if verbosity > 0 { text += "Result was: \(compactJSON(result.values))" }
+            return paint(text, "0;31") + "\n"
+        case .included(let path, let hosts):
+            return paint("included: \(path) for \(hosts.joined(separator: ", "))", "0;36") + "\n"
         case .warning(let message):
             return paint("[WARNING]: \(message)", "1;35") + "\n"
         case .noHostsMatched:

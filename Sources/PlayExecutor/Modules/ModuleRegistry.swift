@@ -1,0 +1,24 @@
+import PlayLanguage
+
+/// The one table of modules a run knows: built-ins registered by name and aliases, plus external
+/// executables found in `library/` directories. It is also the catalog the parser checks tasks against.
+public struct ModuleRegistry: ModuleCatalog, Sendable {
+    private var modules: [String: any Module] = [:]
+    private var canonicalNames: [String] = []
+
+    public init(_ modules: [any Module] = []) {
+        for m in modules { register(m) }
+    }
+
+    public mutating func register(_ module: any Module) {
+        if modules[module.spec.name] == nil { canonicalNames.append(module.spec.name) }
+        modules[module.spec.name] = module
+        for alias in module.spec.aliases { modules[alias] = module }
+    }
+
+    public func module(named name: String) -> (any Module)? { modules[name] }
+
+    public func spec(named name: String) -> ModuleSpec? { modules[name]?.spec }
+
+    public var moduleNames: [String] { canonicalNames }
+}

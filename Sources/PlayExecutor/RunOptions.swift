@@ -1,0 +1,26 @@
+import OrderedCollections
+import PlayBase
+import PlayLanguage
+
+/// How a run behaves: the command line's choices, as the library sees them.
+public struct RunOptions: Sendable {
+    public var forks = 5
+    public var checkMode = false
+    public var diffMode = false
+    public var verbosity = 0
+    /// `-e` variables: the highest precedence of all.
+    public var extraVars: OrderedDictionary<String, Value> = [:]
+    public var limit: String?
+    public var forceHandlers = false
+    public var selection = TagSelection()
+    /// The controller's environment (lookups, ANSIBLE_* settings, credentials for modules).
+    public var environment: [String: String] = [:]
+    /// Connection overrides from the command line (`-c`, `-u`, `--private-key`, `-b`).
+    public var connection: String?
+    public var remoteUser: String?
+    public var privateKeyFile: String?
+    public var become: Bool?
+    public var becomeUser: String?
+
+    public init() {}
+}

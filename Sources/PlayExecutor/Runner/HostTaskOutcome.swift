@@ -1,0 +1,37 @@
+import OrderedCollections
+import PlayBase
+
+/// What running one task on one host changes for the rest of the run. The strategy applies it
+/// between steps, so running hosts in parallel never shares mutable state.
+public struct HostTaskOutcome: Sendable {
+    public struct NewHost: Sendable {
+        public var name: String
+        public var groups: [String]
+        public var variables: OrderedDictionary<String, Value>
+    }
+
+    public var host: String
+    public var status: TaskStatus
+    public var result: TaskResult
+    /// A failure that counts: not ignored, not rescued yet.
+    public var failed: Bool
+    public var ignored: Bool
+    public var unreachable: Bool
+    public var registerName: String?
+    public var facts: OrderedDictionary<String, Value> = [:]
+    public var notify: [String] = []
+    public var newHosts: [NewHost] = []
+    /// (group, parents) pairs from `group_by`.
+    public var newGroups: [(name: String, parents: [String])] = []
+
+    init(host: String, status: TaskStatus, result: TaskResult, failed: Bool, ignored: Bool, unreachable: Bool,
+         registerName: String?) {
+        self.host = host
+        self.status = status
+        self.result = result
+        self.failed = failed
+        self.ignored = ignored
+        self.unreachable = unreachable
+        self.registerName = registerName
+    }
+}

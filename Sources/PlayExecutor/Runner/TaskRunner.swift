@@ -1,0 +1,317 @@
+import Foundation
+import OrderedCollections
+import PlayBase
+import PlayConnection
+import PlayLanguage
+import PlayTemplating
+
+/// Runs one compiled task on one host: conditions, loops, argument rendering and checking, the
+/// module call with retries/until, failed_when/changed_when, ignore_errors and no_log.
+/// It returns an outcome and emits result events; it never touches shared run state.
+struct TaskRunner: Sendable {
+    var modules: ModuleRegistry
+    var templar: Templar
+    var options: RunOptions
+    var events: any EventSink
+    var resources: RunResources
+    var playbookDirectory: String
+    /// Opens (or reuses) the connection to a host, given the variables of the task.
+    var connect: @Sendable (_ host: String, _ variables: TaskVariables) async throws -> any Connection
+
+    static let censored: Value = "the output has been hidden due to the fact that 'no_log: true' was specified for this result"
+
+    func run(_ compiled: CompiledTask, host: String, variables: TaskVariables, kind: TaskInfo.Kind) async -> HostTaskOutcome {
+        let task = compiled.task
+        let started = ContinuousClock.now
+        var noLog = false
+        var ignoreErrors = false
+        var delegate: String?
+        do {
+            noLog = try flag(compiled.keywords.noLog, variables)
+            ignoreErrors = try flag(compiled.keywords.ignoreErrors, variables)
+            if let d = compiled.keywords.delegateTo {
+                delegate = try templar.render(d, variables).renderedString
+            }
+            let ignoreUnreachable = try flag(compiled.keywords.ignoreUnreachable, variables)
+
+            var outcome: HostTaskOutcome
+            if let loop = task.loop {
+                outcome = try await runLoop(compiled, loop: loop, host: host, variables: variables, delegate: delegate,
+                                            noLog: noLog, ignoreErrors: ignoreErrors, started: started)
+            } else {
+                if let falseCondition = try firstFalse(compiled.conditions, variables) {
+                    outcome = skippedOutcome(host: host, compiled, falseCondition: falseCondition)
+                } else {
+                    let result = try await execute(compiled, host: host, variables: variables, delegate: delegate)
+                    outcome = finish(result, host: host, compiled, ignoreErrors: ignoreErrors)
+                }
+                emit(outcome, compiled, host: host, item: nil, summary: false, noLog: noLog, delegate: delegate,
+                     started: started)
+            }
+            if outcome.unreachable && ignoreUnreachable {
+                outcome.unreachable = false
+                outcome.failed = false
+                outcome.ignored = true
+            }
+            return outcome
+        } catch {
+            let result = TaskResult.failed(describe(error, task: compiled))
+            var outcome = HostTaskOutcome(host: host, status: .failed, result: result, failed: !ignoreErrors,
+                                          ignored: ignoreErrors, unreachable: false, registerName: task.register)
+            if case ConnectionError.unreachable = error {
+                outcome.status = .unreachable
+                outcome.unreachable = true
+                outcome.result["unreachable"] = true
+                outcome.failed = true
+                outcome.ignored = false
+            }
+            emit(outcome, compiled, host: host, item: nil, summary: false, noLog: noLog, delegate: delegate,
+                 started: started)
+            return outcome
+        }
+    }
+
+    // MARK: Loops
+
+    private func runLoop(_ compiled: CompiledTask, loop: Value, host: String, variables: TaskVariables,
+                         delegate: String?, noLog: Bool, ignoreErrors: Bool, started: ContinuousClock.Instant) async throws -> HostTaskOutcome {
+        let task = compiled.task
+        let rendered = try templar.render(loop, variables)
+        let items: [Value]
+        do {
+            items = try LoopItems.items(rendered, kind: task.loopKind, baseDirectory: task.directory)
+        } catch let failure as LoopItems.Failure {
+            throw RunnerFailure(message: failure.message)
+        }
+        let control = task.loopControl
+        let loopVar = control?.loopVar ?? "item"
+        var results: [Value] = []
+        var anyChanged = false, anyFailed = false, allSkipped = true
+        var facts: OrderedDictionary<String, Value> = [:]
+        var notify: [String] = []
+        var newHosts: [HostTaskOutcome.NewHost] = []
+        var newGroups: [(name: String, parents: [String])] = []
+        for (index, item) in items.enumerated() {
+            var layer: OrderedDictionary<String, Value> = [loopVar: item, "ansible_loop_var": .string(loopVar)]
+            if let indexVar = control?.indexVar { layer[indexVar] = .int(index) }
+            if control?.extended.map(\.isTruthy) == true {
+                layer["ansible_loop"] = ["index": .int(index + 1), "index0": .int(index), "first": .bool(index == 0),
+                                         "last": .bool(index == items.count - 1), "length": .int(items.count),
+                                         "revindex": .int(items.count - index), "revindex0": .int(items.count - index - 1)]
+            }
+            let itemVars = variables.adding(layer)
+            let label = try control?.label.map { try templar.render($0, itemVars).renderedString } ?? item.renderedString
+            var outcome: HostTaskOutcome
+            if let falseCondition = try firstFalse(compiled.conditions, itemVars) {
+                outcome = skippedOutcome(host: host, compiled, falseCondition: falseCondition)
+            } else {
+                let result = try await execute(compiled, host: host, variables: itemVars, delegate: delegate)
+                outcome = finish(result, host: host, compiled, ignoreErrors: ignoreErrors)
+                allSkipped = false
+            }
+            outcome.result[loopVar] = item
+            outcome.result["ansible_loop_var"] = .string(loopVar)
+            if let indexVar = control?.indexVar {
+                outcome.result[indexVar] = .int(index)
+                outcome.result["ansible_index_var"] = .string(indexVar)
+            }
+            if outcome.unreachable { throw ConnectionError.unreachable(host: host, message: outcome.result.message ?? "unreachable") }
+            anyChanged = anyChanged || outcome.result.changed
+            anyFailed = anyFailed || outcome.result.failed
+            facts.merge(outcome.facts) { _, new in new }
+            notify += outcome.notify
+            newHosts += outcome.newHosts
+            newGroups += outcome.newGroups
+            results.append(outcome.result.asValue)
+            emit(outcome, compiled, host: host, item: label, summary: false, noLog: noLog, delegate: delegate,
+                 started: started)
+            if let pause = control?.pause.flatMap(ValueCoercion.double), pause > 0 {
+                try await _Concurrency.Task.sleep(for: .milliseconds(Int(pause * 1000)))
+            }
+        }
+        var summary = TaskResult(["changed": .bool(anyChanged)])
+        if anyFailed {
+            summary.failed = true
+            summary.message = "One or more items failed"
+        } else if allSkipped {
+            summary["skipped"] = true
+            summary["skipped_reason"] = items.isEmpty ? "No items in the list" : "All items skipped"
+            summary.message = "All items skipped"
+        } else {
+            summary.message = "All items completed"
+        }
+        summary["results"] = .list(results)
+        let status: TaskStatus = anyFailed ? .failed : (allSkipped ? .skipped : (anyChanged ? .changed : .ok))
+        var outcome = HostTaskOutcome(host: host, status: status, result: summary, failed: anyFailed && !ignoreErrors,
+                                      ignored: anyFailed && ignoreErrors, unreachable: false,
+                                      registerName: compiled.task.register)
+        outcome.facts = facts
+        outcome.notify = anyChanged ? compiled.notify : []
+        outcome.newHosts = newHosts
+        outcome.newGroups = newGroups
+        emit(outcome, compiled, host: host, item: nil, summary: true, noLog: noLog, delegate: delegate, started: started)
+        return outcome
+    }
+
+    // MARK: One module call
+
+    /// Renders and checks the arguments, then runs the module, honouring retries/until and
+    /// changed_when/failed_when.
+    private func execute(_ compiled: CompiledTask, host: String, variables: TaskVariables, delegate: String?) async throws -> TaskResult {
+        let task = compiled.task
+        guard let module = modules.module(named: task.module) else {
+            throw RunnerFailure(message: "couldn't resolve module/action '\(task.module)'")
+        }
+        let taskVars = variables
+        let args = try ArgumentChecker.check(try templar.render(.dict(task.args), taskVars).dictValue ?? [:],
+                                             against: module.spec)
+        let checkMode = try compiled.keywords.checkMode.map { try flag($0, taskVars) } ?? options.checkMode
+        let diffMode = try compiled.keywords.diff.map { try flag($0, taskVars) } ?? options.diffMode
+        let become = try compiled.keywords.become.map { try flag($0, taskVars) } ?? options.become ?? false
+        let becomeUser = try compiled.keywords.becomeUser.map { try templar.render($0, taskVars).renderedString }
+            ?? options.becomeUser
+        var environment: [String: String] = [:]
+        for env in compiled.keywords.environment {
+            for (k, v) in try templar.render(env, taskVars).dictValue ?? [:] { environment[k] = v.renderedString }
+        }
+        let target = delegate ?? host
+        let connect = self.connect
+        let progressSink = events
+        let taskName = compiled.displayName
+        let started = ContinuousClock.now
+        let context = ModuleContext(
+            args: args, host: host, targetHost: target, checkMode: checkMode, diffMode: diffMode,
+            verbosity: options.verbosity, variables: taskVars, templar: templar, environment: environment,
+            become: become, becomeUser: becomeUser, taskDirectory: task.directory,
+            playbookDirectory: playbookDirectory, location: task.location, run: resources,
+            connect: { try await connect(target, taskVars) },
+            report: { message in
+                let elapsed = ContinuousClock.now - started
+                progressSink.emit(.progress(host: host, task: taskName, message: message,
+                                            elapsedSeconds: Double(elapsed.components.seconds)
+                                                + Double(elapsed.components.attoseconds) / 1e18))
+            })
+
+        let attempts: Int
+        if task.until != nil {
+            let retries = try task.retries.map { try templar.render($0, taskVars) }.flatMap(ValueCoercion.int) ?? 3
+            attempts = max(1, retries + 1)
+        } else {
+            attempts = 1
+        }
+        let delay = try task.delay.map { try templar.render($0, taskVars) }.flatMap(ValueCoercion.double) ?? 5
+        var result = TaskResult()
+        for attempt in 1...attempts {
+            result = try await module.run(context)
+            try applyChangedAndFailedWhen(&result, compiled, taskVars)
+            guard let until = task.until else { break }
+            result["attempts"] = .int(attempt)
+            var untilVars = taskVars
+            if let name = task.register { untilVars = untilVars.adding([name: result.asValue]) }
+            if try templar.condition(until.expression, untilVars) { break }
+            if attempt == attempts {
+                result.failed = true
+                if result.message == nil { result.message = "Retries exhausted" }
+                break
+            }
+            events.emit(.retrying(host: host, task: compiled.displayName, retriesLeft: attempts - attempt,
+                                  result: result))
+            try await _Concurrency.Task.sleep(for: .milliseconds(Int(delay * 1000)))
+        }
+        return result
+    }
+
+    private func applyChangedAndFailedWhen(_ result: inout TaskResult, _ compiled: CompiledTask, _ vars: TaskVariables) throws {
+        let task = compiled.task
+        guard !task.changedWhen.isEmpty || !task.failedWhen.isEmpty else { return }
+        var resultVars = vars.adding(result.values)
+        if let name = task.register { resultVars = resultVars.adding([name: result.asValue]) }
+        if !task.changedWhen.isEmpty {
+            result.changed = try task.changedWhen.allSatisfy { try templar.condition($0.expression, resultVars) }
+        }
+        if !task.failedWhen.isEmpty {
+            let failed = try task.failedWhen.contains { try templar.condition($0.expression, resultVars) }
+            result.failed = failed
+            result["failed_when_result"] = .bool(failed)
+        }
+    }
+
+    // MARK: Helpers
+
+    private func finish(_ result: TaskResult, host: String, _ compiled: CompiledTask, ignoreErrors: Bool) -> HostTaskOutcome {
+        let status: TaskStatus = result.unreachable ? .unreachable
+            : result.failed ? .failed : result.skipped ? .skipped : result.changed ? .changed : .ok
+        var outcome = HostTaskOutcome(
+            host: host, status: status, result: result,
+            failed: (result.failed && !ignoreErrors) || result.unreachable,
+            ignored: result.failed && ignoreErrors && !result.unreachable, unreachable: result.unreachable,
+            registerName: compiled.task.register)
+        if case .dict(let facts)? = result["ansible_facts"] { outcome.facts = facts }
+        if case .dict(let add)? = result["add_host"], let name = add["host_name"]?.renderedString {
+            outcome.newHosts.append(.init(name: name, groups: (add["groups"]?.listValue ?? []).map(\.renderedString),
+                                          variables: add["host_vars"]?.dictValue ?? [:]))
+        }
+        if let group = result["add_group"]?.stringValue {
+            outcome.newGroups.append((group, (result["parent_groups"]?.listValue ?? []).map(\.renderedString)))
+        }
+        if result.changed && !result.failed { outcome.notify = compiled.notify }
+        return outcome
+    }
+
+    private func skippedOutcome(host: String, _ compiled: CompiledTask, falseCondition: String) -> HostTaskOutcome {
+        let result = TaskResult(["changed": false, "false_condition": .string(falseCondition),
+                                 "skip_reason": "Conditional result was False", "skipped": true])
+        return HostTaskOutcome(host: host, status: .skipped, result: result, failed: false, ignored: false,
+                               unreachable: false, registerName: compiled.task.register)
+    }
+
+    private func firstFalse(_ conditions: [Condition], _ vars: TaskVariables) throws -> String? {
+        for c in conditions where !(try templar.condition(c.expression, vars)) { return c.expression }
+        return nil
+    }
+
+    private func flag(_ value: Value?, _ vars: TaskVariables) throws -> Bool {
+        guard let value else { return false }
+        return ValueCoercion.bool(try templar.render(value, vars)) ?? false
+    }
+
+    private func emit(_ outcome: HostTaskOutcome, _ compiled: CompiledTask, host: String, item: String?, summary: Bool,
+                      noLog: Bool, delegate: String?, started: ContinuousClock.Instant) {
+        var shown = outcome.result
+        if noLog {
+            shown = TaskResult(["censored": Self.censored, "changed": .bool(outcome.result.changed)])
+            if outcome.result.failed { shown.failed = true }
+            if outcome.result.skipped { shown["skipped"] = true }
+        }
+        let elapsed = ContinuousClock.now - started
+        events.emit(.hostResult(HostResult(
+            host: host, task: compiled.displayName, status: outcome.status, result: shown,
+            itemLabel: noLog && item != nil ? "None" : item, isLoopSummary: summary, ignored: outcome.ignored,
+            delegatedTo: delegate == host ? nil : delegate, module: compiled.task.module,
+            durationSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)))
+    }
+
+    /// Error text for a task failure the module did not produce itself.
+    private func describe(_ error: any Error, task: CompiledTask) -> String {
+        let place = "task '\(task.displayName)' at \(task.task.location)"
+        switch error {
+        case let e as TemplateError:
+            return "\(e) (in \(place))"
+        case let e as ConnectionError:
+            return e.description
+        case let e as RunnerFailure:
+            return e.message
+        case let e as ArgumentChecker.Failure:
+            return e.description
+        case let e as Diagnostic:
+            return e.description
+        default:
+            return "\(error) (in \(place))"
+        }
+    }
+}
+
+/// A task failure found by the runner itself (bad loop data, unknown module at run time).
+struct RunnerFailure: Error, Sendable {
+    var message: String
+}

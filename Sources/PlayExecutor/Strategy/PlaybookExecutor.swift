@@ -1,0 +1,78 @@
+import Foundation
+import OrderedCollections
+import PlayBase
+import PlayConnection
+import PlayInventory
+import PlayLanguage
+import PlayTemplating
+
+/// Runs a compiled playbook with the linear strategy: task by task across a batch of hosts, the
+/// hosts of one step in parallel (bounded by forks), each host walking its own `HostIterator`.
+public struct PlaybookExecutor: Sendable {
+    public var playbook: CompiledPlaybook
+    public var modules: ModuleRegistry
+    public var compiler: PlaybookCompiler
+    public var loader: YAMLLoader
+    public var templar: Templar
+    public var options: RunOptions
+    public var events: any EventSink
+
+    public init(playbook: CompiledPlaybook, modules: ModuleRegistry, compiler: PlaybookCompiler, loader: YAMLLoader,
+                templar: Templar, options: RunOptions, events: any EventSink) {
+        self.playbook = playbook
+        self.modules = modules
+        self.compiler = compiler
+        self.loader = loader
+        self.templar = templar
+        self.options = options
+        self.events = events
+    }
+
+    public func run(inventory: Inventory, pool: ConnectionPool, interrupt: InterruptFlag) async -> RunOutcome {
+        let state = RunState(inventory: inventory)
+        let resources = RunResources()
+        events.emit(.playbookStarted(path: playbook.path))
+        for compiled in playbook.plays {
+            if interrupt.isRaised { break }
+            var play = PlayRun(executor: self, compiled: compiled, state: state, pool: pool, interrupt: interrupt,
+                               resources: resources)
+            await play.run()
+        }
+        if interrupt.isRaised {
+            state.interrupted = true
+            events.emit(.interrupted)
+        }
+        events.emit(.recap(state.stats.map { ($0.key, $0.value) }))
+        return RunOutcome(stats: state.stats, interrupted: state.interrupted, anyFailed: !state.failedHosts.isEmpty,
+                          anyUnreachable: !state.unreachableHosts.isEmpty)
+    }
+}
+
+/// What lasts across the plays of one run: inventory (grown by add_host), facts and registered
+/// results, the recap counters, hosts that failed. Only the strategy loop touches it, between steps.
+final class RunState {
+    var inventory: Inventory
+    var facts: [String: OrderedDictionary<String, Value>] = [:]
+    var stats: OrderedDictionary<String, HostStats> = [:]
+    var failedHosts: Set<String> = []
+    var unreachableHosts: Set<String> = []
+    var interrupted = false
+    private var inventoryVarsCache: [String: OrderedDictionary<String, Value>] = [:]
+
+    init(inventory: Inventory) {
+        self.inventory = inventory
+    }
+
+    func inventoryVariables(_ host: String) -> OrderedDictionary<String, Value> {
+        if let cached = inventoryVarsCache[host] { return cached }
+        let vars = inventory.variables(for: host)
+        inventoryVarsCache[host] = vars
+        return vars
+    }
+
+    func inventoryChanged() { inventoryVarsCache.removeAll() }
+
+    func touch(_ host: String) {
+        if stats[host] == nil { stats[host] = HostStats() }
+    }
+}
