@@ -51,7 +51,7 @@ let package = Package(
         ], swiftSettings: strict),
 
         .executableTarget(name: "play", dependencies: [
-            "PlayBase", "PlayLanguage", "PlayInventory", "PlayExecutor", "PlayModules", "PlayVault",
+            "PlayBase", "PlayLanguage", "PlayInventory", "PlayExecutor", "PlayModules", "PlayVault", "VaultCommand",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         .executableTarget(name: "vault", dependencies: [
@@ -60,10 +60,10 @@ let package = Package(
 
         .testTarget(name: "PlayBaseTests", dependencies: ["PlayBase"], swiftSettings: strict),
         .testTarget(name: "PlayTemplatingTests", dependencies: ["PlayTemplating"], swiftSettings: strict),
-        .testTarget(name: "PlayInventoryTests", dependencies: ["PlayInventory"], swiftSettings: strict),
+        .testTarget(name: "PlayInventoryTests", dependencies: ["PlayInventory"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "PlayLanguageTests", dependencies: ["PlayLanguage", "PlayBase", .product(name: "OrderedCollections", package: "swift-collections")], exclude: ["Fixtures"], swiftSettings: strict),
-        .testTarget(name: "PlayConnectionTests", dependencies: ["PlayConnection"], swiftSettings: strict),
-        .testTarget(name: "PlayVaultTests", dependencies: ["PlayVault", "PlayBase"], swiftSettings: strict),
+        .testTarget(name: "PlayConnectionTests", dependencies: ["PlayConnection", "PlayBase", .product(name: "OrderedCollections", package: "swift-collections")], swiftSettings: strict),
+        .testTarget(name: "PlayVaultTests", dependencies: ["PlayVault", "PlayBase"], exclude: ["Vectors"], swiftSettings: strict),
         .testTarget(name: "PlayAWSTests", dependencies: ["PlayAWS"], swiftSettings: strict),
         .testTarget(name: "PlayExecutorTests", dependencies: ["PlayExecutor", "PlayLanguage", "PlayBase", "PlayTemplating", "PlayInventory", .product(name: "OrderedCollections", package: "swift-collections")], swiftSettings: strict),
         .testTarget(name: "PlayModulesTests", dependencies: ["PlayModules"], swiftSettings: strict),

@@ -46,7 +46,8 @@ public struct HumanRenderer: Sendable {
         case .recap(let rows):
             var text = "\n" + banner("PLAY RECAP")
             for (host, s) in rows { text += recapLine(host: host, s) + "\n" }
-            return text
+            return text + "\n"
+
         case .interrupted:
             return paint("[ERROR]: User interrupted execution", "0;31") + "\n"
         }
@@ -84,8 +85,8 @@ public struct HumanRenderer: Sendable {
             if r.isLoopSummary { return "" }
             let word = r.status == .ok ? "ok" : "changed"
             let code = r.status == .ok ? "0;32" : "0;33"
-            if isDebug {
-                line = paint("\(word): [\(target)]\(item.isEmpty ? "" : itemPlain) => \(debugBody(r.result))", code)
+            if isDebug || r.module == "assert" {
+                line = paint("\(word): [\(target)]\(item) => \(verboseBody(r.result, module: r.module))", code)
             } else if verbosity > 0 {
                 line = paint("\(word): [\(target)]\(itemPlain) => \(compactJSON(r.result.values))", code)
             } else {
@@ -111,18 +112,19 @@ public struct HumanRenderer: Sendable {
         return line + "\n"
     }
 
-    /// `debug` shows its payload (msg or the variable) as indented JSON, without the bookkeeping keys.
-    func debugBody(_ result: TaskResult) -> String {
+    /// `debug` and `assert` always show their result as indented JSON (debug without `changed`).
+    func verboseBody(_ result: TaskResult, module: String) -> String {
         var shown = result.values
-        for key in ["changed", "failed", "skipped", "item", "ansible_loop_var", "ansible_index_var", "_ansible_no_log"] where key != "failed" || shown[key] == .bool(false) {
-            shown.removeValue(forKey: key)
-        }
+        var hidden = ["failed", "skipped", "item", "ansible_loop_var", "ansible_index_var", "_ansible_verbose_always"]
+        if module == "debug" { hidden.append("changed") }
+        for key in hidden { shown.removeValue(forKey: key) }
         return JSONText.pretty(.dict(shown), indent: 4)
     }
 
+    /// The result as Ansible prints it after `=>`: sorted compact JSON without internal keys.
     func compactJSON(_ values: OrderedDictionary<String, Value>) -> String {
         var v = values
-        v.removeValue(forKey: "_ansible_no_log")
+        for key in ["failed", "_ansible_verbose_always", "_ansible_no_log"] { v.removeValue(forKey: key) }
         return JSONText.compact(.dict(v), sortKeys: true)
     }
 

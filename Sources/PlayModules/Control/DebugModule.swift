@@ -1,0 +1,32 @@
+import OrderedCollections
+import PlayBase
+import PlayExecutor
+import PlayLanguage
+
+/// `debug`: prints a message or a variable; the executor's renderer shows it.
+public struct DebugModule: Module {
+    public init() {}
+
+    public let spec = ModuleSpec(name: "debug", arguments: [
+        ArgumentSpec("msg", .raw),
+        ArgumentSpec("var", .string),
+        ArgumentSpec("verbosity", .int, defaultValue: 0),
+    ], freeForm: .keyValue, mutuallyExclusive: [["msg", "var"]])
+
+    public func run(_ context: ModuleContext) async throws -> TaskResult {
+        if let needed = context.int("verbosity"), context.verbosity < needed {
+            return TaskResult(["changed": false, "skipped": true,
+                               "skip_reason": .string("Verbosity threshold not met.")])
+        }
+        if let name = context.string("var") {
+            let value: Value
+            do {
+                value = try context.templar.evaluate(name, context.variables)
+            } catch {
+                value = "VARIABLE IS NOT DEFINED!"
+            }
+            return TaskResult([name: value, "changed": false])
+        }
+        return TaskResult(["msg": context.args["msg"] ?? "Hello world!", "changed": false])
+    }
+}

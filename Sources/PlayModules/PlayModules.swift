@@ -1,1 +1,0 @@
-// The PlayModules library; see ../shared/docs/DESIGN.md for its part in the whole.

@@ -1,0 +1,72 @@
+import Foundation
+import OrderedCollections
+import PlayBase
+
+/// `-e` values as ansible-playbook reads them: `@file` (YAML/JSON, vaulted too), a YAML/JSON
+/// mapping written inline, or `key=value` pairs (quotes allowed).
+enum ExtraVars {
+    static func parse(_ arguments: [String], loader: YAMLLoader) throws -> OrderedDictionary<String, Value> {
+        var vars: OrderedDictionary<String, Value> = [:]
+        for arg in arguments {
+            let trimmed = arg.trimmingCharacters(in: .whitespaces)
+            var value: Value
+            if trimmed.hasPrefix("@") {
+                let path = String(trimmed.dropFirst())
+                value = try loader.loadValue(path: path, from: .synthetic("-e \(arg)"))
+            } else if trimmed.hasPrefix("{") || trimmed.hasPrefix("[") {
+                let nodes = try loader.parseDocuments(trimmed, file: "-e")
+                value = try nodes.first.map { try loader.value(from: $0, file: "-e") } ?? .null
+            } else {
+                value = .dict(try keyValues(trimmed))
+            }
+            guard case .dict(let d) = value else {
+                throw Diagnostic.error(at: .synthetic("-e \(arg)"), "extra vars must be key=value pairs or a mapping",
+                                       notes: ["for example: -e version=2 or -e '{\"version\": 2}' or -e @vars.yml"])
+            }
+            vars.merge(d) { _, new in new }
+        }
+        return vars
+    }
+
+    /// `a=1 b="two words"`: values stay strings, as Ansible keeps them for key=value extra vars.
+    static func keyValues(_ text: String) throws -> OrderedDictionary<String, Value> {
+        var out: OrderedDictionary<String, Value> = [:]
+        for word in try ShellWords.split(text) {
+            guard let eq = word.firstIndex(of: "=") else {
+                throw Diagnostic.error(at: .synthetic("-e"), "'\(word)' is not key=value",
+                                       notes: ["for example: -e version=2"])
+            }
+            out[String(word[..<eq])] = .string(String(word[word.index(after: eq)...]))
+        }
+        return out
+    }
+}
+
+/// Splits a line into words the way a POSIX shell does for quotes and backslashes.
+enum ShellWords {
+    static func split(_ text: String) throws -> [String] {
+        var words: [String] = []
+        var current = ""
+        var inWord = false
+        var quote: Character?
+        var escaped = false
+        for ch in text {
+            if escaped { current.append(ch); escaped = false; continue }
+            if ch == "\\" && quote != "'" { escaped = true; inWord = true; continue }
+            if let q = quote {
+                if ch == q { quote = nil } else { current.append(ch) }
+                continue
+            }
+            if ch == "\"" || ch == "'" { quote = ch; inWord = true; continue }
+            if ch == " " || ch == "\t" || ch == "\n" {
+                if inWord { words.append(current); current = ""; inWord = false }
+                continue
+            }
+            current.append(ch)
+            inWord = true
+        }
+        if quote != nil { throw Diagnostic.error(at: .synthetic("-e"), "unbalanced quotes in '\(text)'") }
+        if inWord { words.append(current) }
+        return words
+    }
+}

@@ -1,0 +1,206 @@
+import Foundation
+import OrderedCollections
+import PlayBase
+import PlayConnection
+import PlayExecutor
+import PlayInventory
+import PlayLanguage
+import PlayTemplating
+import PlayVault
+
+/// Where a session's text goes (the executable provides stdout/stderr).
+public protocol SessionOutput: Sendable {
+    func write(_ text: String)
+    func error(_ text: String)
+}
+
+/// One `play` invocation from flags to exit code: secrets, inventory, modules, compile, then list or run.
+/// The executable only parses flags into a `Request` and calls `run`.
+public enum PlaybookSession {
+    public struct Request: Sendable {
+        public var playbooks: [String]
+        public var inventories: [String]
+        public var extraVars: [String]
+        public var tags: [String]
+        public var skipTags: [String]
+        public var limit: String?
+        public var check: Bool
+        public var diff: Bool
+        public var forks: Int
+        public var verbosity: Int
+        public var listTasks: Bool
+        public var listTags: Bool
+        public var listHosts: Bool
+        public var syntaxCheck: Bool
+        public var graph: Bool
+        public var json: Bool
+        public var colour: Bool
+        public var askVaultPass: Bool
+        public var vaultPasswordFiles: [String]
+        public var vaultIDs: [String]
+        public var forceHandlers: Bool
+        public var modulePaths: [String]
+        public var connection: String?
+        public var user: String?
+        public var privateKey: String?
+        public var become: Bool?
+        public var becomeUser: String?
+        public var environment: [String: String]
+
+        public init(playbooks: [String], inventories: [String] = [], extraVars: [String] = [], tags: [String] = [],
+                    skipTags: [String] = [], limit: String? = nil, check: Bool = false, diff: Bool = false,
+                    forks: Int = 5, verbosity: Int = 0, listTasks: Bool = false, listTags: Bool = false,
+                    listHosts: Bool = false, syntaxCheck: Bool = false, graph: Bool = false, json: Bool = false,
+                    colour: Bool = false, askVaultPass: Bool = false, vaultPasswordFiles: [String] = [],
+                    vaultIDs: [String] = [], forceHandlers: Bool = false, modulePaths: [String] = [],
+                    connection: String? = nil, user: String? = nil, privateKey: String? = nil, become: Bool? = nil,
+                    becomeUser: String? = nil, environment: [String: String] = [:]) {
+            self.playbooks = playbooks
+            self.inventories = inventories
+            self.extraVars = extraVars
+            self.tags = tags
+            self.skipTags = skipTags
+            self.limit = limit
+            self.check = check
+            self.diff = diff
+            self.forks = forks
+            self.verbosity = verbosity
+            self.listTasks = listTasks
+            self.listTags = listTags
+            self.listHosts = listHosts
+            self.syntaxCheck = syntaxCheck
+            self.graph = graph
+            self.json = json
+            self.colour = colour
+            self.askVaultPass = askVaultPass
+            self.vaultPasswordFiles = vaultPasswordFiles
+            self.vaultIDs = vaultIDs
+            self.forceHandlers = forceHandlers
+            self.modulePaths = modulePaths
+            self.connection = connection
+            self.user = user
+            self.privateKey = privateKey
+            self.become = become
+            self.becomeUser = becomeUser
+            self.environment = environment
+        }
+    }
+
+    /// Runs the request and returns the process exit code (ansible-playbook's codes).
+    public static func run(_ request: Request, output: any SessionOutput) async -> Int32 {
+        let renderer = DiagnosticRenderer(colour: request.colour)
+        func report(_ error: any Error) {
+            switch error {
+            case let d as Diagnostic: output.error(renderer.render(d))
+            case let list as DiagnosticList: for d in list.diagnostics { output.error(renderer.render(d)) }
+            default: output.error("ERROR! \(error)\n")
+            }
+        }
+
+        // Secrets, extra vars, the YAML loader every file goes through.
+        let loader: YAMLLoader
+        let extraVars: OrderedDictionary<String, Value>
+        do {
+            let secrets = try VaultKeyring.loadSecrets(
+                vaultIDs: request.vaultIDs, passwordFiles: request.vaultPasswordFiles,
+                askVaultPass: request.askVaultPass, environment: request.environment,
+                warn: { output.error("[WARNING]: \($0)\n") })
+            loader = YAMLLoader(secrets: secrets)
+            extraVars = try ExtraVars.parse(request.extraVars, loader: loader)
+        } catch {
+            report(error)
+            return 1
+        }
+
+        // Playbooks are checked whole before anything runs.
+        let registry = BuiltinModules.registry(
+            externalDirectories: request.modulePaths + request.playbooks.map {
+                (($0 as NSString).deletingLastPathComponent.isEmpty ? "." : ($0 as NSString).deletingLastPathComponent) + "/library"
+            })
+        let compiler = PlaybookCompiler(catalog: registry, loader: loader)
+        let selection = TagSelection(tags: request.tags, skipTags: request.skipTags)
+        var compiled: [CompiledPlaybook] = []
+        // --list-tags lists `never` tags too unless tags were asked for (as Ansible).
+        let compileSelection = request.listTags ? selection.forTagListing : selection
+        for path in request.playbooks {
+            guard FileManager.default.fileExists(atPath: path) else {
+                output.error("ERROR! the playbook: \(path) could not be found\n")
+                return 1
+            }
+            do {
+                compiled.append(try compiler.compile(path: path, selection: compileSelection))
+            } catch {
+                report(error)
+                return 4
+            }
+        }
+
+        let playbookDirectory = ((request.playbooks.first ?? ".") as NSString).deletingLastPathComponent
+        let inventory: Inventory
+        do {
+            inventory = request.inventories.isEmpty
+                ? Inventory.empty()
+                : try Inventory.load(sources: request.inventories,
+                                     playbookDirectory: playbookDirectory.isEmpty ? "." : playbookDirectory,
+                                     loader: loader)
+        } catch {
+            report(error)
+            return 1
+        }
+
+        if request.syntaxCheck || request.listTasks || request.listTags || request.listHosts {
+            for playbook in compiled {
+                if request.syntaxCheck && !(request.listTasks || request.listTags || request.listHosts) {
+                    output.write(PlaybookListing.syntaxCheck(path: playbook.path))
+                    continue
+                }
+                let hosts: ((String) -> [String])? = request.listHosts ? { pattern in
+                    (try? inventory.hosts(matching: pattern, limit: request.limit)) ?? []
+                } : nil
+                output.write(PlaybookListing.render(playbook, tasks: request.listTasks, tags: request.listTags,
+                                                   hosts: hosts))
+            }
+            return 0
+        }
+
+        var options = RunOptions()
+        options.forks = request.forks
+        options.checkMode = request.check
+        options.diffMode = request.diff
+        options.verbosity = request.verbosity
+        options.extraVars = extraVars
+        options.limit = request.limit
+        options.forceHandlers = request.forceHandlers
+        options.selection = selection
+        options.environment = request.environment
+        options.connection = request.connection
+        options.remoteUser = request.user
+        options.privateKeyFile = request.privateKey
+        options.become = request.become
+        options.becomeUser = request.becomeUser
+
+        let sink = StreamingSink(output: output, json: request.json, colour: request.colour,
+                                 verbosity: request.verbosity)
+        let templar = Templar(options: TemplarOptions(
+            searchPaths: [playbookDirectory.isEmpty ? "." : playbookDirectory], environment: request.environment))
+        let interrupt = InterruptFlag()
+        var exitCode: Int32 = 0
+        do {
+            try await withConnectionPool { pool in
+                let signals = SignalWatcher(interrupt: interrupt)
+                defer { signals.stop() }
+                // Several playbooks run as one: one run, one recap, as ansible-playbook does.
+                let all = CompiledPlaybook(path: compiled[0].path, plays: compiled.flatMap(\.plays),
+                                           nodeCount: compiled.map(\.nodeCount).reduce(0, +))
+                let executor = PlaybookExecutor(playbook: all, modules: registry, compiler: compiler,
+                                                loader: loader, templar: templar, options: options, events: sink)
+                let outcome = await executor.run(inventory: inventory, pool: pool, interrupt: interrupt)
+                exitCode = outcome.exitCode
+            }
+        } catch {
+            report(error)
+            return 1
+        }
+        return exitCode
+    }
+}

@@ -1,1 +1,0 @@
-// The PlayTemplating library; see ../shared/docs/DESIGN.md for its part in the whole.

@@ -1,0 +1,126 @@
+import ArgumentParser
+import Foundation
+import PlayBase
+import PlayModules
+
+/// `play`: runs Ansible playbooks. Flags follow ansible-playbook's.
+struct PlayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "play",
+        abstract: "Run Ansible-compatible playbooks against hosts over SSH, locally, and on AWS.",
+        discussion: "`play vault ...` runs the vault command (see `vault --help`).")
+
+    @Argument(help: "Playbook files to run, in order.")
+    var playbooks: [String] = []
+
+    @Option(name: [.customShort("i"), .long], help: "Inventory file, directory or comma-separated host list (repeatable).")
+    var inventory: [String] = []
+
+    @Option(name: [.customShort("e"), .customLong("extra-vars")], help: "Extra variables: key=value, YAML/JSON, or @file (repeatable).")
+    var extraVars: [String] = []
+
+    @Option(name: [.customShort("t"), .long], help: "Only run tasks tagged with these tags (comma-separated, repeatable).")
+    var tags: [String] = []
+
+    @Option(name: .customLong("skip-tags"), help: "Skip tasks tagged with these tags (comma-separated, repeatable).")
+    var skipTags: [String] = []
+
+    @Option(name: [.customShort("l"), .long], help: "Further limit the selected hosts to a pattern.")
+    var limit: String?
+
+    @Flag(name: [.customShort("C"), .long], help: "Check mode: report what would change, change nothing.")
+    var check = false
+
+    @Flag(name: [.customShort("D"), .long], help: "Show the differences of changed files.")
+    var diff = false
+
+    @Option(name: [.customShort("f"), .long], help: "Hosts to run in parallel (default 5).")
+    var forks: Int = 5
+
+    @Flag(name: .customShort("v"), help: "More output (-vvvv for the most).")
+    var verbose: Int
+
+    @Flag(name: .customLong("list-tasks"), help: "List the tasks that would run.")
+    var listTasks = false
+
+    @Flag(name: .customLong("list-tags"), help: "List all available tags.")
+    var listTags = false
+
+    @Flag(name: .customLong("list-hosts"), help: "List the hosts each play would run on.")
+    var listHosts = false
+
+    @Flag(name: .customLong("syntax-check"), help: "Check the playbook's syntax and exit.")
+    var syntaxCheck = false
+
+    @Flag(name: .customLong("graph"), help: "Print the compiled task graph as Graphviz DOT.")
+    var graph = false
+
+    @Option(name: .long, help: "Output format: human or json (one JSON event per line).")
+    var output: OutputFormat = .human
+
+    @Flag(name: [.customShort("J"), .customLong("ask-vault-pass"), .customLong("ask-vault-password")], help: "Ask for the vault password.")
+    var askVaultPass = false
+
+    @Option(name: .customLong("vault-password-file"), help: "Vault password file (repeatable).")
+    var vaultPasswordFiles: [String] = []
+
+    @Option(name: .customLong("vault-id"), help: "Vault identity LABEL@SOURCE (repeatable).")
+    var vaultIDs: [String] = []
+
+    @Flag(name: .customLong("force-handlers"), help: "Run handlers even if a task fails.")
+    var forceHandlers = false
+
+    @Option(name: [.customShort("M"), .customLong("module-path")], help: "Directories with external modules (repeatable, or ':'-separated).")
+    var modulePaths: [String] = []
+
+    @Option(name: [.customShort("c"), .long], help: "Connection type to use (ssh, local).")
+    var connection: String?
+
+    @Option(name: [.customShort("u"), .customLong("user")], help: "Connect as this user.")
+    var user: String?
+
+    @Option(name: .customLong("private-key"), help: "Use this file to authenticate the SSH connection.")
+    var privateKey: String?
+
+    @Flag(name: [.customShort("b"), .long], help: "Run operations with become (sudo).")
+    var become = false
+
+    @Option(name: .customLong("become-user"), help: "Run operations as this user (default root).")
+    var becomeUser: String?
+
+    enum OutputFormat: String, ExpressibleByArgument { case human, json }
+
+    func validate() throws {
+        if playbooks.isEmpty { throw ValidationError("the following arguments are required: playbook") }
+        if forks < 1 { throw ValidationError("forks must be at least 1") }
+    }
+
+    func run() async throws {
+        let terminal = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+            && ProcessInfo.processInfo.environment["ANSIBLE_NOCOLOR"] == nil
+        let request = PlaybookSession.Request(
+            playbooks: playbooks, inventories: inventory, extraVars: extraVars,
+            tags: tags.flatMap { $0.split(separator: ",").map(String.init) },
+            skipTags: skipTags.flatMap { $0.split(separator: ",").map(String.init) },
+            limit: limit, check: check, diff: diff, forks: forks, verbosity: verbose,
+            listTasks: listTasks, listTags: listTags, listHosts: listHosts, syntaxCheck: syntaxCheck, graph: graph,
+            json: output == .json, colour: terminal, askVaultPass: askVaultPass,
+            vaultPasswordFiles: vaultPasswordFiles, vaultIDs: vaultIDs, forceHandlers: forceHandlers,
+            modulePaths: modulePaths.flatMap { $0.split(separator: ":").map(String.init) },
+            connection: connection, user: user, privateKey: privateKey, become: become ? true : nil,
+            becomeUser: becomeUser, environment: ProcessInfo.processInfo.environment)
+        let code = await PlaybookSession.run(request, output: StandardStreams())
+        if code != 0 { throw ExitCode(code) }
+    }
+}
+
+/// Where the session's text goes: stdout for results, stderr for diagnostics.
+struct StandardStreams: SessionOutput {
+    func write(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    func error(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+}
