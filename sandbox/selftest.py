@@ -537,12 +537,39 @@ class SandboxScenario(unittest.TestCase):
         wait_until("terminated instance gone", lambda: not os.path.exists(home) and not port_open(ip, 2222)
                    and not procs.find_marked(run_id, b), 15, 0.2)
 
-    def test_10_an_ami_with_an_app_version_boots_it(self):
+    def test_10_baked_ami_user_data_and_a_blue_green_swap(self):
+        ud = "#!/bin/sh\necho \"user data ran on $(hostname)\" > user-data.txt\n"
         r = self.ec2.run_instances(ImageId=self.sb["app_images"]["2"], MinCount=1, MaxCount=1,
-                                   SubnetId=self.sb["subnet_id"], InstanceType="t3.micro")
+                                   SubnetId=self.sb["subnet_id"], InstanceType="t3.micro", UserData=ud)
         iid, ip = r["Instances"][0]["InstanceId"], r["Instances"][0]["PrivateIpAddress"]
         wait_until("the baked app to answer", lambda: port_open(ip, 8080), 15, 0.2)
         self.assertEqual(json.loads(http_get(ip, 8080)[1])["version"], "2")
+        home = os.path.join(self.dir, "instances", iid, "home")
+        wait_until("user data to run", lambda: os.path.exists(os.path.join(home, "user-data.txt")), 10)
+        green = self.elb.create_target_group(Name="th3-green", Protocol="HTTP", Port=8080, VpcId=self.sb["vpc_id"],
+                                             HealthCheckPath="/health", HealthyThresholdCount=2,
+                                             UnhealthyThresholdCount=2)["TargetGroups"][0]["TargetGroupArn"]
+        self.elb.register_targets(TargetGroupArn=green, Targets=[{"Id": iid}])
+
+        def green_state():
+            d = self.elb.describe_target_health(TargetGroupArn=green)["TargetHealthDescriptions"]
+            return d[0]["TargetHealth"]["State"] if d else None
+        # No listener forwards to green yet: its health checks alone make it healthy.
+        wait_until("green healthy", lambda: green_state() == "healthy", 15, 0.2)
+        proc, out = self.start_load("swap")
+        time.sleep(1)
+        listener = self.sb["listener_arn"]
+        self.elb.modify_listener(ListenerArn=listener, DefaultActions=[{"Type": "forward", "TargetGroupArn": green}])
+        wait_until("nginx to serve green", lambda: self.routed() == {f"{ip}:8080"}, 10)
+        self.assertEqual(green_state(), "healthy")
+        time.sleep(1)
+        self.elb.modify_listener(ListenerArn=listener, DefaultActions=[{"Type": "forward", "TargetGroupArn": self.tg}])
+        wait_until("nginx to serve blue again", lambda: self.routed() == {f"{self.ips[self.ids[0]]}:8080"}, 10)
+        time.sleep(0.5)
+        report = self.stop_load(proc, out)
+        self.assertEqual(report["failures"], 0, report["failure_reasons"])
+        self.assertEqual(set(report["versions"]), {"1", "2"})
+        self.assertEqual(report["last_version"], "1")
         self.ec2.terminate_instances(InstanceIds=[iid])
         wait_until("baked instance gone", lambda: not port_open(ip, 8080)
                    and not procs.find_marked(self.state["run_id"], iid), 15, 0.2)

@@ -13,6 +13,7 @@ and tells it about RegisterTargets / DeregisterTargets as they happen.
 Run by sandboxctl: python3 -m sandboxlib.agent STATE_DIR, credentials as JSON on stdin.
 """
 
+import base64
 import concurrent.futures
 import http.client
 import ipaddress
@@ -131,6 +132,7 @@ class Agent:
         self.target_running = {}    # same key -> moto says the target's instance runs
         self.routing = []           # [(tg arn, weight)] the listener forwards to
         self.applied = None         # server list nginx serves now
+        self.applied_groups = set() # target groups behind that list
         self.generation = 0
         self.reported = {}          # key -> last reported state, for the log
         self.fleet_pool = concurrent.futures.ThreadPoolExecutor(4, thread_name_prefix="fleet")
@@ -274,11 +276,20 @@ class Agent:
         os.replace(local + ".part", local)
         return local
 
+    def user_data(self, instance_id):
+        """The instance's user data on its first boot (None later, or when it has none)."""
+        if os.path.isdir(os.path.join(self.paths.instance_dir(instance_id), "home")):
+            return None
+        attr = self.ec2.describe_instance_attribute(InstanceId=instance_id, Attribute="userData")
+        value = (attr.get("UserData") or {}).get("Value")
+        return base64.b64decode(value) if value else None
+
     def boot(self, inst, ip, version, s3_url):
         started = time.monotonic()
         try:
             app = (version, self.artifact(version, s3_url), self.s.app_port) if version else None
-            info = fleet.boot(self.paths, inst.id, ip, self.s.ssh_port, self.run_id, self.uts, app)
+            info = fleet.boot(self.paths, inst.id, ip, self.s.ssh_port, self.run_id, self.uts, app,
+                              self.user_data(inst.id))
             with self.lock:
                 inst.phase, inst.error = "up", None
                 inst.sshd_pid, inst.app_pid, inst.hostname = info["sshd_pid"], info["app_pid"], info["hostname"]
@@ -398,12 +409,13 @@ class Agent:
 
     # ---------------------------------------------------------------- nginx
     def routable(self):
-        """[(ip, port, weight)] and the tracker keys behind them."""
-        weights, keys = {}, set()
+        """[(ip, port, weight)], the tracker keys behind them and the target groups routed."""
+        weights, keys, groups = {}, set(), set()
         with self.lock:
             for arn, weight in self.routing:
                 if weight <= 0:
                     continue
+                groups.add(arn)
                 for key, tr in self.trackers.items():
                     if key[0] != arn or tr.draining or tr.passing is not True:
                         continue
@@ -412,10 +424,10 @@ class Agent:
                         continue
                     weights[(ip, key[2])] = weights.get((ip, key[2]), 0) + weight
                     keys.add(key)
-        return sorted((ip, port, w) for (ip, port), w in weights.items()), keys
+        return sorted((ip, port, w) for (ip, port), w in weights.items()), keys, groups
 
     def reconcile_routing(self):
-        servers, keys = self.routable()
+        servers, keys, groups = self.routable()
         if servers != self.applied:
             self.generation += 1
             nginx.write_config(self.paths.nginx, nginx.render(self.paths.nginx, self.s.lb_port,
@@ -436,6 +448,9 @@ class Agent:
         with self.lock:
             for key, tr in self.trackers.items():
                 tr.set_routed(key in keys)
+            # Health reports follow the groups nginx really serves, not the listener's newest
+            # answer: no flicker while a blue/green swap is being applied.
+            self.applied_groups = groups
 
     def expire_draining(self):
         now = time.monotonic()
@@ -446,9 +461,9 @@ class Agent:
 
     # ---------------------------------------------------------------- reporting
     def target_view(self, arn):
-        routed_groups = {a for a, w in self.routing if w > 0}
         out = []
         with self.lock:
+            routed_groups = self.applied_groups
             for (a, tid, port), tr in self.trackers.items():
                 if a != arn:
                     continue
@@ -509,6 +524,8 @@ class Agent:
                     failures += 1
                     if failures in (1, 10) or failures % 100 == 0:
                         log(f"cannot read moto ({failures}x): {e}")
+                except Exception:   # noqa: BLE001 - an unexpected answer must not kill the agent
+                    log("poll error:\n" + traceback.format_exc())
                 next_poll = time.monotonic() + self.s.poll_interval
             try:
                 self.expire_draining()

@@ -111,9 +111,10 @@ def _port_open(ip, port, timeout=0.2):
         return False
 
 
-def boot(paths, instance_id, ip, ssh_port, run_id, uts, app=None):
-    """Boots an instance: its sshd, then the baked app if any. app: (version, build tarball,
-    app_port). Returns {"sshd_pid", "app_pid", "hostname"}."""
+def boot(paths, instance_id, ip, ssh_port, run_id, uts, app=None, user_data=None):
+    """Boots an instance: its sshd, then the baked app if any, then (first boot only) its user
+    data when that is a script. app: (version, build tarball, app_port).
+    Returns {"sshd_pid", "app_pid", "hostname"}."""
     inst_dir = paths.instance_dir(instance_id)
     os.makedirs(inst_dir, exist_ok=True)
     home = os.path.join(inst_dir, "home")
@@ -159,6 +160,14 @@ def boot(paths, instance_id, ip, ssh_port, run_id, uts, app=None):
         while time.monotonic() < deadline and not app_pid:
             app_pid = procs.read_pid(app_pid_file)
             time.sleep(0.02)
+    if first_boot and user_data and user_data.startswith(b"#!"):
+        # What cloud-init does with a user-data script: run it once, as root, on first boot.
+        script = os.path.join(inst_dir, "user-data")
+        with open(script, "wb") as f:
+            f.write(user_data)
+        os.chmod(script, 0o700)
+        _detached(["sh", "-c", 'cd "$HOME" && exec "$0"', script], env,
+                  os.path.join(home, "cloud-init-output.log"), hostname, uts)
     return {"sshd_pid": sshd_pid, "app_pid": app_pid, "hostname": hostname}
 
 
