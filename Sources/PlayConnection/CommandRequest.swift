@@ -1,0 +1,38 @@
+import Foundation
+
+/// One command for a host: the text is run by `/bin/sh -c` on the target (Ansible's
+/// `exec_command`), with optional input, environment, working directory, time limit and become.
+public struct CommandRequest: Sendable, Hashable {
+    /// Shell text, run by `/bin/sh -c` on the target.
+    public var command: String
+    /// Bytes fed to the command's standard input; nil gives it an empty input.
+    public var stdin: Data?
+    /// Variables exported to the command (after become, so they survive sudo's env reset).
+    public var environment: [String: String]
+    /// Directory to run in; nil is the login directory (the remote user's home).
+    public var workingDirectory: String?
+    /// Kill the command after this long; nil falls back to `ConnectionSettings.commandTimeout`.
+    public var timeout: Duration?
+    /// Run as another user through sudo (`sudo -n -u USER -H`).
+    public var become: Bool
+    /// The user to become; nil means root.
+    public var becomeUser: String?
+
+    public init(
+        command: String,
+        stdin: Data? = nil,
+        environment: [String: String] = [:],
+        workingDirectory: String? = nil,
+        timeout: Duration? = nil,
+        become: Bool = false,
+        becomeUser: String? = nil
+    ) {
+        self.command = command
+        self.stdin = stdin
+        self.environment = environment
+        self.workingDirectory = workingDirectory
+        self.timeout = timeout
+        self.become = become
+        self.becomeUser = becomeUser
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+
+/// The connections of one run: one OpenSSH master per host (per distinct transport settings),
+/// opened lazily the first time a task needs the host, shared by every later task, closed
+/// by `closeAll()`. Control sockets live in a private 0700 directory under /tmp with short
+/// names (`/tmp/play-XXXXXX/h0`), well inside the 108-byte limit of UNIX socket paths.
+///
+/// Prefer `withConnectionPool { pool in ... }`, which closes everything however the body
+/// exits. The CLI should also call `closeAll()` from its SIGINT/SIGTERM handler (for example a
+/// `DispatchSource.makeSignalSource` handler that runs `Task { await pool.closeAll() }`), so
+/// masters never outlive play; should play be killed outright, each master still exits after
+/// `controlPersist` (60 s) idle.
+public actor ConnectionPool {
+    private struct Key: Hashable {
+        var hostName: String
+        var settings: ConnectionSettings
+    }
+
+    private var masters: [Key: SSHMaster] = [:]
+    private var socketDirectory: String?
+    private var nextSocket = 0
+    private var closed = false
+
+    public init() {}
+
+    /// The connection for `hostName`. For ssh the host's master is started here if it is not
+    /// running yet, so an unreachable host fails now, with `ConnectionError.unreachable`
+    /// (or `.authentication` / `.hostKeyVerification`). Failures are not remembered: a later
+    /// call tries again (a host that is still booting may come up).
+    public func connection(for hostName: String, settings: ConnectionSettings) async throws(ConnectionError) -> any Connection {
+        if !settings.problems.isEmpty {
+            throw .configuration(host: hostName, message: settings.problems.joined(separator: "; "))
+        }
+        switch settings.kind {
+        case .local:
+            return LocalConnection(hostName: hostName, settings: settings)
+        case .unsupported(let name):
+            throw .configuration(host: hostName, message: "connection type '\(name)' is not supported; play supports ssh and local")
+        case .ssh:
+            break
+        }
+        guard !closed else {
+            throw .unreachable(host: hostName, message: "connections are closed: the run is ending")
+        }
+        let key = Key(hostName: hostName, settings: settings.transportIdentity)
+        let master: SSHMaster
+        if let existing = masters[key] {
+            master = existing
+        } else {
+            let directory = try socketDirectory(for: hostName)
+            let line = try SSHCommandLine(hostName: hostName, settings: settings, controlPath: "\(directory)/h\(nextSocket)")
+            nextSocket += 1
+            master = SSHMaster(hostName: hostName, commandLine: line)
+            masters[key] = master
+        }
+        try await master.ensureRunning()
+        return SSHConnection(hostName: hostName, master: master, settings: settings)
+    }
+
+    /// Stops every master (`ssh -O exit`, in parallel), waits until they are gone and removes
+    /// the socket directory. Safe to call more than once and from a signal handler's task; it
+    /// completes even if the calling task is cancelled. Later `connection` calls for ssh hosts
+    /// fail with `.unreachable`.
+    public func closeAll() async {
+        closed = true
+        let all = Array(masters.values)
+        masters.removeAll()
+        let directory = socketDirectory
+        socketDirectory = nil
+        // Unstructured so that a cancelled caller does not cancel the `ssh -O exit` processes.
+        await Task {
+            await withTaskGroup(of: Void.self) { group in
+                for master in all { group.addTask { await master.stop() } }
+            }
+            if let directory { try? FileManager.default.removeItem(atPath: directory) }
+        }.value
+    }
+
+    /// The private directory for control sockets, for diagnostics; nil until the first ssh
+    /// host is connected and after `closeAll()`.
+    public var controlDirectory: String? { socketDirectory }
+
+    private func socketDirectory(for hostName: String) throws(ConnectionError) -> String {
+        if let socketDirectory { return socketDirectory }
+        // /tmp rather than $TMPDIR: macOS's TMPDIR alone nearly fills the socket path limit.
+        var template = Array("/tmp/play-XXXXXX".utf8CString)
+        let created = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
+        guard created != nil else {
+            throw .configuration(host: hostName, message: "cannot create a private directory for ssh control sockets in /tmp: "
+                + String(cString: strerror(errno)))
+        }
+        let path = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        socketDirectory = path
+        return path
+    }
+}
+
+/// Runs `body` with a fresh `ConnectionPool` and closes every master however `body` exits
+/// (return, throw or cancellation).
+public func withConnectionPool<T>(
+    isolation: isolated (any Actor)? = #isolation,
+    _ body: (ConnectionPool) async throws -> T
+) async throws -> T {
+    let pool = ConnectionPool()
+    let result: T
+    do {
+        result = try await body(pool)
+    } catch {
+        await pool.closeAll()
+        throw error
+    }
+    await pool.closeAll()
+    return result
+}

@@ -1,0 +1,206 @@
+import Foundation
+import OrderedCollections
+import PlayBase
+
+/// How to reach one host: Ansible's connection variables, resolved. Build it with
+/// `from(hostName:variables:environment:)` from the host's (already templated) variables.
+public struct ConnectionSettings: Sendable, Hashable {
+    /// The transport (`ansible_connection`).
+    public enum Kind: Sendable, Hashable {
+        case local
+        case ssh
+        /// A connection plugin play does not implement (e.g. `winrm`); connecting fails with a
+        /// `configuration` error naming it.
+        case unsupported(String)
+    }
+
+    public var kind: Kind
+    /// The address ssh connects to (`ansible_host`; the inventory name when unset).
+    public var host: String
+    /// `ansible_port`; nil leaves it to ~/.ssh/config (default 22).
+    public var port: Int?
+    /// `ansible_user`; nil leaves it to ~/.ssh/config (default: the local user).
+    public var user: String?
+    /// `ansible_ssh_private_key_file`; the agent and ~/.ssh/config keys are tried as well.
+    public var privateKeyFile: String?
+    /// `ansible_ssh_executable`.
+    public var sshExecutable: String
+    /// `ansible_ssh_args`, `ansible_ssh_common_args`, `ansible_ssh_extra_args`: extra ssh
+    /// arguments as one string each, split like a shell would (`-o Foo='a b'`).
+    public var sshArgs: String?
+    public var sshCommonArgs: String?
+    public var sshExtraArgs: String?
+    /// Verify host keys against known_hosts (the default). Off passes
+    /// `StrictHostKeyChecking=no` and `UserKnownHostsFile=/dev/null`.
+    public var hostKeyChecking: Bool
+    /// How long to wait for the TCP connection and the SSH banner (`ansible_ssh_timeout`, 10 s).
+    public var connectTimeout: Duration
+    /// Default limit for a command when its request sets none (`ansible_command_timeout`);
+    /// nil means no limit.
+    public var commandTimeout: Duration?
+    /// How long an idle master stays up if play dies without closing it; play closes its
+    /// masters explicitly, and reopens one that timed out during a long pause.
+    public var controlPersist: Duration
+    /// Host-level become defaults (`ansible_become`, `ansible_become_user`,
+    /// `ansible_become_method`). The connection itself follows each request's `become`; the
+    /// executor merges these with task keywords. Only `sudo` is supported.
+    public var become: Bool
+    public var becomeUser: String?
+    public var becomeMethod: String
+    /// Values that could not be understood (e.g. `ansible_port=abc`); connecting with
+    /// settings that have problems fails with a `configuration` error listing them.
+    public var problems: [String]
+
+    public init(
+        kind: Kind = .ssh,
+        host: String,
+        port: Int? = nil,
+        user: String? = nil,
+        privateKeyFile: String? = nil,
+        sshExecutable: String = "ssh",
+        sshArgs: String? = nil,
+        sshCommonArgs: String? = nil,
+        sshExtraArgs: String? = nil,
+        hostKeyChecking: Bool = true,
+        connectTimeout: Duration = .seconds(10),
+        commandTimeout: Duration? = nil,
+        controlPersist: Duration = .seconds(60),
+        become: Bool = false,
+        becomeUser: String? = nil,
+        becomeMethod: String = "sudo",
+        problems: [String] = []
+    ) {
+        self.kind = kind
+        self.host = host
+        self.port = port
+        self.user = user
+        self.privateKeyFile = privateKeyFile
+        self.sshExecutable = sshExecutable
+        self.sshArgs = sshArgs
+        self.sshCommonArgs = sshCommonArgs
+        self.sshExtraArgs = sshExtraArgs
+        self.hostKeyChecking = hostKeyChecking
+        self.connectTimeout = connectTimeout
+        self.commandTimeout = commandTimeout
+        self.controlPersist = controlPersist
+        self.become = become
+        self.becomeUser = becomeUser
+        self.becomeMethod = becomeMethod
+        self.problems = problems
+    }
+
+    /// Reads Ansible's connection variables for one host. Later names in each list are
+    /// aliases Ansible also accepts. Host-key checking: the `host_key_checking` /
+    /// `ansible_host_key_checking` / `ansible_ssh_host_key_checking` variable wins over
+    /// `ANSIBLE_HOST_KEY_CHECKING` in `environment`; on by default.
+    public static func from(
+        hostName: String,
+        variables: OrderedDictionary<String, Value>,
+        environment: [String: String]
+    ) -> ConnectionSettings {
+        var problems: [String] = []
+        func first(_ names: [String]) -> (String, Value)? {
+            for name in names { if let v = variables[name], !v.isNull { return (name, v) } }
+            return nil
+        }
+        func string(_ names: String...) -> String? {
+            guard let (_, v) = first(names) else { return nil }
+            switch v {
+            case .string(let s): return s
+            case .int, .double, .bool: return v.renderedString
+            default: return v.renderedString
+            }
+        }
+        func int(_ names: String...) -> Int? {
+            guard let (name, v) = first(names) else { return nil }
+            switch v {
+            case .int(let i): return i
+            case .string(let s):
+                if let i = Int(s.trimmingCharacters(in: .whitespaces)) { return i }
+            default: break
+            }
+            problems.append("\(name) must be an integer, got \(v.pythonRepr)")
+            return nil
+        }
+        func duration(_ names: String...) -> Duration? {
+            guard let (name, v) = first(names) else { return nil }
+            switch v {
+            case .int(let i) where i >= 0: return .seconds(i)
+            case .double(let d) where d >= 0: return .milliseconds(Int((d * 1000).rounded()))
+            case .string(let s):
+                if let d = Double(s.trimmingCharacters(in: .whitespaces)), d >= 0 {
+                    return .milliseconds(Int((d * 1000).rounded()))
+                }
+            default: break
+            }
+            problems.append("\(name) must be a number of seconds, got \(v.pythonRepr)")
+            return nil
+        }
+        func bool(_ names: String...) -> Bool? {
+            guard let (name, v) = first(names) else { return nil }
+            if let b = Self.ansibleBool(v) { return b }
+            problems.append("\(name) must be a boolean (true/false, yes/no), got \(v.pythonRepr)")
+            return nil
+        }
+
+        var settings = ConnectionSettings(host: string("ansible_host", "ansible_ssh_host") ?? hostName)
+        switch string("ansible_connection")?.lowercased() {
+        case nil, "ssh", "smart", "paramiko", "paramiko_ssh": settings.kind = .ssh
+        case "local": settings.kind = .local
+        case let other?: settings.kind = .unsupported(other)
+        }
+        settings.port = int("ansible_port", "ansible_ssh_port")
+        if let port = settings.port, !(1...65535).contains(port) {
+            problems.append("ansible_port must be 1..65535, got \(port)")
+            settings.port = nil
+        }
+        settings.user = string("ansible_user", "ansible_ssh_user")
+        settings.privateKeyFile = string("ansible_ssh_private_key_file", "ansible_private_key_file")
+        settings.sshExecutable = string("ansible_ssh_executable") ?? "ssh"
+        settings.sshArgs = string("ansible_ssh_args")
+        settings.sshCommonArgs = string("ansible_ssh_common_args")
+        settings.sshExtraArgs = string("ansible_ssh_extra_args")
+        if let checking = bool("host_key_checking", "ansible_host_key_checking", "ansible_ssh_host_key_checking") {
+            settings.hostKeyChecking = checking
+        } else if let env = environment["ANSIBLE_HOST_KEY_CHECKING"] {
+            if let b = Self.ansibleBool(.string(env)) {
+                settings.hostKeyChecking = b
+            } else {
+                problems.append("ANSIBLE_HOST_KEY_CHECKING must be a boolean (True/False), got '\(env)'")
+            }
+        }
+        if let t = duration("ansible_ssh_timeout", "ansible_timeout") { settings.connectTimeout = t }
+        settings.commandTimeout = duration("ansible_command_timeout")
+        settings.become = bool("ansible_become") ?? false
+        settings.becomeUser = string("ansible_become_user")
+        settings.becomeMethod = string("ansible_become_method") ?? "sudo"
+        settings.problems = problems
+        return settings
+    }
+
+    /// Ansible's boolean spellings (`yes/no`, `true/false`, `on/off`, `1/0`, any case).
+    static func ansibleBool(_ v: Value) -> Bool? {
+        switch v {
+        case .bool(let b): return b
+        case .int(let i) where i == 0 || i == 1: return i == 1
+        case .string(let s):
+            switch s.trimmingCharacters(in: .whitespaces).lowercased() {
+            case "yes", "y", "true", "t", "on", "1": return true
+            case "no", "n", "false", "f", "off", "0", "": return false
+            default: return nil
+            }
+        default: return nil
+        }
+    }
+
+    /// What identifies one master: everything but the become defaults, which only change the
+    /// command line of each request.
+    var transportIdentity: ConnectionSettings {
+        var copy = self
+        copy.become = false
+        copy.becomeUser = nil
+        copy.becomeMethod = "sudo"
+        copy.commandTimeout = nil
+        return copy
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+
+/// `ansible_connection=ssh`: every command is one `ssh` process multiplexed over the host's
+/// master (about 10 ms, no new handshake); files travel through the same channel as a
+/// command's stdin/stdout. Obtain it from `ConnectionPool.connection(for:settings:)`.
+public struct SSHConnection: Connection {
+    public let hostName: String
+    let master: SSHMaster
+    let settings: ConnectionSettings
+
+    init(hostName: String, master: SSHMaster, settings: ConnectionSettings) {
+        self.hostName = hostName
+        self.master = master
+        self.settings = settings
+    }
+
+    public func run(_ request: CommandRequest) async throws(ConnectionError) -> CommandResult {
+        let words = try CommandScript.words(for: request, becomeMethod: settings.becomeMethod, markExit255: true, host: hostName)
+        if !master.isRunning { try await master.ensureRunning() }
+        let arguments = master.commandLine.command(CommandScript.commandLine(words))
+        let timeout = request.timeout ?? settings.commandTimeout
+        let output: SubprocessOutput
+        do {
+            output = try await Subprocess.run(arguments, stdin: request.stdin, timeout: timeout)
+        } catch {
+            throw .configuration(host: hostName, message: "\(error.description) (is the OpenSSH client installed?)")
+        }
+        if output.cancelled { throw .cancelled(host: hostName) }
+        if output.timedOut, let timeout { throw .timedOut(host: hostName, after: timeout) }
+        switch CommandScript.interpret(
+            status: output.status, stdout: output.stdout, stderr: output.stderr, become: request.become, viaSSH: true)
+        {
+        case .completed(let status, let stdout, let stderr):
+            return CommandResult(exitCode: status, stdout: stdout, stderr: stderr, duration: output.duration)
+        case .becomeFailed(let message):
+            throw .becomeFailed(host: hostName, message: message)
+        case .connectionFailed(let message):
+            throw SSHCommandLine.classify(message, host: hostName)
+        }
+    }
+
+    public func put(_ data: Data, to path: String, mode: Int?, become: Bool, becomeUser: String?) async throws(ConnectionError) {
+        guard FileTransferScript.validMode(mode) else {
+            throw .configuration(host: hostName, message: "file mode \(mode ?? 0) is out of range (0 to 0o7777)")
+        }
+        let request = CommandRequest(
+            command: FileTransferScript.put(path: path, mode: mode), stdin: data, become: become, becomeUser: becomeUser)
+        let result = try await run(request)
+        if result.exitCode != 0 {
+            throw .transfer(host: hostName, path: path, message: CommandScript.text(result.stderr))
+        }
+    }
+
+    public func fetch(_ path: String, become: Bool, becomeUser: String?) async throws(ConnectionError) -> Data {
+        let result = try await run(CommandRequest(command: FileTransferScript.fetch(path: path), become: become, becomeUser: becomeUser))
+        guard result.exitCode == 0 else {
+            throw .transfer(host: hostName, path: path, message: CommandScript.text(result.stderr))
+        }
+        return result.stdout
+    }
+
+    /// The master is shared with every other connection to this host and belongs to the
+    /// pool, which closes it; nothing to release here.
+    public func close() async {}
+}

@@ -1,0 +1,155 @@
+import Foundation
+import PlayConnection
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A fleet of real OpenSSH servers on loopback (127.0.2.K:2222), started with
+/// scripts/sshd-fleet.sh in a fresh directory and stopped by pid.
+///
+/// Usage in a test class: start it in `class func setUp()`, stop it in `class func tearDown()`
+/// (XCTest calls that however the tests end). If 127.0.2.x is taken (another fleet on this
+/// machine), the next free 127.0.N network is used: read addresses from the fleet, not from
+/// constants.
+final class SSHFleet: Sendable {
+    let directory: String
+    let count: Int
+    /// The first three octets, e.g. "127.0.2".
+    let network: String
+    let port: Int
+    let user: String
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static var script: String {
+        URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("scripts/sshd-fleet.sh").path
+    }
+
+    /// Starts `hosts` servers and waits until all accept connections.
+    static func start(hosts: Int) throws -> SSHFleet {
+        var template = Array("/tmp/play-fleet-XXXXXX".utf8CString)
+        guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
+            throw Failure(description: "cannot create a fleet directory in /tmp")
+        }
+        let directory = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let preferred = ProcessInfo.processInfo.environment["PLAY_FLEET_NET"]
+        let networks = preferred.map { [$0] } ?? (2...30).map { "127.0.\($0)" }
+        var lastOutput = ""
+        for network in networks {
+            let (status, output) = run([script, "start", directory, String(hosts)], environment: ["FLEET_NET": network])
+            if status == 0 {
+                return SSHFleet(directory: directory, count: hosts, network: network, port: 2222, user: currentUser())
+            }
+            lastOutput = output
+            if status != 75 { break }  // 75: an address was taken; try the next network
+        }
+        try? FileManager.default.removeItem(atPath: directory)
+        throw Failure(description: "sshd-fleet.sh start failed: \(lastOutput)")
+    }
+
+    private init(directory: String, count: Int, network: String, port: Int, user: String) {
+        self.directory = directory
+        self.count = count
+        self.network = network
+        self.port = port
+        self.user = user
+    }
+
+    func address(_ k: Int) -> String { "\(network).\(k)" }
+    func hostName(_ k: Int) -> String { "h\(k)" }
+    var privateKeyFile: String { directory + "/id_ed25519" }
+    var knownHostsFile: String { directory + "/known_hosts" }
+    var inventoryFile: String { directory + "/inventory" }
+    /// Host K's home directory, as its sessions see it.
+    func home(_ k: Int) -> String { "\(directory)/h\(k)/home" }
+
+    /// Connection settings for host K, as the fleet's inventory describes it.
+    func settings(_ k: Int) -> ConnectionSettings {
+        ConnectionSettings(
+            host: address(k), port: port, user: user, privateKeyFile: privateKeyFile,
+            sshCommonArgs: "-o UserKnownHostsFile=\(knownHostsFile)")
+    }
+
+    /// Takes host K down: its port refuses connections and its sessions are killed.
+    func stopHost(_ k: Int) throws {
+        let (status, output) = Self.run([Self.script, "stop-host", directory, String(k)])
+        guard status == 0 else { throw Failure(description: "stop-host \(k) failed: \(output)") }
+    }
+
+    func startHost(_ k: Int) throws {
+        let (status, output) = Self.run([Self.script, "start-host", directory, String(k)])
+        guard status == 0 else { throw Failure(description: "start-host \(k) failed: \(output)") }
+    }
+
+    /// Stops every server: through the script, then by the recorded pids should anything be
+    /// left, then removes the directory.
+    func stop() {
+        _ = Self.run([Self.script, "stop", directory])
+        for k in 1...count {
+            guard let text = try? String(contentsOfFile: "\(directory)/h\(k)/pid", encoding: .utf8),
+                  let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)) else { continue }
+            kill(pid, SIGKILL)
+        }
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// Runs a command to completion; (exit status, stdout+stderr).
+    @discardableResult
+    static func run(_ arguments: [String], environment: [String: String] = [:]) -> (Int32, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        process.standardInput = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            return (-1, "cannot run \(arguments[0]): \(error)")
+        }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    private static func currentUser() -> String {
+        guard let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name else { return "root" }
+        return String(cString: name)
+    }
+}
+
+/// Processes on this machine, read from /proc: used to check which ssh processes are alive.
+enum ProcessTable {
+    /// Command lines (arguments joined by spaces) of processes whose executable name is `name`.
+    static func commandLines(named name: String) -> [(pid: Int32, commandLine: String)] {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
+        var found: [(Int32, String)] = []
+        for entry in entries {
+            guard let pid = Int32(entry),
+                  let comm = try? String(contentsOfFile: "/proc/\(entry)/comm", encoding: .utf8),
+                  comm.trimmingCharacters(in: .whitespacesAndNewlines) == name,
+                  let raw = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { continue }
+            let words = raw.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+            found.append((pid, words.joined(separator: " ")))
+        }
+        return found
+    }
+
+    /// ssh masters whose control socket lives in `directory`.
+    static func masters(in directory: String) -> [Int32] {
+        commandLines(named: "ssh")
+            .filter { $0.commandLine.contains("ControlPath=\(directory)/") && $0.commandLine.contains("ControlMaster=yes") }
+            .map(\.pid)
+    }
+
+    /// Any ssh process (master or client) using a control socket in `directory`.
+    static func sshProcesses(in directory: String) -> [Int32] {
+        commandLines(named: "ssh").filter { $0.commandLine.contains("ControlPath=\(directory)/") }.map(\.pid)
+    }
+}
