@@ -37,8 +37,9 @@ extension Value {
     /// (pretty) four-space indentation with `","` and `": "`, as Ansible's `to_nice_json`.
     /// Doubles print like Python floats (`1.0`, `1e+20`); non-finite ones as `NaN`/`Infinity` like
     /// Python. With `asciiOnly`, non-ASCII characters are written as `\uXXXX` (Python's ensure_ascii).
-    public func jsonString(sortKeys: Bool = false, pretty: Bool = false, asciiOnly: Bool = false) -> String {
-        var writer = JSONWriter(sortKeys: sortKeys, indent: pretty ? 4 : nil, asciiOnly: asciiOnly)
+    /// `indent` is the number of spaces per level when `pretty` (Python's `indent=`).
+    public func jsonString(sortKeys: Bool = false, pretty: Bool = false, asciiOnly: Bool = false, indent: Int = 4) -> String {
+        var writer = JSONWriter(sortKeys: sortKeys, indent: pretty ? max(0, indent) : nil, asciiOnly: asciiOnly)
         writer.write(self, depth: 0)
         return writer.out
     }

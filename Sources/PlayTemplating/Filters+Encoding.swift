@@ -1,0 +1,71 @@
+import CLibCrypto
+import Foundation
+import PlayBase
+
+extension Filters {
+    /// Base64, digests, URL encoding.
+    static let encoding: [String: Function] = [
+        "b64encode": text { s, _ in .string(Data(s.utf8).base64EncodedString()) },
+        "b64decode": text { s, args throws(TemplateError) in
+            guard let data = Data(base64Encoded: s.trimmingSpaces) else {
+                throw args.error("invalid base64 input (Incorrect padding or characters)")
+            }
+            return .string(String(decoding: data, as: UTF8.self))
+        },
+        "hash": text { s, args throws(TemplateError) in
+            let algorithm = try args.string(0, "hashtype") ?? "sha1"
+            guard let digest = Digest.hex(algorithm, Data(s.utf8)) else { throw args.error("unsupported hash type '\(algorithm)'") }
+            return .string(digest)
+        },
+        "checksum": text { s, _ in .string(Digest.hex("sha1", Data(s.utf8))!) },
+        "sha1": text { s, _ in .string(Digest.hex("sha1", Data(s.utf8))!) },
+        "md5": text { s, _ in .string(Digest.hex("md5", Data(s.utf8))!) },
+        "urlencode": plain { v, _, _ in
+            switch v {
+            case .dict(let d):
+                return .string(d.map { urlQuote($0.key, plus: true) + "=" + urlQuote($0.value.renderedString, plus: true) }.joined(separator: "&"))
+            case .list(let l):
+                return .string(l.compactMap { pair -> String? in
+                    guard case .list(let kv) = pair, kv.count == 2 else { return nil }
+                    return urlQuote(kv[0].renderedString, plus: true) + "=" + urlQuote(kv[1].renderedString, plus: true)
+                }.joined(separator: "&"))
+            default:
+                return .string(urlQuote(v.renderedString, plus: false))
+            }
+        },
+    ]
+
+    /// Jinja's url quoting: `/` stays in plain strings; in query pairs spaces become `+`.
+    static func urlQuote(_ s: String, plus: Bool) -> String {
+        var out = ""
+        for byte in s.utf8 {
+            let c = Character(UnicodeScalar(byte))
+            if c.isASCII, c.isLetter || c.isNumber || "_.-~".contains(c) || (!plus && c == "/") {
+                out.append(c)
+            } else if plus, c == " " {
+                out.append("+")
+            } else {
+                out += String(format: "%%%02X", byte)
+            }
+        }
+        return out
+    }
+}
+
+/// Message digests through OpenSSL's EVP interface.
+enum Digest {
+    static func hex(_ algorithm: String, _ data: Data) -> String? {
+        guard let md = algorithm.withCString({ EVP_get_digestbyname($0) }) else { return nil }
+        guard let context = EVP_MD_CTX_new() else { return nil }
+        defer { EVP_MD_CTX_free(context) }
+        var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var length: UInt32 = 0
+        let ok = data.withUnsafeBytes { buffer in
+            EVP_DigestInit_ex(context, md, nil) == 1 &&
+                EVP_DigestUpdate(context, buffer.baseAddress, buffer.count) == 1 &&
+                EVP_DigestFinal_ex(context, &out, &length) == 1
+        }
+        guard ok else { return nil }
+        return out.prefix(Int(length)).map { String(format: "%02x", $0) }.joined()
+    }
+}

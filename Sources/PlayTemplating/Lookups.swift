@@ -1,0 +1,103 @@
+import Foundation
+import PlayBase
+
+/// Lookup plugins: `env`, `file`, `vars`, `first_found`, `list`/`items`. Each returns a list;
+/// `lookup()` joins it, `query()` keeps it.
+enum Lookups {
+    static let names = ["env", "file", "vars", "first_found", "list", "items"]
+
+    static func run(_ name: String, terms: [Value], options: [String: Value], evaluator: Evaluator) throws(TemplateError) -> [Value] {
+        switch name {
+        case "env":
+            let fallback = options["default"]
+            return terms.map { term in
+                if let v = evaluator.templar.options.environment[term.renderedString] { return .string(v) }
+                return fallback ?? .string("")
+            }
+        case "file":
+            return try terms.map { (term) throws(TemplateError) -> Value in
+                try .string(readFile(term.renderedString, options: options, evaluator: evaluator))
+            }
+        case "vars":
+            return try terms.map { (term) throws(TemplateError) -> Value in
+                let name = term.renderedString
+                let found = try evaluator.eval(.name(name, offset: 0))
+                if case .value(let v) = found { return v }
+                if let fallback = options["default"] { return fallback }
+                throw TemplateError.lookup(name: "vars", message: "No variable named '\(name)' was found")
+            }
+        case "first_found":
+            return [.string(try firstFound(terms, options: options, evaluator: evaluator))]
+        case "list", "items":
+            if name == "items" {
+                return terms.flatMap { $0.listValue ?? [$0] }
+            }
+            return terms
+        default:
+            let note = Suggestions.closest(to: name, in: names).map { " Did you mean '\($0)'?" } ?? ""
+            throw .lookup(name: name, message: "lookup plugin '\(name)' not found.\(note) Available: \(names.joined(separator: ", "))")
+        }
+    }
+
+    /// Where a relative path resolves: each search path, then its `files/` subfolder.
+    static func candidates(_ path: String, _ searchPaths: [String], subdirectory: String = "files") -> [String] {
+        if path.hasPrefix("/") { return [path] }
+        var out: [String] = []
+        for base in searchPaths {
+            let root = base.hasSuffix("/") ? String(base.dropLast()) : base
+            out.append("\(root)/\(subdirectory)/\(path)")
+            out.append("\(root)/\(path)")
+        }
+        if searchPaths.isEmpty { out.append(FileManager.default.currentDirectoryPath + "/" + path) }
+        return out
+    }
+
+    private static func readFile(_ path: String, options: [String: Value], evaluator: Evaluator) throws(TemplateError) -> String {
+        let tried = candidates(path, evaluator.templar.options.searchPaths)
+        var isDirectory: ObjCBool = false
+        guard let found = tried.first(where: { FileManager.default.fileExists(atPath: $0, isDirectory: &isDirectory) && !isDirectory.boolValue }) else {
+            throw .lookup(name: "file", message: "could not locate file in lookup: \(path) (searched: \(tried.joined(separator: ", ")))")
+        }
+        guard let data = FileManager.default.contents(atPath: found) else {
+            throw .lookup(name: "file", message: "could not read file '\(found)': permission denied or not a regular file")
+        }
+        guard var text = String(data: data, encoding: .utf8) else {
+            throw .lookup(name: "file", message: "'\(found)' is not UTF-8 text")
+        }
+        // Ansible strips trailing whitespace unless rstrip=False, and leading only with lstrip=True.
+        if options["rstrip"]?.isTruthy ?? true {
+            while let last = text.unicodeScalars.last, last.properties.isWhitespace { text.unicodeScalars.removeLast() }
+        }
+        if options["lstrip"]?.isTruthy ?? false {
+            while let first = text.unicodeScalars.first, first.properties.isWhitespace { text.unicodeScalars.removeFirst() }
+        }
+        return text
+    }
+
+    private static func firstFound(_ terms: [Value], options: [String: Value], evaluator: Evaluator) throws(TemplateError) -> String {
+        var files: [String] = []
+        var paths: [String] = []
+        func add(_ v: Value) {
+            switch v {
+            case .list(let l): l.forEach(add)
+            case .dict(let d):
+                for f in d["files"].map({ $0.listValue ?? [$0] }) ?? [] { files.append(f.renderedString) }
+                for p in d["paths"].map({ $0.listValue ?? [$0] }) ?? [] { paths.append(p.renderedString) }
+            default: files.append(v.renderedString)
+            }
+        }
+        terms.forEach(add)
+        if let f = options["files"] { add(["files": f]) }
+        if let p = options["paths"] { add(["paths": p]) }
+        let searchPaths = paths.isEmpty ? evaluator.templar.options.searchPaths : paths
+        var tried: [String] = []
+        for file in files {
+            for candidate in candidates(file, searchPaths) {
+                tried.append(candidate)
+                if FileManager.default.fileExists(atPath: candidate) { return candidate }
+            }
+        }
+        if options["skip"]?.isTruthy ?? false { return "" }
+        throw .lookup(name: "first_found", message: "No file was found when using first_found. Searched: \(tried.joined(separator: ", "))")
+    }
+}
