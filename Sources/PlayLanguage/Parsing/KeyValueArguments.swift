@@ -25,17 +25,22 @@ enum KeyValueArguments {
         let tokens = try split(text)
         var pairs: [Pair] = []
         var raw: [String] = []
-        var searchFrom = text.startIndex
+        let bytes = Array(text.utf8)
+        var searchFrom = 0
         for original in tokens {
-            // Where the token starts in the text, for locations of keys.
+            // Where the token starts in the text (in characters), for locations of keys.
             var offset = 0
-            if let r = text.range(of: original.trimmingSpaces, range: searchFrom..<text.endIndex) {
-                offset = text.distance(from: text.startIndex, to: r.lowerBound)
-                searchFrom = r.upperBound
+            let needle = Array(original.trimmingSpaces.utf8)
+            if let found = Self.find(needle, in: bytes, from: searchFrom) {
+                offset = found
+                if bytes[..<found].contains(where: { $0 >= 0x80 }) {
+                    offset = String(decoding: bytes[..<found], as: UTF8.self).count
+                }
+                searchFrom = found + needle.count
             }
             let token = decodeEscapes(original)
             guard let eq = firstUnescapedEquals(in: token) else {
-                raw.append(token.contains("=") ? token.replacingOccurrences(of: "\\=", with: "=") : original)
+                raw.append(token.contains(Character("=")) ? token.replacingOccurrences(of: "\\=", with: "=") : original)
                 continue
             }
             let key = String(token[token.startIndex..<eq])
@@ -47,6 +52,21 @@ enum KeyValueArguments {
             }
         }
         return Parsed(pairs: pairs, rawParams: raw.isEmpty ? nil : join(raw))
+    }
+
+    /// The index of `needle` in `haystack` at or after `start`.
+    private static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
+        guard !needle.isEmpty, haystack.count >= needle.count, start <= haystack.count - needle.count else { return nil }
+        var i = start
+        while i <= haystack.count - needle.count {
+            if haystack[i] == needle[0] {
+                var j = 1
+                while j < needle.count && haystack[i + j] == needle[j] { j += 1 }
+                if j == needle.count { return i }
+            }
+            i += 1
+        }
+        return nil
     }
 
     /// Ansible looks for the first `=` after position 0 that is not preceded by a backslash.
@@ -167,7 +187,7 @@ enum KeyValueArguments {
     /// Python-style backslash escapes (`\n`, `\t`, `\\`, `\"`, `\xNN`, `\uNNNN`, `\UNNNNNNNN`)
     /// are decoded in free-form arguments, as ansible does.
     static func decodeEscapes(_ s: String) -> String {
-        guard s.contains("\\") else { return s }
+        guard s.contains(Character("\\")) else { return s }
         var out = ""
         let chars = Array(s)
         var i = 0
@@ -214,13 +234,37 @@ extension String {
     }
 
     func occurrences(of needle: String) -> Int {
-        guard !needle.isEmpty else { return 0 }
+        let n = Array(needle.utf8)
+        guard !n.isEmpty else { return 0 }
         var count = 0
-        var range = startIndex..<endIndex
-        while let r = self.range(of: needle, range: range) {
-            count += 1
-            range = r.upperBound..<endIndex
+        var matched = 0
+        // Needles here have no repeated prefix ("{{", "}}", "{%"...), so a simple scan is exact.
+        for b in utf8 {
+            if b == n[matched] {
+                matched += 1
+                if matched == n.count { count += 1; matched = 0 }
+            } else {
+                matched = b == n[0] ? 1 : 0
+            }
         }
         return count
+    }
+
+    /// Whether `needle` occurs (byte-wise; for short ASCII markers such as `{{`).
+    func includes(_ needle: String) -> Bool {
+        let n = Array(needle.utf8)
+        guard !n.isEmpty else { return true }
+        let h = Array(utf8)
+        guard h.count >= n.count else { return false }
+        var i = 0
+        while i <= h.count - n.count {
+            if h[i] == n[0] {
+                var j = 1
+                while j < n.count && h[i + j] == n[j] { j += 1 }
+                if j == n.count { return true }
+            }
+            i += 1
+        }
+        return false
     }
 }

@@ -100,7 +100,7 @@ struct ModuleArgumentChecker {
 
     static func containsTemplate(_ v: Value) -> Bool {
         switch v {
-        case .string(let s): return s.contains("{{") || s.contains("{%")
+        case .string(let s): return s.includes("{{") || s.includes("{%")
         default: return false
         }
     }

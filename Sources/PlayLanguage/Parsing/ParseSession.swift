@@ -1,7 +1,6 @@
 import Foundation
 import OrderedCollections
 import PlayBase
-import Yams
 
 /// The mutable state of one parse: the diagnostics found so far, the files being imported (to
 /// catch cycles) and the tasks files already read. Internal: callers use PlaybookParser.
@@ -41,50 +40,51 @@ final class ParseSession {
 
     // MARK: Nodes
 
-    func location(_ node: Node, _ file: SourceFile) -> SourceLocation {
-        guard let mark = node.mark else { return SourceLocation(file: file.path, line: 1, column: 1) }
-        return SourceLocation(file: file.path, line: mark.line, column: mark.column)
+    func location(_ node: YAMLNode, _ file: SourceFile) -> SourceLocation {
+        SourceLocation(file: file.path, line: node.line, column: node.column)
     }
 
     /// The node as a Value (nil after reporting, e.g. a vault value that cannot be decrypted).
-    func value(_ node: Node, _ file: SourceFile) -> Value? {
-        do { return try loader.value(from: node, file: file.path) } catch {
+    func value(_ node: YAMLNode, _ file: SourceFile) -> Value? {
+        do { return try node.value(file: file.path, secrets: loader.secrets) } catch {
             record(error, at: location(node, file))
             return nil
         }
     }
 
     /// Scalars as their text (numbers and booleans too, as written); nil (reported) otherwise.
-    func scalarText(_ node: Node, _ file: SourceFile, what: String) -> String? {
-        switch node {
-        case .scalar(let s):
-            if let v = value(node, file), v.isNull { return nil }
-            if node.tag.rawValue == "!vault" || node.tag.rawValue == "!vault-encrypted" {
+    func scalarText(_ node: YAMLNode, _ file: SourceFile, what: String) -> String? {
+        switch node.content {
+        case .scalar(let s, let style):
+            if node.tag == "!vault" || node.tag == "!vault-encrypted" {
                 return value(node, file)?.renderedString
             }
-            return s.string
+            if style == .plain && node.tag == nil && (s.isEmpty || s == "~" || s == "null" || s == "Null" || s == "NULL") {
+                return nil
+            }
+            return s
         default:
             error(location(node, file), "\(what) must be a string, not a \(kindName(node))")
             return nil
         }
     }
 
-    func kindName(_ node: Node) -> String {
-        switch node {
+    func kindName(_ node: YAMLNode) -> String {
+        switch node.content {
         case .scalar: return "scalar"
         case .mapping: return "mapping"
         case .sequence: return "list"
-        case .alias: return "alias"
         }
     }
 
     /// A mapping's keys as strings with their nodes; non-string keys are reported.
-    func entries(_ mapping: Node.Mapping, _ file: SourceFile) -> [(key: String, keyNode: Node, value: Node)] {
-        var out: [(key: String, keyNode: Node, value: Node)] = []
+    func entries(_ mapping: [YAMLPair], _ file: SourceFile) -> [(key: String, keyNode: YAMLNode, value: YAMLNode)] {
+        var out: [(key: String, keyNode: YAMLNode, value: YAMLNode)] = []
         out.reserveCapacity(mapping.count)
-        for (k, v) in mapping {
-            if case .scalar(let s) = k {
-                out.append((s.string, k, v))
+        for pair in mapping {
+            let k = pair.key, v = pair.value
+            if case .scalar(let s, _) = k.content {
+                out.append((s, k, v))
             } else {
                 error(location(k, file), "keys must be strings, not a \(kindName(k))")
             }
@@ -95,12 +95,12 @@ final class ParseSession {
     // MARK: Typed keyword values
 
     /// A boolean keyword: a YAML bool, one of Ansible's boolean words, or a template (kept raw).
-    func boolish(_ node: Node, _ file: SourceFile, keyword: String) -> Value? {
+    func boolish(_ node: YAMLNode, _ file: SourceFile, keyword: String) -> Value? {
         guard let v = value(node, file) else { return nil }
         switch v {
         case .null: return nil
         case .bool: return v
-        case .string(let s) where s.contains("{{"): return v
+        case .string(let s) where s.includes("{{"): return v
         default:
             if let b = Self.ansibleBoolean(v) { return .bool(b) }
             error(location(node, file), "'\(keyword)' must be a boolean, not \(Self.describe(v))",
@@ -110,7 +110,7 @@ final class ParseSession {
     }
 
     /// A play-level boolean (templates are not rendered at play level).
-    func strictBool(_ node: Node, _ file: SourceFile, keyword: String) -> Bool? {
+    func strictBool(_ node: YAMLNode, _ file: SourceFile, keyword: String) -> Bool? {
         guard let v = boolish(node, file, keyword: keyword) else { return nil }
         if case .bool(let b) = v { return b }
         error(location(node, file), "'\(keyword)' on a play must be a literal boolean; templates are not supported here")
@@ -118,7 +118,7 @@ final class ParseSession {
     }
 
     /// A string-valued keyword (numbers are accepted as their text).
-    func stringish(_ node: Node, _ file: SourceFile, keyword: String) -> Value? {
+    func stringish(_ node: YAMLNode, _ file: SourceFile, keyword: String) -> Value? {
         guard let v = value(node, file) else { return nil }
         switch v {
         case .null: return nil
@@ -131,12 +131,12 @@ final class ParseSession {
     }
 
     /// An integer-valued keyword (or a template).
-    func intish(_ node: Node, _ file: SourceFile, keyword: String) -> Value? {
+    func intish(_ node: YAMLNode, _ file: SourceFile, keyword: String) -> Value? {
         guard let v = value(node, file) else { return nil }
         switch v {
         case .null: return nil
         case .int: return v
-        case .string(let s) where s.contains("{{"): return v
+        case .string(let s) where s.includes("{{"): return v
         case .string(let s) where Int(s.trimmingSpaces) != nil: return .int(Int(s.trimmingSpaces)!)
         default:
             error(location(node, file), "'\(keyword)' must be an integer, not \(Self.describe(v))")
@@ -145,12 +145,12 @@ final class ParseSession {
     }
 
     /// A number-valued keyword such as `delay` (or a template).
-    func numberish(_ node: Node, _ file: SourceFile, keyword: String) -> Value? {
+    func numberish(_ node: YAMLNode, _ file: SourceFile, keyword: String) -> Value? {
         guard let v = value(node, file) else { return nil }
         switch v {
         case .null: return nil
         case .int, .double: return v
-        case .string(let s) where s.contains("{{"): return v
+        case .string(let s) where s.includes("{{"): return v
         case .string(let s) where Double(s.trimmingSpaces) != nil:
             if let i = Int(s.trimmingSpaces) { return .int(i) }
             return .double(Double(s.trimmingSpaces)!)
@@ -161,8 +161,8 @@ final class ParseSession {
     }
 
     /// `tags`-like lists: a list of scalars, or one string of comma-separated names.
-    func nameList(_ node: Node, _ file: SourceFile, keyword: String, splitCommas: Bool) -> [String] {
-        switch node {
+    func nameList(_ node: YAMLNode, _ file: SourceFile, keyword: String, splitCommas: Bool) -> [String] {
+        switch node.content {
         case .scalar:
             guard let text = scalarText(node, file, what: "'\(keyword)'") else { return [] }
             if splitCommas { return text.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingSpaces } }
@@ -170,7 +170,7 @@ final class ParseSession {
         case .sequence(let seq):
             var out: [String] = []
             for item in seq {
-                if case .scalar = item {
+                if item.isScalar {
                     if let t = scalarText(item, file, what: "an entry of '\(keyword)'") { out.append(t) }
                 } else {
                     error(location(item, file), "each entry of '\(keyword)' must be a string, not a \(kindName(item))")
@@ -184,8 +184,8 @@ final class ParseSession {
     }
 
     /// `when`-like keywords: a string, a bool, or a list of them.
-    func conditions(_ node: Node, _ file: SourceFile, keyword: String) -> [Condition] {
-        switch node {
+    func conditions(_ node: YAMLNode, _ file: SourceFile, keyword: String) -> [Condition] {
+        switch node.content {
         case .sequence(let seq):
             return seq.flatMap { conditions($0, file, keyword: keyword) }
         case .scalar:
@@ -212,7 +212,7 @@ final class ParseSession {
     }
 
     /// A `vars:` mapping (a list of mappings is merged, as Ansible allows).
-    func varsDict(_ node: Node, _ file: SourceFile, keyword: String = "vars") -> OrderedDictionary<String, Value> {
+    func varsDict(_ node: YAMLNode, _ file: SourceFile, keyword: String = "vars") -> OrderedDictionary<String, Value> {
         guard let v = value(node, file) else { return [:] }
         switch v {
         case .null: return [:]
@@ -228,7 +228,7 @@ final class ParseSession {
     }
 
     /// Applies one inheritable keyword; false when `key` is not one.
-    func applyInheritable(_ key: String, _ node: Node, _ file: SourceFile, to k: inout Keywords) -> Bool {
+    func applyInheritable(_ key: String, _ node: YAMLNode, _ file: SourceFile, to k: inout Keywords) -> Bool {
         switch key {
         case "become": k.become = boolish(node, file, keyword: key)
         case "become_user": k.becomeUser = stringish(node, file, keyword: key)
@@ -254,13 +254,13 @@ final class ParseSession {
         return true
     }
 
-    func environment(_ node: Node, _ file: SourceFile) -> Value? {
+    func environment(_ node: YAMLNode, _ file: SourceFile) -> Value? {
         guard let v = value(node, file) else { return nil }
         switch v {
         case .null: return nil
         case .dict: return v
-        case .string(let s) where s.contains("{{"): return v
-        case .list(let l) where l.allSatisfy({ $0.dictValue != nil || ($0.stringValue?.contains("{{") ?? false) }):
+        case .string(let s) where s.includes("{{"): return v
+        case .list(let l) where l.allSatisfy({ $0.dictValue != nil || ($0.stringValue?.includes("{{") ?? false) }):
             return v
         default:
             error(location(node, file), "'environment' must be a mapping of variable names to values, not \(Self.describe(v))")
@@ -269,7 +269,7 @@ final class ParseSession {
     }
 
     /// Reports a key that is not valid here, with the closest valid one.
-    func unknownKeyword(_ key: String, _ keyNode: Node, _ file: SourceFile, in what: String, valid: some Sequence<String>) {
+    func unknownKeyword(_ key: String, _ keyNode: YAMLNode, _ file: SourceFile, in what: String, valid: some Sequence<String>) {
         if let reason = KeywordTable.unsupported[key] {
             error(location(keyNode, file), "'\(key)' is not supported by play: \(reason)", length: key.count)
             return
@@ -305,6 +305,11 @@ final class ParseSession {
     }
 
     // MARK: Files
+
+    /// The YAML documents of a file (decrypted first when the whole file is a vault).
+    func documents(_ path: String, from reference: SourceLocation?) throws -> [YAMLNode] {
+        try YAMLTreeBuilder.documents(try loader.readText(path: path, from: reference), file: path)
+    }
 
     /// Resolves a file named by an import relative to the importing file's directory, then the
     /// playbook's directory.

@@ -1,7 +1,6 @@
 import Foundation
 import OrderedCollections
 import PlayBase
-import Yams
 
 /// Reads playbooks and tasks files into the model, checking every keyword, module and argument
 /// before anything runs. All problems of a run are collected and thrown together as a
@@ -42,8 +41,8 @@ extension ParseSession {
             error(reference ?? .synthetic(path), "'\(path)' imports itself through import_playbook")
             return []
         }
-        let nodes: [Node]
-        do { nodes = try loader.loadDocuments(path: path, from: reference) } catch {
+        let nodes: [YAMLNode]
+        do { nodes = try documents(path, from: reference) } catch {
             record(error, at: reference ?? .synthetic(path))
             return []
         }
@@ -54,14 +53,14 @@ extension ParseSession {
             error(reference ?? SourceLocation(file: path, line: 1, column: 1), "'\(path)' is empty: a playbook is a list of plays")
             return []
         }
-        guard case .sequence(let entries) = root else {
+        guard case .sequence(let entries) = root.content else {
             error(location(root, file), "a playbook must be a list of plays, not a \(kindName(root))",
                   notes: ["start each play with '- hosts: ...'"])
             return []
         }
         var plays: [Play] = []
         for entry in entries {
-            guard case .mapping(let m) = entry else {
+            guard case .mapping(let m) = entry.content else {
                 error(location(entry, file), "each play must be a mapping (hosts:, tasks: ...), not a \(kindName(entry))")
                 continue
             }
@@ -80,8 +79,8 @@ extension ParseSession {
         return plays
     }
 
-    func importPlaybook(_ importField: (key: String, keyNode: Node, value: Node),
-                        _ fields: [(key: String, keyNode: Node, value: Node)], _ file: SourceFile,
+    func importPlaybook(_ importField: (key: String, keyNode: YAMLNode, value: YAMLNode),
+                        _ fields: [(key: String, keyNode: YAMLNode, value: YAMLNode)], _ file: SourceFile,
                         importWhen: [Condition]) -> [Play] {
         var when: [Condition] = []
         var vars = OrderedDictionary<String, Value>()
@@ -105,7 +104,7 @@ extension ParseSession {
             error(loc, "import_playbook needs a file name")
             return []
         }
-        if name.contains("{{") {
+        if name.includes("{{") {
             error(loc, "import_playbook cannot use a templated file name here ('\(name)')")
             return []
         }
@@ -113,11 +112,11 @@ extension ParseSession {
         return playbookFile(path, from: loc, importWhen: importWhen + when, importVars: vars, importTags: tags)
     }
 
-    func play(_ node: Node, _ fields: [(key: String, keyNode: Node, value: Node)], _ file: SourceFile) -> Play? {
+    func play(_ node: YAMLNode, _ fields: [(key: String, keyNode: YAMLNode, value: YAMLNode)], _ file: SourceFile) -> Play? {
         let loc = location(node, file)
         var play = Play(hosts: "", directory: file.directory, location: loc)
         var hasHosts = false
-        var sections: [String: Node] = [:]
+        var sections: [String: YAMLNode] = [:]
         for (key, keyNode, valueNode) in fields {
             switch key {
             case "name":
@@ -125,7 +124,7 @@ extension ParseSession {
                 if play.name == "" { play.name = nil }
             case "hosts":
                 hasHosts = true
-                switch valueNode {
+                switch valueNode.content {
                 case .sequence:
                     let list = nameList(valueNode, file, keyword: key, splitCommas: false)
                     play.hostPatterns = list
@@ -167,7 +166,7 @@ extension ParseSession {
                 for item in items {
                     switch item {
                     case .int: play.serial.append(item)
-                    case .string(let s) where s.contains("{{") || Self.isSerialText(s): play.serial.append(item)
+                    case .string(let s) where s.includes("{{") || Self.isSerialText(s): play.serial.append(item)
                     default:
                         error(location(valueNode, file), "'serial' must be a number, a percentage such as \"30%\", or a list of them, not \(ParseSession.describe(item))")
                     }

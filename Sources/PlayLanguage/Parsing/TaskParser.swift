@@ -1,6 +1,5 @@
 import OrderedCollections
 import PlayBase
-import Yams
 
 /// Reading task lists: tasks in every form ansible accepts, blocks, `import_tasks` (expanded
 /// here) and `include_tasks` (kept for run time).
@@ -10,9 +9,9 @@ extension ParseSession {
         var inHandlers: Bool
     }
 
-    func taskList(_ node: Node?, _ file: SourceFile, section: String, context: ListContext) -> [BlockItem] {
+    func taskList(_ node: YAMLNode?, _ file: SourceFile, section: String, context: ListContext) -> [BlockItem] {
         guard let node else { return [] }
-        switch node {
+        switch node.content {
         case .sequence(let seq):
             var items: [BlockItem] = []
             items.reserveCapacity(seq.count)
@@ -31,8 +30,8 @@ extension ParseSession {
         }
     }
 
-    func taskEntry(_ node: Node, _ file: SourceFile, context: ListContext) -> BlockItem? {
-        guard case .mapping(let mapping) = node else {
+    func taskEntry(_ node: YAMLNode, _ file: SourceFile, context: ListContext) -> BlockItem? {
+        guard case .mapping(let mapping) = node.content else {
             error(location(node, file), "a task must be a mapping (keyword: value), not a \(kindName(node))")
             return nil
         }
@@ -45,7 +44,7 @@ extension ParseSession {
 
     // MARK: Blocks
 
-    func block(_ node: Node, _ fields: [(key: String, keyNode: Node, value: Node)], _ file: SourceFile,
+    func block(_ node: YAMLNode, _ fields: [(key: String, keyNode: YAMLNode, value: YAMLNode)], _ file: SourceFile,
                context: ListContext) -> Block? {
         var b = Block(location: location(node, file))
         var hasBody = false
@@ -82,7 +81,7 @@ extension ParseSession {
         var short: String
         var location: SourceLocation
         /// The module's value node (dict, free-form string or null).
-        var valueNode: Node?
+        var valueNode: YAMLNode?
         /// The text after the module name in `action: mod k=v`.
         var inlineArguments: String?
         /// Extra keys of `action: {module: x, k: v}`.
@@ -98,15 +97,15 @@ extension ParseSession {
         Self.specialActions.contains(short) || catalog.spec(named: short) != nil
     }
 
-    func task(_ node: Node, _ fields: [(key: String, keyNode: Node, value: Node)], _ file: SourceFile,
+    func task(_ node: YAMLNode, _ fields: [(key: String, keyNode: YAMLNode, value: YAMLNode)], _ file: SourceFile,
               context: ListContext) -> BlockItem? {
         let taskLocation = location(node, file)
         var call: ActionCall?
-        var unknown: [(key: String, keyNode: Node)] = []
-        var keywordFields: [(key: String, keyNode: Node, value: Node)] = []
+        var unknown: [(key: String, keyNode: YAMLNode)] = []
+        var keywordFields: [(key: String, keyNode: YAMLNode, value: YAMLNode)] = []
         var calledUnsupported = false
 
-        func setCall(_ c: ActionCall, keyNode: Node) {
+        func setCall(_ c: ActionCall, keyNode: YAMLNode) {
             if let existing = call {
                 error(c.location, "conflicting action statements: '\(existing.written)' and '\(c.written)'",
                       notes: ["a task calls exactly one module; split it into two tasks"], length: c.written.count)
@@ -186,12 +185,12 @@ extension ParseSession {
     }
 
     /// `action: mod k=v` / `local_action: mod k=v` / `action: {module: mod, k: v}`.
-    func oldStyleAction(_ node: Node, _ file: SourceFile, isLocal: Bool) -> ActionCall? {
+    func oldStyleAction(_ node: YAMLNode, _ file: SourceFile, isLocal: Bool) -> ActionCall? {
         let loc = location(node, file)
         var written: String
         var inline: String?
         var dictArgs = OrderedDictionary<String, Value>()
-        switch node {
+        switch node.content {
         case .scalar:
             guard let text = scalarText(node, file, what: "'action'") else {
                 error(loc, "'action' needs a module name, e.g. 'action: debug msg=hello'")
@@ -231,8 +230,8 @@ extension ParseSession {
         }
         // The arguments start after the module name in the scalar.
         var base = loc
-        if case .scalar(let s) = node, !s.string.contains("\n") {
-            base.column += (s.style == .plain ? 0 : 1) + written.count + 1
+        if case .scalar(let s, let style) = node.content, !s.contains(Character("\n")) {
+            base.column += (style == .plain ? 0 : 1) + written.count + 1
         }
         return ActionCall(written: written, short: short, location: loc, valueNode: nil, inlineArguments: inline,
                           actionDictArguments: dictArgs, argumentBase: base, isLocalAction: isLocal)
@@ -263,7 +262,7 @@ extension ParseSession {
         var listen: [String] = []
     }
 
-    func commonKeywords(_ fields: [(key: String, keyNode: Node, value: Node)], _ file: SourceFile,
+    func commonKeywords(_ fields: [(key: String, keyNode: YAMLNode, value: YAMLNode)], _ file: SourceFile,
                         allowed: Set<String>, what: String) -> CommonKeywords {
         var c = CommonKeywords()
         for (key, keyNode, valueNode) in fields {
@@ -304,7 +303,7 @@ extension ParseSession {
             case "vars": c.vars = varsDict(valueNode, file)
             case "loop_control": c.loopControl = loopControl(valueNode, file)
             case "args":
-                if case .mapping(let m) = valueNode {
+                if case .mapping(let m) = valueNode.content {
                     var d = OrderedDictionary<String, Value>()
                     for (k, kn, vn) in entries(m, file) {
                         d[k] = value(vn, file) ?? .null
@@ -339,9 +338,9 @@ extension ParseSession {
         return c
     }
 
-    func loopControl(_ node: Node, _ file: SourceFile) -> LoopControl? {
+    func loopControl(_ node: YAMLNode, _ file: SourceFile) -> LoopControl? {
         let loc = location(node, file)
-        guard case .mapping(let m) = node else {
+        guard case .mapping(let m) = node.content else {
             if let v = value(node, file), v.isNull { return nil }
             error(loc, "'loop_control' must be a mapping (loop_var, index_var, label, pause, extended)")
             return nil
@@ -366,7 +365,7 @@ extension ParseSession {
 
     // MARK: Plain tasks
 
-    func plainTask(_ call: ActionCall, _ fields: [(key: String, keyNode: Node, value: Node)], _ file: SourceFile,
+    func plainTask(_ call: ActionCall, _ fields: [(key: String, keyNode: YAMLNode, value: YAMLNode)], _ file: SourceFile,
                    taskLocation: SourceLocation, context: ListContext) -> Task? {
         var allowed = KeywordTable.task
         if context.inHandlers { allowed.formUnion(KeywordTable.handlerOnly) }
@@ -420,25 +419,25 @@ extension ParseSession {
         var textIsPlainOneLine = false
         if let inline = call.inlineArguments {
             text = inline
-            textIsPlainOneLine = !inline.contains("\n")
+            textIsPlainOneLine = !inline.contains(Character("\n"))
         } else if let node = call.valueNode {
-            switch node {
+            switch node.content {
             case .mapping(let m):
                 for (k, kn, vn) in entries(m, file) {
                     args[k] = value(vn, file) ?? .null
                     locations[k] = location(kn, file)
                 }
-            case .scalar(let s):
+            case .scalar(let s, let style):
                 guard let v = value(node, file) else { break }
                 switch v {
                 case .null: break
                 case .string(let str):
                     text = str
-                    textIsPlainOneLine = !s.string.contains("\n") && (s.style == .plain || s.style == .singleQuoted || s.style == .doubleQuoted)
-                        && !(s.style == .doubleQuoted && s.string.contains("\\"))
+                    textIsPlainOneLine = !s.contains(Character("\n")) && (style == .plain || style == .singleQuoted || style == .doubleQuoted)
+                        && !(style == .doubleQuoted && s.contains(Character("\\")))
                 default:
                     if spec?.freeForm == FreeForm.rawParams {
-                        args["_raw_params"] = .string(s.string)
+                        args["_raw_params"] = .string(s)
                         locations["_raw_params"] = call.argumentBase
                     } else {
                         error(call.argumentBase, "unexpected parameter type in action '\(call.written)': \(v.typeName)",
@@ -447,8 +446,6 @@ extension ParseSession {
                 }
             case .sequence:
                 error(call.argumentBase, "the arguments of '\(call.written)' must be a mapping or a 'k=v' string, not a list")
-            case .alias:
-                break
             }
         }
         if let text {
@@ -461,7 +458,7 @@ extension ParseSession {
             do {
                 let parsed = try KeyValueArguments.parse(text, keepAsRaw: keepAsRaw)
                 var base = call.argumentBase
-                if call.inlineArguments == nil, case .scalar(let s)? = call.valueNode, s.style != .plain { base.column += 1 }
+                if call.inlineArguments == nil, case .scalar(_, let style)? = call.valueNode?.content, style != .plain { base.column += 1 }
                 for pair in parsed.pairs {
                     args[pair.key] = .string(pair.value)
                     var l = base
@@ -484,7 +481,7 @@ extension ParseSession {
 
     /// The file argument of include_tasks / import_tasks, and `apply`.
     func includeArguments(_ call: ActionCall, _ c: CommonKeywords, _ file: SourceFile)
-        -> (file: String, location: SourceLocation, applyNode: Node?, applyLocation: SourceLocation?)?
+        -> (file: String, location: SourceLocation, applyNode: YAMLNode?, applyLocation: SourceLocation?)?
     {
         var (args, locations) = moduleArguments(call, spec: ModuleSpec(name: call.short, freeForm: .rawParams), file)
         if let extra = c.args { for (k, v) in extra where args[k] == nil { args[k] = v; locations[k] = c.argsLocations[k] } }
@@ -497,14 +494,12 @@ extension ParseSession {
             error(call.location, "No file specified for \(call.written)", length: call.written.count)
             return nil
         }
-        var applyNode: Node?
-        if args["apply"] != nil, case .mapping(let m)? = call.valueNode {
-            applyNode = m["apply"]
-        }
+        var applyNode: YAMLNode?
+        if args["apply"] != nil { applyNode = call.valueNode?["apply"] }
         return (name, locations["_raw_params"] ?? locations["file"] ?? call.location, applyNode, locations["apply"])
     }
 
-    func includeTasks(_ call: ActionCall, _ fields: [(key: String, keyNode: Node, value: Node)], _ file: SourceFile,
+    func includeTasks(_ call: ActionCall, _ fields: [(key: String, keyNode: YAMLNode, value: YAMLNode)], _ file: SourceFile,
                       taskLocation: SourceLocation, context: ListContext) -> IncludeTasks? {
         if context.inHandlers {
             error(call.location, "include_tasks in handlers is not supported yet; use import_tasks", length: call.written.count)
@@ -528,9 +523,9 @@ extension ParseSession {
         return include
     }
 
-    func includeApply(_ node: Node, _ file: SourceFile) -> IncludeApply? {
+    func includeApply(_ node: YAMLNode, _ file: SourceFile) -> IncludeApply? {
         let loc = location(node, file)
-        guard case .mapping(let m) = node else {
+        guard case .mapping(let m) = node.content else {
             error(loc, "Expected a dict for apply")
             return nil
         }
@@ -549,7 +544,7 @@ extension ParseSession {
         return a
     }
 
-    func importTasks(_ call: ActionCall, _ fields: [(key: String, keyNode: Node, value: Node)], _ file: SourceFile,
+    func importTasks(_ call: ActionCall, _ fields: [(key: String, keyNode: YAMLNode, value: YAMLNode)], _ file: SourceFile,
                      taskLocation: SourceLocation, context: ListContext) -> Block? {
         var allowed = KeywordTable.task
         allowed.subtract(["loop", "loop_control", "register", "retries", "until", "delay", "failed_when", "changed_when"])
@@ -560,7 +555,7 @@ extension ParseSession {
             error(arguments.applyLocation ?? call.location, "Invalid options for \(call.written): apply",
                   notes: ["apply is for include_tasks; on import_tasks write the keywords on the import itself"])
         }
-        if arguments.file.contains("{{") {
+        if arguments.file.includes("{{") {
             error(arguments.location, "import_tasks cannot use a templated file name here ('\(arguments.file)')",
                   notes: ["use include_tasks for a file chosen at run time"])
             return nil
@@ -579,8 +574,8 @@ extension ParseSession {
             error(reference, "'\(path)' imports itself (through \(importStack.map { "'\($0)'" }.joined(separator: " -> ")))")
             return []
         }
-        let nodes: [Node]
-        do { nodes = try loader.loadDocuments(path: path, from: reference) } catch {
+        let nodes: [YAMLNode]
+        do { nodes = try documents(path, from: reference) } catch {
             record(error, at: reference)
             return []
         }
