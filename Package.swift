@@ -67,6 +67,6 @@ let package = Package(
         .testTarget(name: "PlayAWSTests", dependencies: ["PlayAWS"], swiftSettings: strict),
         .testTarget(name: "PlayExecutorTests", dependencies: ["PlayExecutor", "PlayLanguage", "PlayBase", "PlayTemplating", "PlayInventory", .product(name: "OrderedCollections", package: "swift-collections")], swiftSettings: strict),
         .testTarget(name: "PlayModulesTests", dependencies: ["PlayModules"], swiftSettings: strict),
-        .testTarget(name: "EndToEndTests", dependencies: ["PlayBase"], swiftSettings: strict),
+        .testTarget(name: "EndToEndTests", dependencies: ["PlayBase"], exclude: ["Fixtures"], swiftSettings: strict),
     ]
 )

@@ -29,7 +29,8 @@ public struct DiagnosticRenderer: Sendable {
         colour ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s
     }
 
-    static func sourceLine(file: String, line: Int) -> String? {
+    /// One line of a source file (1-based), without its line ending.
+    public static func sourceLine(file: String, line: Int) -> String? {
         guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { return nil }
         var current = 1
         for l in text.split(separator: "\n", omittingEmptySubsequences: false) {

@@ -14,9 +14,9 @@ public enum PlayEvent: Sendable {
     /// A long wait's live status (`ec2_launch` waiting for status checks, `health_wait`, ...).
     case progress(host: String, task: String, message: String, elapsedSeconds: Double)
     /// An `until` condition did not hold yet; the task runs again after its delay.
-    case retrying(host: String, task: String, retriesLeft: Int, result: TaskResult)
+    case retrying(host: String, task: String, retriesLeft: Int, result: TaskResult, module: String)
     /// `include_tasks` loaded a file for some hosts.
-    case included(path: String, hosts: [String])
+    case included(path: String, hosts: [String], item: String?)
     case warning(String)
     case noHostsMatched(pattern: String)
     case noMoreHosts
@@ -68,10 +68,12 @@ public struct HostResult: Sendable {
     /// The module's name, so renderers show `debug` results the way Ansible does.
     public var module: String
     public var durationSeconds: Double
+    /// Where the task is written, for error excerpts.
+    public var location: SourceLocation?
 
     public init(host: String, task: String, status: TaskStatus, result: TaskResult, itemLabel: String? = nil,
                 isLoopSummary: Bool = false, ignored: Bool = false, delegatedTo: String? = nil,
-                module: String, durationSeconds: Double = 0) {
+                module: String, durationSeconds: Double = 0, location: SourceLocation? = nil) {
         self.host = host
         self.task = task
         self.status = status
@@ -82,6 +84,7 @@ public struct HostResult: Sendable {
         self.delegatedTo = delegatedTo
         self.module = module
         self.durationSeconds = durationSeconds
+        self.location = location
     }
 }
 

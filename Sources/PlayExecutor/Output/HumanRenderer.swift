@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import OrderedCollections
 import PlayBase
 
@@ -8,6 +9,8 @@ public struct HumanRenderer: Sendable {
     public var colour: Bool
     public var verbosity: Int
     public var width = 80
+    /// Ansible prints an identical error report once per run.
+    private let shownErrors = ShownErrors()
 
     public init(colour: Bool, verbosity: Int) {
         self.colour = colour
@@ -31,12 +34,19 @@ public struct HumanRenderer: Sendable {
             return renderResult(r)
         case .progress(let host, _, let message, let elapsed):
             return paint("  [\(host)] \(message) (\(Int(elapsed))s)", "0;36") + "\n"
-        case .retrying(let host, let task, let left, let result):
+        case .retrying(let host, let task, let left, let result, let module):
             var text = "FAILED - RETRYING: [\(host)]: \(task) (\(left) retries left)."
-            if verbosity > 0 { text += "Result was: \(compactJSON(result.values))" }
+            let always = module == "debug" || module == "assert"
+            if verbosity >= 2 || always {
+                var shown = result.values
+                for key in shown.keys where key.hasPrefix("_ansible") { shown.removeValue(forKey: key) }
+                text += "Result was: " + (always || verbosity > 2 ? JSONText.pretty(.dict(shown), indent: 4)
+                                                                  : compactJSON(shown))
+            }
             return paint(text, "0;31") + "\n"
-        case .included(let path, let hosts):
-            return paint("included: \(path) for \(hosts.joined(separator: ", "))", "0;36") + "\n"
+        case .included(let path, let hosts, let item):
+            let suffix = item.map { " => (item=\($0))" } ?? ""
+            return paint("included: \(path) for \(hosts.joined(separator: ", "))\(suffix)", "0;36") + "\n"
         case .warning(let message):
             return paint("[WARNING]: \(message)", "1;35") + "\n"
         case .noHostsMatched:
@@ -96,15 +106,17 @@ public struct HumanRenderer: Sendable {
             if r.isLoopSummary { return "" }
             line = verbosity > 0
                 ? paint("skipping: [\(target)]\(itemPlain) => \(compactJSON(r.result.values))", "0;36")
-                : paint("skipping: [\(target)]\(item)", "0;36")
+                : paint("skipping: [\(target)]\(item.isEmpty ? "" : item + " ")", "0;36")
         case .failed:
             let body = compactJSON(r.result.values)
             if r.itemLabel != nil {
                 line = paint("failed: [\(target)]\(itemPlain) => \(body)", "0;31")
             } else {
-                line = paint("fatal: [\(target)]: FAILED! => \(body)", "0;31")
+                let shown = (isDebug || r.module == "assert") ? verboseBody(r.result, module: r.module) : body
+                line = errorBlock(r) + paint("fatal: [\(target)]: FAILED! => \(shown)", "0;31")
             }
             if r.ignored && r.itemLabel == nil { line += "\n" + paint("...ignoring", "0;36") }
+            if r.itemLabel != nil && r.ignored { line += "\n" + paint("...ignoring", "0;36") }
         case .unreachable:
             line = paint("fatal: [\(target)]: UNREACHABLE! => \(compactJSON(r.result.values))", "1;31")
             if r.ignored { line += "\n" + paint("...ignoring", "0;36") }
@@ -112,12 +124,48 @@ public struct HumanRenderer: Sendable {
         return line + "\n"
     }
 
+    /// Modules that run on the controller only: their failures are "Action failed" in Ansible's words.
+    static let actionModules: Set<String> = ["fail", "assert", "debug", "set_fact", "add_host", "group_by", "pause",
+                                             "include_tasks", "meta"]
+
+    /// ansible-core 2.19's error report before a failed task's line: the message, its origin and the
+    /// source lines around it.
+    func errorBlock(_ r: HostResult) -> String {
+        guard let loc = r.location, !loc.isSynthetic else { return "" }
+        let kind = Self.actionModules.contains(r.module) ? "Action" : "Module"
+        let message = r.result.message ?? "Task failed"
+        var text = "[ERROR]: Task failed: \(kind) failed: \(message)\nOrigin: \(Self.absolute(loc))\n\n"
+        let first = max(1, loc.line - 2)
+        let width = String(loc.line).count
+        for n in first...loc.line {
+            guard let source = DiagnosticRenderer.sourceLine(file: loc.file, line: n) else { continue }
+            let number = String(repeating: " ", count: width - String(n).count) + String(n)
+            text += source.isEmpty ? number + "\n" : number + " " + source + "\n"
+        }
+        text += String(repeating: " ", count: width + loc.column) + "^ column \(loc.column)\n\n"
+        guard shownErrors.firstTime(text) else { return "" }
+        return paint(text, "0;31")
+    }
+
+    static func absolute(_ loc: SourceLocation) -> SourceLocation {
+        guard !loc.file.hasPrefix("/") else { return loc }
+        var l = loc
+        l.file = FileManager.default.currentDirectoryPath + "/" + loc.file
+        return l
+    }
+
     /// `debug` and `assert` always show their result as indented JSON (debug without `changed`).
     func verboseBody(_ result: TaskResult, module: String) -> String {
         var shown = result.values
-        var hidden = ["failed", "skipped", "item", "ansible_loop_var", "ansible_index_var", "_ansible_verbose_always"]
-        if module == "debug" { hidden.append("changed") }
-        for key in hidden { shown.removeValue(forKey: key) }
+        if module == "debug" {
+            if shown["msg"] != nil {
+                // A message stands alone (Ansible's _DEBUG_ALLOWED_KEYS).
+                shown = shown.filter { ["msg", "exception", "warnings", "deprecations"].contains($0.key) }
+            } else {
+                for key in ["changed", "failed", "skipped", "invocation", "skip_reason"] { shown.removeValue(forKey: key) }
+            }
+        }
+        for key in shown.keys where key.hasPrefix("_ansible") { shown.removeValue(forKey: key) }
         return JSONText.pretty(.dict(shown), indent: 4)
     }
 
@@ -131,4 +179,10 @@ public struct HumanRenderer: Sendable {
     private func paint(_ s: String, _ code: String) -> String {
         colour ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s
     }
+}
+
+/// Error reports already printed in this run.
+final class ShownErrors: Sendable {
+    private let seen = Mutex<Set<String>>([])
+    func firstTime(_ text: String) -> Bool { seen.withLock { $0.insert(text).inserted } }
 }

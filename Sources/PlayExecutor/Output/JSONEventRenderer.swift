@@ -25,11 +25,12 @@ public struct JSONEventRenderer: Sendable {
         case .progress(let host, let task, let message, let elapsed):
             o = ["event": "progress", "host": .string(host), "task": .string(task), "message": .string(message),
                  "elapsed": .double((elapsed * 10).rounded() / 10)]
-        case .retrying(let host, let task, let left, let result):
+        case .retrying(let host, let task, let left, let result, _):
             o = ["event": "retrying", "host": .string(host), "task": .string(task), "retries_left": .int(left),
                  "result": result.asValue]
-        case .included(let path, let hosts):
-            o = ["event": "included", "path": .string(path), "hosts": .list(hosts.map(Value.string))]
+        case .included(let path, let hosts, let item):
+            o = ["event": "included", "path": .string(path), "hosts": .list(hosts.map(Value.string)),
+                 "item": item.map(Value.string) ?? .null]
         case .warning(let message):
             o = ["event": "warning", "message": .string(message)]
         case .noHostsMatched(let pattern):

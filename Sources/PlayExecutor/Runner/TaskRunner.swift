@@ -214,16 +214,19 @@ struct TaskRunner: Sendable {
             try applyChangedAndFailedWhen(&result, compiled, taskVars)
             guard let until = task.until else { break }
             result["attempts"] = .int(attempt)
+            result["retries"] = .int(attempts)
             var untilVars = taskVars
             if let name = task.register { untilVars = untilVars.adding([name: result.asValue]) }
             if try templar.condition(until.expression, untilVars) { break }
             if attempt == attempts {
+                // Ansible reports one attempt fewer once retries run out; users' checks rely on it.
+                result["attempts"] = .int(attempts - 1)
                 result.failed = true
                 if result.message == nil { result.message = "Retries exhausted" }
                 break
             }
             events.emit(.retrying(host: host, task: compiled.displayName, retriesLeft: attempts - attempt,
-                                  result: result))
+                                  result: result, module: task.module))
             try await _Concurrency.Task.sleep(for: .milliseconds(Int(delay * 1000)))
         }
         return result
@@ -296,7 +299,8 @@ struct TaskRunner: Sendable {
             host: host, task: compiled.displayName, status: outcome.status, result: shown,
             itemLabel: noLog && item != nil ? "None" : item, isLoopSummary: summary, ignored: outcome.ignored,
             delegatedTo: delegate == host ? nil : delegate, module: compiled.task.module,
-            durationSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)))
+            durationSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+            location: compiled.task.location)))
     }
 
     /// Error text for a task failure the module did not produce itself.

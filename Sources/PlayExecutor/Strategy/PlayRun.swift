@@ -69,8 +69,13 @@ struct PlayRun {
             return
         }
 
-        for hosts in SerialBatches.split(playHosts, serial: play.serial) {
+        let batches = SerialBatches.split(playHosts, serial: play.serial)
+        for (index, hosts) in batches.enumerated() {
             if playEnded || interrupt.isRaised { break }
+            if index > 0 {
+                events.emit(.playStarted(PlayInfo(name: name, hostPattern: play.hosts, index: compiled.index,
+                                                  checkMode: checkMode)))
+            }
             batch = hosts
             active = OrderedSet(hosts)
             for host in hosts { state.touch(host) }
@@ -80,7 +85,7 @@ struct PlayRun {
                 if playEnded || interrupt.isRaised || active.isEmpty { break }
             }
             if active.isEmpty && !playEnded && !interrupt.isRaised {
-                events.emit(.noMoreHosts)
+                if index < batches.count - 1 { events.emit(.noMoreHosts) }
                 break
             }
         }
@@ -116,7 +121,7 @@ struct PlayRun {
             checkFailureLimits(&iterators)
         }
         // Hosts that left through failure are no longer active.
-        for (host, it) in iterators where it.hostFailed { active.remove(host) }
+        for (host, it) in iterators where it.hostFailed { markFailed(host) }
     }
 
     private func location(of step: HostIterator.Step) -> SourceLocation {
@@ -260,14 +265,17 @@ struct PlayRun {
 
     private mutating func runInclude(_ include: CompiledInclude, key: StepKey, hosts: [String],
                                      iterators: inout [String: HostIterator]) async {
-        var loaded: [String: [String]] = [:]
+        events.emit(.taskStarted(TaskInfo(name: include.displayName, kind: .include, location: include.include.location)))
+        // (path, item label) -> hosts, in the order Ansible prints "included:" lines.
+        var loaded: OrderedDictionary<[String?], [String]> = [:]
         for host in hosts {
             let vars = variables(for: host, blockVars: include.blockVars, taskVars: include.include.vars)
             do {
                 if let falseCondition = try include.conditions.first(where: { !(try templar.condition($0.expression, vars)) }) {
-                    _ = falseCondition
                     events.emit(.hostResult(HostResult(host: host, task: include.displayName, status: .skipped,
-                        result: .skipped("Conditional result was False"), module: "include_tasks")))
+                        result: TaskResult(["changed": false, "false_condition": .string(falseCondition.expression),
+                                            "skip_reason": "Conditional result was False", "skipped": true]),
+                        module: "include_tasks")))
                     state.stats[host, default: HostStats()].skipped += 1
                     iterators[host]!.expand([], key: key)
                     continue
@@ -295,13 +303,14 @@ struct PlayRun {
                     items += try executor.compiler.compileTasksFile(path: path, from: include.include.location,
                                                                     inheriting: context, selection: options.selection,
                                                                     firstID: itemIndex * 100_000)
-                    loaded[path, default: []].append(host)
+                    let shown = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+                    loaded[[shown, item?.renderedString], default: []].append(host)
+                    state.stats[host, default: HostStats()].ok += 1
                 }
                 iterators[host]!.expand(items, key: key)
             } catch {
-                let message = "\(error)"
                 events.emit(.hostResult(HostResult(host: host, task: include.displayName, status: .failed,
-                    result: .failed(message), module: "include_tasks")))
+                    result: .failed("\(error)"), module: "include_tasks", location: include.include.location)))
                 if iterators[host]!.complete(failed: true) == .rescued {
                     state.stats[host, default: HostStats()].rescued += 1
                 } else {
@@ -309,7 +318,7 @@ struct PlayRun {
                 }
             }
         }
-        for (path, hosts) in loaded { events.emit(.included(path: path, hosts: hosts)) }
+        for (key, hosts) in loaded { events.emit(.included(path: key[0] ?? "", hosts: hosts, item: key[1])) }
     }
 
     // MARK: Handlers
@@ -345,9 +354,22 @@ struct PlayRun {
         let action = task.task.args["_raw_params"]?.renderedString.trimmingCharacters(in: .whitespaces) ?? "noop"
         var applies: [String] = []
         for host in hosts {
+            // Ansible runs meta tasks host by host, each with its own banner.
+            events.emit(.taskStarted(TaskInfo(name: task.displayName, kind: .task, location: task.task.location)))
             let vars = variables(for: host, task: task)
-            let holds = (try? task.conditions.allSatisfy { try templar.condition($0.expression, vars) }) ?? false
-            if holds { applies.append(host) }
+            var falseCondition: String?
+            for c in task.conditions where !((try? templar.condition(c.expression, vars)) ?? false) {
+                falseCondition = c.expression
+                break
+            }
+            if let falseCondition {
+                events.emit(.hostResult(HostResult(host: host, task: task.displayName, status: .skipped,
+                    result: TaskResult(["changed": false, "false_condition": .string(falseCondition),
+                                        "skip_reason": "Conditional result was False", "skipped": true]),
+                    module: "meta")))
+            } else {
+                applies.append(host)
+            }
             iterators[host]!.complete(failed: false)
         }
         guard !applies.isEmpty else { return }

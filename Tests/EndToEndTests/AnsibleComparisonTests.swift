@@ -1,0 +1,33 @@
+import Foundation
+import XCTest
+
+/// Runs each playbook in Fixtures/compare with the real ansible-playbook and with `play`, on three
+/// local hosts, and requires the same output, byte for byte, and the same exit code.
+final class AnsibleComparisonTests: XCTestCase {
+    static let hosts = "h1,h2,h3,"
+
+    func compare(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let dir = PlayProcess.fixtures.appendingPathComponent("compare")
+        let args = ["-i", Self.hosts, "-c", "local", "-f", "1", name]
+        let ansible = try PlayProcess.ansiblePlaybook(args, cwd: dir)
+        let play = try PlayProcess.play(args, cwd: dir)
+        XCTAssertEqual(play.exitCode, ansible.exitCode, "exit code of \(name); play stderr: \(play.stderr)", file: file, line: line)
+        if play.stdout != ansible.stdout {
+            let a = ansible.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+            let p = play.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+            let first = zip(a, p).firstIndex { $0 != $1 } ?? min(a.count, p.count)
+            XCTFail("""
+                output of \(name) differs from ansible-playbook at line \(first + 1):
+                ansible: \(first < a.count ? String(a[first]) : "<end>")
+                play:    \(first < p.count ? String(p[first]) : "<end>")
+                """, file: file, line: line)
+        }
+    }
+
+    func testVariablesLoopsAndConditions() throws { try compare("vars-and-loops.yml") }
+    func testBlocksRescueAlwaysAndErrors() throws { try compare("blocks-and-errors.yml") }
+    func testHandlersNotifyListenAndFlush() throws { try compare("handlers.yml") }
+    func testIncludeAndImportTasks() throws { try compare("includes.yml") }
+    func testSerialRunOnceHostvarsAndEndHost() throws { try compare("serial-and-run-once.yml") }
+    func testUntilRetries() throws { try compare("retries.yml") }
+}

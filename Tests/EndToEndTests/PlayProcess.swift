@@ -1,0 +1,89 @@
+import Foundation
+import XCTest
+
+/// Runs the built `play` (and, for comparisons, the real `ansible-playbook`) as a user would.
+struct ProcessResult {
+    var exitCode: Int32
+    var stdout: String
+    var stderr: String
+}
+
+enum PlayProcess {
+    /// The directory holding the built executables: the test bundle sits beside them.
+    static var binDirectory: URL {
+        var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        while url.path != "/" {
+            url.deleteLastPathComponent()
+            if FileManager.default.isExecutableFile(atPath: url.appendingPathComponent("play").path) { return url }
+        }
+        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".build/debug")
+    }
+
+    static var playPath: String { binDirectory.appendingPathComponent("play").path }
+
+    static var fixtures: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+    }
+
+    /// The environment both tools run with: no colour, no noise, the PATH that finds pyenv's tools.
+    static var environment: [String: String] {
+        var env = ProcessInfo.processInfo.environment
+        env["ANSIBLE_NOCOLOR"] = "1"
+        env["ANSIBLE_LOCALHOST_WARNING"] = "False"
+        env["ANSIBLE_INVENTORY_UNPARSED_WARNING"] = "False"
+        env["ANSIBLE_DEPRECATION_WARNINGS"] = "False"
+        env["ANSIBLE_RETRY_FILES_ENABLED"] = "False"
+        env["PATH"] = "\(NSHomeDirectory())/.pyenv/shims:" + (env["PATH"] ?? "/usr/bin:/bin")
+        return env
+    }
+
+    static func run(_ executable: String, _ arguments: [String], cwd: URL? = nil, stdin: String? = nil,
+                    environment extra: [String: String] = [:]) throws -> ProcessResult {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        var env = environment
+        for (k, v) in extra { env[k] = v }
+        process.environment = env
+        if let cwd { process.currentDirectoryURL = cwd }
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        // Read both pipes fully before waiting, so a large output cannot block the child.
+        let group = DispatchGroup()
+        nonisolated(unsafe) var errData = Data()
+        group.enter()
+        DispatchQueue.global().async {
+            errData = err.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        return ProcessResult(exitCode: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                             stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    static func play(_ arguments: [String], cwd: URL? = nil, stdin: String? = nil,
+                     environment: [String: String] = [:]) throws -> ProcessResult {
+        try run(playPath, arguments, cwd: cwd, stdin: stdin, environment: environment)
+    }
+
+    /// `ansible-playbook` from PATH; the suite requires it (CI installs ansible-core).
+    static func ansiblePlaybook(_ arguments: [String], cwd: URL? = nil) throws -> ProcessResult {
+        let candidates = (environment["PATH"] ?? "").split(separator: ":").map { "\($0)/ansible-playbook" }
+        guard let path = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw MissingTool()
+        }
+        return try run(path, arguments, cwd: cwd)
+    }
+}
+
+/// Raised when a required peer tool is missing: a failure, never a skip.
+struct MissingTool: Error, CustomStringConvertible {
+    var description: String { "ansible-playbook is not installed: run scripts/setup.sh (pip install 'ansible-core==2.19.*')" }
+}
