@@ -257,10 +257,10 @@ class LogicTests(unittest.TestCase):
         self.assertIs(rewrite_describe_instance_status(xml, booted={"i-1", "i-2"}), xml)
 
     def test_nginx_config(self):
-        empty = nginx.render("/p", 8080, [], 3)
+        empty = nginx.render("/p", "/l", 8080, [], 3)
         self.assertIn("return 503;", empty)
         self.assertNotIn("upstream targets", empty)
-        conf = nginx.render("/p", 18080, [("127.0.1.4", 8080, 1), ("127.0.1.5", 8080, 3)], 4)
+        conf = nginx.render("/p", "/l", 18080, [("127.0.1.4", 8080, 1), ("127.0.1.5", 8080, 3)], 4)
         self.assertIn("server 127.0.1.5:8080 weight=3 max_fails=0;", conf)
         self.assertIn("proxy_next_upstream off;", conf)
         self.assertIn("listen 127.0.0.1:18080;", conf)

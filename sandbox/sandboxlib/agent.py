@@ -125,6 +125,7 @@ class Agent:
         self.lock = threading.RLock()
         self.kick = threading.Event()
         self.stopping = threading.Event()
+        self.poll_now = threading.Event()
         self.instances = {}
         self.images = {}            # image id -> (app version or None, artifact s3 url or None)
         self.tgs = {}               # arn -> TargetGroup
@@ -354,8 +355,17 @@ class Agent:
         return tg.port
 
     def on_event(self, action, arn, targets):
+        if action == "Poll":        # EC2 state changed: boot or halt now, not at the next poll
+            self.poll_now.set()
+            self.kick.set()
+            return
         now = time.monotonic()
-        resolved = [(t["id"], t.get("port") or self.target_port(arn)) for t in targets]
+        resolved = []
+        for t in targets:
+            try:
+                resolved.append((t["id"], t.get("port") or self.target_port(arn)))
+            except (ClientError, BotoCoreError, IndexError) as e:
+                log(f"{action} {t['id']}: cannot resolve the port of {arn}: {e}; the next poll will")
         with self.lock:
             for tid, port in resolved:
                 key = (arn, tid, port)
@@ -430,7 +440,7 @@ class Agent:
         servers, keys, groups = self.routable()
         if servers != self.applied:
             self.generation += 1
-            nginx.write_config(self.paths.nginx, nginx.render(self.paths.nginx, self.s.lb_port,
+            nginx.write_config(self.paths.nginx, nginx.render(self.paths.nginx, self.paths.logs, self.s.lb_port,
                                                               servers, self.generation))
             try:
                 nginx.reload(self.nginx_pid)
@@ -439,7 +449,7 @@ class Agent:
                 return
             if not nginx.wait_generation(self.paths.nginx, self.generation, 5.0):
                 log(f"nginx did not take configuration {self.generation} within 5 s; "
-                    f"see {self.paths.nginx}/logs/error.log")
+                    f"see {self.paths.log('nginx-error.log')}")
                 return
             self.applied = servers
             log(f"nginx generation {self.generation}: " +
@@ -516,7 +526,8 @@ class Agent:
         next_poll = 0.0
         failures = 0
         while not self.stopping.is_set():
-            if time.monotonic() >= next_poll:
+            if time.monotonic() >= next_poll or self.poll_now.is_set():
+                self.poll_now.clear()
                 try:
                     self.poll()
                     failures = 0
@@ -573,8 +584,8 @@ class ApiHandler(BaseHTTPRequestHandler):
             return
         try:
             ev = json.loads(body)
-            agent.on_event(ev["action"], ev["tg"], ev["targets"])
-        except (ValueError, KeyError, ClientError, BotoCoreError, IndexError) as e:
+            agent.on_event(ev["action"], ev.get("tg", ""), ev.get("targets", []))
+        except (ValueError, KeyError, TypeError) as e:
             self.reply(400, {"error": str(e)})
             return
         self.reply(200, {"ok": True})

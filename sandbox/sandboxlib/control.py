@@ -232,12 +232,12 @@ def up(settings):
             os.remove(os.path.join(paths.nginx, "admin.sock"))
         except FileNotFoundError:
             pass
-        nginx.write_config(paths.nginx, nginx.render(paths.nginx, settings.lb_port, [], 0))
-        ngx = nginx.start(paths.nginx, env, paths.log("nginx.log"))
+        nginx.write_config(paths.nginx, nginx.render(paths.nginx, paths.logs, settings.lb_port, [], 0))
+        ngx = nginx.start(paths.nginx, paths.logs, env)
         deadline = time.monotonic() + 10
         while nginx.generation(paths.nginx) != 0:
             if ngx.poll() is not None or time.monotonic() > deadline:
-                raise UpError(f"nginx did not start; see {paths.nginx}/logs/error.log and {paths.log('nginx.log')}")
+                raise UpError(f"nginx did not start; see {paths.log('nginx-error.log')}")
             time.sleep(0.05)
         state["pids"]["nginx"] = ngx.pid
         save_state(paths, state)

@@ -7,6 +7,7 @@ so they report what the sandbox's machines really do:
                                 unhealthy, draining) instead of moto's instant `healthy`
   ELBv2 Register/DeregisterTargets  unchanged, but the fleet agent hears of them at once
   EC2 DescribeInstanceStatus    `initializing` until the instance's sshd is up
+  EC2 Run/Start/Stop/TerminateInstances  unchanged; the agent polls at once
 
 GET /_sandbox/stats answers request counts per service and action (POST resets them): a cheap way
 to measure how many AWS calls a deploy makes. ("_" cannot start an S3 bucket name.)
@@ -32,6 +33,8 @@ from .targethealth import rewrite_describe_target_health
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer",
               "upgrade", "expect", "content-length"}
 CREDENTIAL = re.compile(r"Credential=[^/,\s]+/\d{8}/[^/]+/([^/]+)/aws4_request")
+# After these the agent polls at once, so instances boot or halt within milliseconds.
+EC2_STATE_CHANGES = {"RunInstances", "StartInstances", "StopInstances", "TerminateInstances"}
 TARGET = re.compile(r"^Targets\.member\.(\d+)\.(Id|Port)$")
 
 
@@ -180,6 +183,8 @@ class Handler(BaseHTTPRequestHandler):
         try:
             if status == 200 and service == "elasticloadbalancing":
                 data = self.elb(proxy, action, params, data)
+            elif status == 200 and service == "ec2" and action in EC2_STATE_CHANGES:
+                proxy.agent("POST", "/events", {"action": "Poll"})
             elif status == 200 and service == "ec2" and action == "DescribeInstanceStatus":
                 booted = {iid for iid, i in proxy.agent("GET", "/instances")["instances"].items()
                           if i["phase"] == "up"}
