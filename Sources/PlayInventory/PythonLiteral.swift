@@ -17,7 +17,9 @@ enum PythonLiteral {
         if first >= UInt8(ascii: "0"), first <= UInt8(ascii: "9"),
            utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
             if first == UInt8(ascii: "0"), utf8.count > 1 {
-                return utf8.allSatisfy { $0 == UInt8(ascii: "0") } ? .int(0) : nil
+                // Leading zeros are a syntax error in Python 3 unless the number is zero.
+                if utf8.allSatisfy({ $0 == UInt8(ascii: "0") }) { return .int(0) }
+                return nil
             }
             return Int(text).map(Value.int)
         }
@@ -59,9 +61,12 @@ enum PythonLiteral {
                     items.append(next)
                     skipSpace()
                 }
-                return atEnd ? .list(items) : nil
+                if atEnd { return .list(items) }
+                return nil
             }
-            return atEnd ? first : nil
+            // (Value is nil-literal expressible, so no `cond ? v : nil` here: that would be .null.)
+            if atEnd { return first }
+            return nil
         }
 
         var atEnd: Bool { i >= s.count }
@@ -125,7 +130,10 @@ enum PythonLiteral {
 
         func negate(_ v: Value, _ minus: Bool) -> Value? {
             switch v {
-            case .int(let n): return minus ? (n == Int.min ? nil : .int(-n)) : .int(n)
+            case .int(let n):
+                if !minus { return .int(n) }
+                if n == Int.min { return nil }
+                return .int(-n)
             case .double(let d): return .double(minus ? -d : d)
             default: return nil
             }
@@ -250,7 +258,8 @@ enum PythonLiteral {
             if isFloat { return Double(text).map(Value.double) }
             // Leading zeros are a syntax error in Python 3 unless the number is zero.
             if text.count > 1, text.hasPrefix("0") {
-                return text.allSatisfy({ $0 == "0" }) ? .int(0) : nil
+                if text.allSatisfy({ $0 == "0" }) { return .int(0) }
+                return nil
             }
             return Int(text).map(Value.int)
         }

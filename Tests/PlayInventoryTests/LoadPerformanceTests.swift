@@ -1,0 +1,38 @@
+import Foundation
+import PlayBase
+import XCTest
+@testable import PlayInventory
+
+/// A 10,000-host INI inventory (ranges, inline vars, group vars, children) must load quickly.
+/// The bound here is loose because tests run unoptimised; release builds load it in a few
+/// tens of milliseconds.
+final class LoadPerformanceTests: XCTestCase {
+    func testTenThousandHostINILoadsQuickly() throws {
+        var text = "[all:vars]\nntp=time.example.com\n"
+        for g in 0..<20 {
+            text += "[g\(g)]\n"
+            for h in 0..<500 {
+                text += "host-\(g)-\(h) ansible_host=127.0.\(g).\(h % 250 + 1) ansible_port=\(2200 + h % 7) idx=\(h) label=\"web node\"\n"
+            }
+            text += "[g\(g):vars]\nrole=r\(g)\nweight=\(g)\n"
+        }
+        text += "[even:children]\n" + stride(from: 0, to: 20, by: 2).map { "g\($0)" }.joined(separator: "\n") + "\n"
+        let scratch = try ScratchFolder()
+        let path = try scratch.write("big.ini", text)
+
+        let start = Date()
+        let inv = try Inventory.load(sources: [path], playbookDirectory: nil, loader: YAMLLoader())
+        let loadSeconds = Date().timeIntervalSince(start)
+        let all = try inv.hosts(matching: "all")
+        let seconds = Date().timeIntervalSince(start)
+
+        XCTAssertEqual(all.count, 10_000)
+        XCTAssertEqual(try inv.hosts(matching: "even").count, 5_000)
+        XCTAssertEqual(inv.plainVariables(for: "host-3-42"), [
+            "ntp": "time.example.com", "role": "r3", "weight": 3,
+            "ansible_host": "127.0.3.43", "ansible_port": 2200, "idx": 42, "label": "web node",
+        ])
+        print("10,000-host INI inventory: loaded in \(Int(loadSeconds * 1000)) ms, 'all' resolved by \(Int(seconds * 1000)) ms")
+        XCTAssertLessThan(seconds, 3.0)
+    }
+}
