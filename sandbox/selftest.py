@@ -12,7 +12,6 @@ order and build on each other. State and logs stay in SANDBOX_SELFTEST_DIR
 
 import hashlib
 import http.client
-import io
 import json
 import os
 import random
@@ -32,7 +31,7 @@ APP = os.path.join(REPO, "apps", "th3-server")
 sys.path.insert(0, HERE)
 os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
 
-from sandboxlib import control, nginx, procs, vaultfile  # noqa: E402
+from sandboxlib import control, fleet, nginx, procs, vaultfile  # noqa: E402
 from sandboxlib.config import Settings  # noqa: E402
 from sandboxlib.instancestatus import rewrite_describe_instance_status  # noqa: E402
 from sandboxlib.targethealth import CheckResult, TargetTracker, rewrite_describe_target_health  # noqa: E402
@@ -107,8 +106,7 @@ class AppTests(unittest.TestCase):
     def start(self, version, broken=False):
         tarball = build(version, os.path.join(self.tmp, f"out-{version}-{broken}"), broken)
         dest = os.path.join(self.tmp, f"run-{version}-{broken}-{random.randrange(1 << 30)}")
-        with tarfile.open(tarball) as tf:
-            tf.extractall(dest, filter="tar")
+        fleet.extract(tarball, dest)
         port = free_port()
         proc = subprocess.Popen([os.path.join(dest, f"th3-server-{version}", "run.sh"), "--bind", "127.0.0.1",
                                  "--port", str(port)], stderr=subprocess.PIPE, text=True)

@@ -340,7 +340,10 @@ class Agent:
                 # Gone at moto without a DeregisterTargets through the proxy (or terminated).
                 if not tr.draining and tr.registered_at < t0:
                     tr.start_draining(now, self.drain_delay(arn))
-        for key in [k for k in self.trackers if k[0] not in registered]:
+        # Target groups this poll did not see (deleted), unless an event added the target after
+        # the poll began (a group created meanwhile).
+        for key in [k for k, tr in self.trackers.items() if k[0] not in registered and tr.registered_at < t0
+                    and (tr.drain_started is None or tr.drain_started < t0)]:
             del self.trackers[key]
             self.target_running.pop(key, None)
 

@@ -52,6 +52,22 @@ def _detached(argv, env, log_path, hostname, uts):
         raise BootError(f"could not start {argv[0]} (exit {r.returncode}); see {log_path}")
 
 
+def extract(tarball, dest):
+    """Unpacks a build tarball, refusing members that would land outside dest (Debian 12's
+    Python 3.11.2 predates tarfile's extraction filters)."""
+    root = os.path.realpath(dest)
+    with tarfile.open(tarball) as tf:
+        for m in tf.getmembers():
+            target = os.path.realpath(os.path.join(root, m.name))
+            if not (target == root or target.startswith(root + os.sep)) or m.issym() or m.islnk() \
+                    or not (m.isfile() or m.isdir()):
+                raise BootError(f"{tarball}: refusing member {m.name!r}")
+        if hasattr(tarfile, "tar_filter"):
+            tf.extractall(root, filter="tar")
+        else:
+            tf.extractall(root)
+
+
 def instance_env(instance_id, run_id, home, hostname):
     return {"HOME": home, "PATH": STD_PATH, "LANG": "C.UTF-8", "USER": "root", "LOGNAME": "root",
             "SHELL": "/bin/bash", procs.RUN_MARKER: run_id, procs.INSTANCE_MARKER: instance_id,
@@ -147,8 +163,7 @@ def boot(paths, instance_id, ip, ssh_port, run_id, uts, app=None, user_data=None
         version, tarball, app_port = app
         app_dir = os.path.join(home, f"th3-server-{version}")
         if first_boot or not os.path.isdir(app_dir):
-            with tarfile.open(tarball) as tf:
-                tf.extractall(home, filter="tar")
+            extract(tarball, home)
         app_pid_file = os.path.join(inst_dir, "baked-app.pid")
         if os.path.exists(app_pid_file):
             os.remove(app_pid_file)
