@@ -15,7 +15,7 @@ final class AnsibleComparisonTests: XCTestCase {
         if play.stdout != ansible.stdout {
             let a = ansible.stdout.split(separator: "\n", omittingEmptySubsequences: false)
             let p = play.stdout.split(separator: "\n", omittingEmptySubsequences: false)
-            let first = zip(a, p).firstIndex { $0 != $1 } ?? min(a.count, p.count)
+            let first = (0..<min(a.count, p.count)).first { a[$0] != p[$0] } ?? min(a.count, p.count)
             XCTFail("""
                 output of \(name) differs from ansible-playbook at line \(first + 1):
                 ansible: \(first < a.count ? String(a[first]) : "<end>")

@@ -1,0 +1,100 @@
+import Foundation
+import XCTest
+
+/// `play` as a user meets it: diagnostics, exit codes, variable precedence, JSON events, Ctrl-C.
+final class CLITests: XCTestCase {
+    var cli: URL { PlayProcess.fixtures.appendingPathComponent("cli") }
+
+    func testUnknownKeywordAndModuleAreReportedWithLocationAndSuggestion() throws {
+        let r = try PlayProcess.play(["bad-keyword.yml"], cwd: cli)
+        XCTAssertEqual(r.exitCode, 4, "a parse error exits 4 as ansible-playbook")
+        XCTAssertEqual(r.stdout, "", "nothing runs when the playbook has errors")
+        XCTAssertTrue(r.stderr.contains("bad-keyword.yml:8:7: error: 'whne' is not a valid task keyword"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("      whne: true\n      ^~~~\n"), "source line and marker: \(r.stderr)")
+        XCTAssertTrue(r.stderr.contains("did you mean 'when'?"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("bad-keyword.yml:10:7: error:"), "every error is reported, not just the first")
+        XCTAssertTrue(r.stderr.contains("did you mean 'debug'?"), r.stderr)
+    }
+
+    func testBadOptionExitsFive() throws {
+        let r = try PlayProcess.play(["--no-such-flag", "x.yml"], cwd: cli)
+        XCTAssertEqual(r.exitCode, 5)
+        XCTAssertTrue(r.stderr.contains("--no-such-flag"))
+    }
+
+    func testMissingPlaybookIsAnError() throws {
+        let r = try PlayProcess.play(["nowhere.yml"], cwd: cli)
+        XCTAssertEqual(r.exitCode, 1)
+        XCTAssertTrue(r.stderr.contains("nowhere.yml could not be found"), r.stderr)
+    }
+
+    func testUndefinedVariableNamesTheVariableAndTheTask() throws {
+        let r = try PlayProcess.play(["undefined.yml"], cwd: cli)
+        XCTAssertEqual(r.exitCode, 2, "a failed host exits 2")
+        XCTAssertTrue(r.stdout.contains("'missing_var' is undefined"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("uses a missing variable"), r.stdout)
+    }
+
+    func testVariablePrecedenceFollowsAnsible() throws {
+        let r = try PlayProcess.play(["-i", "inventory.ini", "precedence.yml", "-e", "top=extra", "-e", "level=from-extra"], cwd: cli)
+        XCTAssertEqual(r.exitCode, 0, r.stdout + r.stderr)
+        // Extra vars beat everything, set_fact included: every `level` is the extra var's.
+        XCTAssertTrue(r.stdout.contains("\"msg\": \"extra\""), r.stdout)
+        XCTAssertTrue(r.stdout.contains("\"msg\": \"w1 from-extra yes from group_vars\""), r.stdout)
+        XCTAssertTrue(r.stdout.contains("\"msg\": \"from-extra\""), r.stdout)
+        XCTAssertFalse(r.stdout.contains("\"msg\": \"fact\""), r.stdout)
+        let noExtra = try PlayProcess.play(["-i", "inventory.ini", "precedence.yml"], cwd: cli)
+        let out = noExtra.stdout
+        XCTAssertTrue(out.contains("\"msg\": \"w1 host yes from group_vars\""), out)
+        XCTAssertTrue(out.contains("\"msg\": \"w2 host_vars file yes from group_vars\""), out)
+        XCTAssertTrue(out.contains("\"msg\": \"vars_files vf\""), out)
+        XCTAssertTrue(out.contains("\"msg\": \"block=block\""), out)
+        XCTAssertTrue(out.contains("\"msg\": \"task=task\""), out)
+        XCTAssertTrue(out.contains("\"msg\": \"fact\""), out)
+        XCTAssertTrue(out.contains("\"msg\": \"none\""), out)
+    }
+
+    func testJSONOutputIsOneEventPerLine() throws {
+        let r = try PlayProcess.play(["checkmode.yml", "--output", "json"], cwd: cli)
+        XCTAssertEqual(r.exitCode, 0)
+        let lines = r.stdout.split(separator: "\n")
+        var events: [String] = []
+        for line in lines {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            events.append(object?["event"] as? String ?? "?")
+        }
+        XCTAssertEqual(events.first, "playbook_start")
+        XCTAssertEqual(events.last, "recap")
+        XCTAssertEqual(events.filter { $0 == "host_result" }.count, 2)
+    }
+
+    func testCheckModeIsVisibleToTasks() throws {
+        let r = try PlayProcess.play(["checkmode.yml", "--check"], cwd: cli)
+        XCTAssertEqual(r.exitCode, 0)
+        XCTAssertTrue(r.stdout.contains("\"msg\": \"check=True\""), r.stdout)
+    }
+
+    func testInterruptStopsSchedulingPrintsRecapAndExits99() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: PlayProcess.playPath)
+        process.arguments = ["interrupt.yml"]
+        process.currentDirectoryURL = cli
+        process.environment = PlayProcess.environment
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = Pipe()
+        try process.run()
+        // Wait until the first task has printed, then press Ctrl-C.
+        let deadline = Date().addingTimeInterval(20)
+        var text = ""
+        while Date() < deadline && !text.contains("TASK [wait]") {
+            text += String(decoding: out.fileHandleForReading.availableData, as: UTF8.self)
+        }
+        kill(process.processIdentifier, SIGINT)
+        text += String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 99, text)
+        XCTAssertTrue(text.contains("PLAY RECAP"), text)
+        XCTAssertFalse(text.contains("not reached"), text)
+    }
+}
