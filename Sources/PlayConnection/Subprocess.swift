@@ -91,9 +91,7 @@ enum Subprocess {
         case .success(let p):
             pid = p
         }
-        if control.started(pid) {
-            kill(-pid, SIGKILL)
-        }
+        control.started(pid)
 
         var pump = Pump(stdoutFD: outPipe[0], stderrFD: errPipe[0], stdinFD: inPipe[1], input: input ?? Data())
         let deadline = timeout.map { start + $0 }
@@ -136,7 +134,7 @@ enum Subprocess {
             stdout: pump.stdout,
             stderr: pump.stderr,
             timedOut: timedOut,
-            cancelled: control.isCancelled,
+            cancelled: control.killedByCancellation,
             duration: clock.now - start
         ))
     }
@@ -338,15 +336,20 @@ private final class SubprocessControl: @unchecked Sendable {
     private let lock = NSLock()
     private var pid: pid_t?
     private var cancelled = false
+    private var killed = false
 
-    /// Records the running child; true if a cancellation already arrived (kill it now).
-    func started(_ pid: pid_t) -> Bool {
+    /// Records the running child, and kills it at once if a cancellation came first.
+    func started(_ pid: pid_t) {
         lock.withLock {
             self.pid = pid
-            return cancelled
+            if cancelled {
+                kill(-pid, SIGKILL)
+                killed = true
+            }
         }
     }
 
+    /// The child was reaped: a late cancellation must not signal a recycled pid.
     func finished() {
         lock.withLock { pid = nil }
     }
@@ -354,11 +357,16 @@ private final class SubprocessControl: @unchecked Sendable {
     func cancel() {
         lock.withLock {
             cancelled = true
-            if let pid { kill(-pid, SIGKILL) }
+            if let pid {
+                kill(-pid, SIGKILL)
+                killed = true
+            }
         }
     }
 
     var isCancelled: Bool { lock.withLock { cancelled } }
+    /// The child was killed because of a cancellation (rather than finishing first).
+    var killedByCancellation: Bool { lock.withLock { killed } }
 }
 
 #if os(Linux)

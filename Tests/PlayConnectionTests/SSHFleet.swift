@@ -31,6 +31,7 @@ final class SSHFleet: Sendable {
 
     /// Starts `hosts` servers and waits until all accept connections.
     static func start(hosts: Int) throws -> SSHFleet {
+        stopAbandonedFleets()
         var template = Array("/tmp/play-fleet-XXXXXX".utf8CString)
         guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
             throw Failure(description: "cannot create a fleet directory in /tmp")
@@ -42,6 +43,7 @@ final class SSHFleet: Sendable {
         for network in networks {
             let (status, output) = run([script, "start", directory, String(hosts)], environment: ["FLEET_NET": network])
             if status == 0 {
+                try? String(getpid()).write(toFile: directory + "/owner.pid", atomically: true, encoding: .utf8)
                 return SSHFleet(directory: directory, count: hosts, network: network, port: 2222, user: currentUser())
             }
             lastOutput = output
@@ -49,6 +51,21 @@ final class SSHFleet: Sendable {
         }
         try? FileManager.default.removeItem(atPath: directory)
         throw Failure(description: "sshd-fleet.sh start failed: \(lastOutput)")
+    }
+
+    /// Fleets whose test process died without stopping them (killed, crashed) would hold their
+    /// addresses forever: stop them by their recorded pids (the script checks each pid is
+    /// still that fleet's sshd) and remove their directories.
+    private static func stopAbandonedFleets() {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/tmp") else { return }
+        for entry in entries where entry.hasPrefix("play-fleet-") {
+            let directory = "/tmp/" + entry
+            guard let text = try? String(contentsOfFile: directory + "/owner.pid", encoding: .utf8),
+                  let owner = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)),
+                  kill(owner, 0) != 0 && errno == ESRCH else { continue }
+            run([script, "stop", directory])
+            try? FileManager.default.removeItem(atPath: directory)
+        }
     }
 
     private init(directory: String, count: Int, network: String, port: Int, user: String) {
