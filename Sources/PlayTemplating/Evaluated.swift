@@ -9,9 +9,14 @@ struct Undefined: Sendable {
         case variable(String)
         /// A missing key, index or attribute, in Ansible's words.
         case attribute(String)
-        /// Something else that yields undefined (`[] | first`, an `if` without `else`).
+        /// Something else that yields undefined (`[] | first`).
         case other(String)
+        /// Jinja's plain undefined (an inline `if` without `else` that was false): prints as
+        /// nothing inside text, but is still not a value.
+        case silent(String)
     }
+
+    var printsAsEmpty: Bool { if case .silent = reason { return true }; return false }
 
     var reason: Reason
 
@@ -28,7 +33,8 @@ struct Undefined: Sendable {
     var error: TemplateError {
         switch reason {
         case .variable(let name): return .undefinedVariable(name: name, expression: "")
-        case .attribute(let message), .other(let message): return .undefinedAttribute(message: message, expression: "")
+        case .attribute(let message), .other(let message), .silent(let message):
+            return .undefinedAttribute(message: message, expression: "")
         }
     }
 
@@ -36,7 +42,7 @@ struct Undefined: Sendable {
     var name: String {
         switch reason {
         case .variable(let name): return name
-        case .attribute(let message), .other(let message): return message
+        case .attribute(let message), .other(let message), .silent(let message): return message
         }
     }
 }

@@ -68,7 +68,9 @@ final class Evaluator {
             case .text(let t):
                 out.append(.string(t))
             case .output(let e):
-                out.append(try eval(e).get())
+                let result = try eval(e)
+                if case .undefined(let u) = result, u.printsAsEmpty { continue }
+                out.append(try result.get())
             case .ifBlock(let branches, let otherwise):
                 var taken = false
                 for (condition, body) in branches where try truthy(eval(condition)) {
@@ -226,7 +228,7 @@ final class Evaluator {
         case .conditional(let condition, let then, let otherwise):
             if try truthy(eval(condition)) { return try eval(then) }
             if let otherwise { return try eval(otherwise) }
-            return .undefined(.init(reason: .other("the inline if-expression was false and has no else branch")))
+            return .undefined(.init(reason: .silent("the inline if-expression was false and has no else branch")))
         }
     }
 

@@ -22,7 +22,7 @@ struct Lexer {
     func tokenize(from start: Int, until terminator: Terminator) throws(TemplateError) -> Result {
         var tokens: [Token] = []
         var pos = start
-        var depth = 0
+        var brackets: [UInt8] = []
         let n = bytes.count
         while true {
             while pos < n, Self.isSpace(bytes[pos]) { pos += 1 }
@@ -35,7 +35,7 @@ struct Lexer {
                     "unexpected end of template, expected '%}'", at: start)
             }
             let c = bytes[pos]
-            if depth == 0, terminator != .endOfText, let close = closing(at: pos, terminator) {
+            if brackets.isEmpty, terminator != .endOfText, let close = closing(at: pos, terminator) {
                 tokens.append(Token(kind: .end, start: pos, end: close.next))
                 return Result(tokens: tokens, next: close.next, stripAfter: close.strip, keepNewline: close.keep)
             }
@@ -57,8 +57,15 @@ struct Lexer {
                 throw syntax("unexpected char '\(String(decoding: [c], as: UTF8.self))'", at: pos)
             }
             switch op {
-            case .lparen, .lbracket, .lbrace: depth += 1
-            case .rparen, .rbracket, .rbrace: depth = max(0, depth - 1)
+            case .lparen: brackets.append(UInt8(ascii: ")"))
+            case .lbracket: brackets.append(UInt8(ascii: "]"))
+            case .lbrace: brackets.append(UInt8(ascii: "}"))
+            case .rparen, .rbracket, .rbrace:
+                // As Jinja's lexer: a closer must match the innermost opener.
+                guard let expected = brackets.popLast() else { throw syntax("unexpected '\(op.rawValue)'", at: pos) }
+                if expected != c {
+                    throw syntax("unexpected '\(op.rawValue)', expected '\(String(UnicodeScalar(expected)))'", at: pos)
+                }
             default: break
             }
             tokens.append(Token(kind: .op(op), start: pos, end: pos + length))

@@ -88,13 +88,17 @@ public struct Templar: Sendable {
     public func evaluate(_ expression: String, _ vars: some VariableLookup) throws(TemplateError) -> Value {
         let trimmed = expression.trimmingSpaces
         let evaluator = Evaluator(templar: self, vars: vars)
-        if Templar.containsTemplate(trimmed) {
-            return try evaluator.render(text: trimmed, native: true, decodeEscapes: false)
-        }
-        let parsed = try cache.expression(trimmed)
-        evaluator.source = trimmed
-        do {
+        do throws(TemplateError) {
+            if Templar.containsTemplate(trimmed) {
+                return try evaluator.render(text: trimmed, native: true, decodeEscapes: false)
+            }
+            let parsed = try cache.expression(trimmed)
+            evaluator.source = trimmed
             return try evaluator.eval(parsed).get()
+        } catch .syntax(let message, _, let offset) {
+            // Point into the text as the caller gave it, leading blanks included.
+            let leading = expression.prefix { $0.isWhitespace }.count
+            throw .syntax(message: message, expression: expression, offset: offset + leading)
         } catch {
             throw error.within(trimmed)
         }
