@@ -1,6 +1,6 @@
 /// One vault password and the vault-id label it was given (`default` when none).
 /// The password is a byte string: no normalisation, no re-encoding, exactly as ansible uses it.
-public struct VaultSecret: Sendable, Hashable, CustomStringConvertible {
+public struct VaultSecret: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     public static let defaultLabel = "default"
 
     public let label: String
@@ -15,4 +15,7 @@ public struct VaultSecret: Sendable, Hashable, CustomStringConvertible {
 
     /// Never shows the password, so a secret can be logged or interpolated safely.
     public var description: String { "VaultSecret(label: \(label))" }
+    public var debugDescription: String { description }
+    /// `dump()` and debuggers see the label only.
+    public var customMirror: Mirror { Mirror(self, children: ["label": label]) }
 }

@@ -174,10 +174,12 @@ public struct VaultSecretLoader {
 }
 
 extension StringProtocol {
+    /// Strips the given characters (compared as Unicode scalars, so "\r\n" is two) at both ends.
     func strippingCharacters(_ set: String) -> String {
-        var s = Substring(self)
-        while let f = s.first, set.contains(f) { s = s.dropFirst() }
-        while let l = s.last, set.contains(l) { s = s.dropLast() }
-        return String(s)
+        let members = Set(set.unicodeScalars)
+        var scalars = Substring(self).unicodeScalars[...]
+        while let f = scalars.first, members.contains(f) { scalars = scalars.dropFirst() }
+        while let l = scalars.last, members.contains(l) { scalars = scalars.dropLast() }
+        return String(String.UnicodeScalarView(scalars))
     }
 }

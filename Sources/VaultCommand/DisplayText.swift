@@ -1,5 +1,6 @@
-/// Decrypted bytes as ansible-vault's `view` displays them: CRLF becomes LF, every byte that is not
-/// part of valid UTF-8 becomes `?`, and the text ends with exactly the LF it had or one added.
+/// Decrypted bytes as ansible-vault's `view` displays them: CRLF becomes LF, each run of bytes that
+/// are not valid UTF-8 becomes one `?` (Python's replacing error handler sees a run of escaped
+/// bytes as one error), and the text ends with the LF it had or one added.
 struct DisplayText {
     private(set) var bytes: [UInt8] = []
     private(set) var replacedInvalidBytes = false
@@ -8,8 +9,18 @@ struct DisplayText {
         bytes.reserveCapacity(plaintext.count + 1)
         var i = 0
         let n = plaintext.count
+        var inInvalidRun = false
         while i < n {
             let b = plaintext[i]
+            let valid = b < 0x80 ? 1 : Self.validSequenceLength(plaintext, at: i)
+            if valid == 0 {
+                if !inInvalidRun { bytes.append(UInt8(ascii: "?")) }
+                inInvalidRun = true
+                replacedInvalidBytes = true
+                i += 1
+                continue
+            }
+            inInvalidRun = false
             if b < 0x80 {
                 if b == 0x0D && i + 1 < n && plaintext[i + 1] == 0x0A {
                     i += 1
@@ -19,15 +30,8 @@ struct DisplayText {
                 i += 1
                 continue
             }
-            let length = Self.validSequenceLength(plaintext, at: i)
-            if length == 0 {
-                bytes.append(UInt8(ascii: "?"))
-                replacedInvalidBytes = true
-                i += 1
-            } else {
-                bytes += plaintext[i..<(i + length)]
-                i += length
-            }
+            bytes += plaintext[i..<(i + valid)]
+            i += valid
         }
         if bytes.last != UInt8(ascii: "\n") { bytes.append(UInt8(ascii: "\n")) }
     }
