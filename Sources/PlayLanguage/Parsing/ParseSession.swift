@@ -77,14 +77,21 @@ final class ParseSession {
         }
     }
 
-    /// A mapping's keys as strings with their nodes; non-string keys are reported.
+    /// A mapping's keys as strings with their nodes; non-string keys are reported. A repeated key
+    /// keeps its first position and its last value, with a warning (as Ansible's YAML loader).
     func entries(_ mapping: [YAMLPair], _ file: SourceFile) -> [(key: String, keyNode: YAMLNode, value: YAMLNode)] {
         var out: [(key: String, keyNode: YAMLNode, value: YAMLNode)] = []
         out.reserveCapacity(mapping.count)
         for pair in mapping {
             let k = pair.key, v = pair.value
             if case .scalar(let s, _) = k.content {
-                out.append((s, k, v))
+                if let i = out.firstIndex(where: { $0.key == s }) {
+                    diagnostics.append(Diagnostic(.warning, at: location(k, file),
+                        "duplicate key '\(s)': only this last value is used", length: s.count))
+                    out[i].value = v
+                } else {
+                    out.append((s, k, v))
+                }
             } else {
                 error(location(k, file), "keys must be strings, not a \(kindName(k))")
             }
@@ -275,7 +282,7 @@ final class ParseSession {
             return
         }
         error(location(keyNode, file), "'\(key)' is not a valid keyword for \(what)",
-              notes: Suggestions.didYouMean(key, in: valid), length: key.count)
+              notes: NameSuggestion.didYouMean(key, in: valid), length: key.count)
     }
 
     static func describe(_ v: Value) -> String {

@@ -19,7 +19,7 @@ public struct PlaybookParser: Sendable {
         let session = ParseSession(catalog: catalog, loader: loader, playbookDirectory: ParseSession.directory(of: path))
         let plays = session.playbookFile(path, from: nil, importWhen: [], importVars: [:], importTags: [])
         if session.hasErrors { throw DiagnosticList(session.diagnostics) }
-        return Playbook(path: path, plays: plays)
+        return Playbook(path: path, plays: plays, warnings: session.diagnostics.filter { $0.severity != .error })
     }
 
     /// Parses a tasks file (for `include_tasks` at run time). Relative `import_tasks` inside it
@@ -208,7 +208,7 @@ extension ParseSession {
                     let orders = ["inventory", "sorted", "reverse_sorted", "reverse_inventory", "shuffle"]
                     if orders.contains(o) { play.order = o } else {
                         error(location(valueNode, file), "'order' must be one of: \(orders.joined(separator: ", "))",
-                              notes: Suggestions.didYouMean(o, in: orders))
+                              notes: NameSuggestion.didYouMean(o, in: orders))
                     }
                 }
             default:
