@@ -454,6 +454,7 @@ class SandboxScenario(unittest.TestCase):
             out = self.ssh(ip, 'echo "$PWD|$HOME|$SANDBOX_INSTANCE|$(hostname)"').stdout.strip().split("|")
             home = os.path.join(self.dir, "instances", iid, "home")
             self.assertEqual(out[:3], [home, home, iid])
+            self.assertEqual(self.ssh(ip, "echo $(( 6 * 7 )); exit 3", check=False).returncode, 3)
             if self.state.get("uts_namespaces"):
                 self.assertEqual(out[3], "ip-" + ip.replace(".", "-"))
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 SANDBOX_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REPO_ROOT = os.path.dirname(SANDBOX_ROOT)
 APP_DIR = os.path.join(REPO_ROOT, "apps", "th3-server")
-INSTANCE_SHELL = os.path.join(SANDBOX_ROOT, "instance-shell")
 
 VPC_CIDR = ipaddress.ip_network("127.0.0.0/16")
 ACCOUNT_ID = "123456789012"      # moto's fixed account

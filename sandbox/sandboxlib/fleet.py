@@ -16,10 +16,9 @@ import tarfile
 import time
 
 from . import procs
-from .config import INSTANCE_SHELL
-
 STD_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 SFTP_SERVER = "/usr/lib/openssh/sftp-server"
+FORCE_COMMAND = 'cd "$HOME" && eval "${SSH_ORIGINAL_COMMAND:-exec bash -l}"'
 
 
 class BootError(Exception):
@@ -112,8 +111,9 @@ def sshd_config(inst_dir, ip, ssh_port, host_key, authorized_keys, home, instanc
         # HOME points every session at the instance's own home; the markers let the agent find
         # (and kill) every process started on this instance.
         f"SetEnv {setenv}",
-        # Start every command, shell and sftp session inside the instance's home.
-        f"ForceCommand {INSTANCE_SHELL}",
+        # Start every command, shell and sftp session inside the instance's home. Inline, so the
+        # login shell sshd starts anyway runs the command itself: no extra process per command.
+        f"ForceCommand {FORCE_COMMAND}",
         f"Subsystem sftp {SFTP_SERVER} -d {home}",
         "",
     ])
