@@ -136,7 +136,7 @@ class Agent:
         self.applied_groups = set() # target groups behind that list
         self.generation = 0
         self.reported = {}          # key -> last reported state, for the log
-        self.fleet_pool = concurrent.futures.ThreadPoolExecutor(4, thread_name_prefix="fleet")
+        self.fleet_pool = concurrent.futures.ThreadPoolExecutor(8, thread_name_prefix="fleet")
         self.check_pool = concurrent.futures.ThreadPoolExecutor(16, thread_name_prefix="check")
         self.last_state_json = None
 
