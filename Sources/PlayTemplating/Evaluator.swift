@@ -254,6 +254,8 @@ final class Evaluator {
 
     private func call(_ callee: Expression, _ args: Expression.Arguments) throws(TemplateError) -> Evaluated {
         switch callee {
+        case .attribute(.name(let name, _), let method) where Methods.mutating.contains(method):
+            return try callMutating(name, method, try evalArguments(args, kind: .method, name: method))
         case .attribute(let base, let method):
             let target = try eval(base).get()
             let arguments = try evalArguments(args, kind: .method, name: method)
@@ -269,6 +271,24 @@ final class Evaluator {
             let v = try eval(callee).get()
             throw .type(message: "'\(v.typeName)' object is not callable", expression: "")
         }
+    }
+
+    /// `{% set _ = names.append(x) %}`: Jinja lets templates change a list or dict in place. The
+    /// change lands in the template's local copy (variables from outside are copied in first), so
+    /// it is seen for the rest of this rendering and nowhere else.
+    private func callMutating(_ name: String, _ method: String, _ args: CallArguments) throws(TemplateError) -> Evaluated {
+        let index: Int
+        if let i = scopes.lastIndex(where: { $0[name] != nil }) {
+            index = i
+        } else {
+            let current = try eval(.name(name, offset: 0)).get()
+            scopes[0][name] = current
+            index = 0
+        }
+        var target = scopes[index][name]!
+        let result = try Methods.mutate(&target, method, args)
+        scopes[index][name] = target
+        return .value(result)
     }
 
     // MARK: Variables

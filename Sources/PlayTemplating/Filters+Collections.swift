@@ -122,12 +122,14 @@ extension Filters {
             return .list(d.map { .dict([keyName: .string($0.key), valueName: $0.value]) })
         },
         "items2dict": plain { v, args, _ throws(TemplateError) in
-            let keyName = try args.string(0, "key_name") ?? "key"
-            let valueName = try args.string(1, "value_name") ?? "value"
+            // Keys may be names or, for lists of pairs, indexes (key_name=0, value_name=1).
+            let keyName = try args.value(0, "key_name") ?? "key"
+            let valueName = try args.value(1, "value_name") ?? "value"
             var out = OrderedDictionary<String, Value>()
             for item in try items(v, args) {
-                guard case .dict(let d) = item, let k = d[keyName], let key = Python.dictKey(k), let value = d[valueName] else {
-                    throw args.error("items2dict requires a list of dictionaries with '\(keyName)' and '\(valueName)' keys")
+                guard let k = try Evaluator.item(item, keyName), let key = Python.dictKey(k),
+                      let value = try Evaluator.item(item, valueName) else {
+                    throw args.error("items2dict requires a list of dictionaries with '\(keyName.renderedString)' and '\(valueName.renderedString)' keys")
                 }
                 out[key] = value
             }

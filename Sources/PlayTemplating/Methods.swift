@@ -5,6 +5,61 @@ import PlayBase
 /// The Python methods Ansible users call on strings, lists and dicts (`s.startswith('x')`,
 /// `d.get('k', 0)`, `d.items()`...).
 enum Methods {
+    /// Methods that change their list or dict in place.
+    static let mutating: Set<String> = ["append", "extend", "insert", "pop", "update", "remove", "clear"]
+
+    static func mutate(_ target: inout Value, _ method: String, _ args: CallArguments) throws(TemplateError) -> Value {
+        switch (target, method) {
+        case (.list(var l), "append"):
+            l.append(try args.required(0, "object"))
+            target = .list(l)
+        case (.list(var l), "extend"):
+            l += try Python.iterate(try args.required(0, "iterable"))
+            target = .list(l)
+        case (.list(var l), "insert"):
+            let i = try args.int(0, "index") ?? 0
+            let position = i < 0 ? max(0, l.count + i) : min(i, l.count)
+            l.insert(try args.required(1, "object"), at: position)
+            target = .list(l)
+        case (.list(var l), "pop"):
+            guard !l.isEmpty else { throw .type(message: "pop from empty list", expression: "") }
+            let i = try args.int(0, "index") ?? -1
+            let position = i < 0 ? l.count + i : i
+            guard l.indices.contains(position) else { throw .type(message: "pop index out of range", expression: "") }
+            let item = l.remove(at: position)
+            target = .list(l)
+            return item
+        case (.list(var l), "remove"):
+            let item = try args.required(0, "value")
+            guard let i = l.firstIndex(where: { Python.equals($0, item) }) else {
+                throw .type(message: "list.remove(x): x not in list", expression: "")
+            }
+            l.remove(at: i)
+            target = .list(l)
+        case (.list, "clear"):
+            target = .list([])
+        case (.dict(var d), "update"):
+            if let other = try args.value(0) {
+                guard case .dict(let o) = other else { throw args.error("update() takes a dict") }
+                for (k, v) in o { d[k] = v }
+            }
+            for (k, v) in args.keywords { d[k] = try v.get() }
+            target = .dict(d)
+        case (.dict(var d), "pop"):
+            guard let key = try args.value(0).flatMap(Python.dictKey) else { throw args.error("pop expected at least 1 argument") }
+            if let v = d.removeValue(forKey: key) { target = .dict(d); return v }
+            guard let fallback = try args.value(1, "default") else {
+                throw TemplateError.undefinedAttribute(message: "KeyError: '\(key)'", expression: "")
+            }
+            return fallback
+        case (.dict, "clear"):
+            target = .emptyDict
+        default:
+            throw TemplateError.undefinedAttribute(message: "object of type '\(target.typeName)' has no attribute '\(method)'", expression: "")
+        }
+        return .null
+    }
+
     static func call(_ target: Value, _ method: String, _ args: CallArguments, _ ev: Evaluator) throws(TemplateError) -> Evaluated {
         let result: Value?
         switch target {
