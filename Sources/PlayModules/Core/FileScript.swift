@@ -82,8 +82,7 @@ enum FileScript {
           fi
         }
         _preport() {
-          _pl=; [ -L "$1" ] && [ "$_pfl" = 1 ] && _pl=-L
-          printf 'st=%s\0' "$(stat $_pl -c '%a %u %g %s %U %G %F' -- "$1" 2>/dev/null)"
+          printf 'st=%s\0' "$(stat -c '%a %u %g %s %U %G %F' -- "$1" 2>/dev/null)"
         }
         """#
 }

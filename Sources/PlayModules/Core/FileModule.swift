@@ -1,0 +1,191 @@
+import Foundation
+import OrderedCollections
+import PlayBase
+import PlayConnection
+import PlayExecutor
+import PlayLanguage
+
+/// `file`: makes a path be a file (attributes only), a directory (created with its parents),
+/// absent, touched, a symlink or a hard link, and sets mode/owner/group. Reports a change only
+/// when something was (or in check mode would be) different. One command on the target.
+public struct FileModule: Module {
+    public init() {}
+
+    public let spec = ModuleSpec(name: "file", arguments: [
+        ArgumentSpec("path", .path, required: true, aliases: ["dest", "name"]),
+        ArgumentSpec("state", .string, choices: ["absent", "directory", "file", "hard", "link", "touch"]),
+        ArgumentSpec("src", .path),
+        ArgumentSpec("mode", .raw),
+        ArgumentSpec("owner", .string),
+        ArgumentSpec("group", .string),
+        ArgumentSpec("recurse", .bool, defaultValue: false),
+        ArgumentSpec("force", .bool, defaultValue: false),
+        ArgumentSpec("follow", .bool, defaultValue: true),
+    ], freeForm: .keyValue)
+
+    public func run(_ context: ModuleContext) async throws -> TaskResult {
+        guard let path = context.string("path"), !path.isEmpty else { return .failed("path is required") }
+        let mode: FileMode?
+        do {
+            mode = try FileMode.parse(context.args["mode"])
+        } catch {
+            return .failed(error.description, ["path": .string(path)])
+        }
+        let request = CommandRequest(
+            command: script(path: path, state: context.string("state"), src: context.string("src"), mode: mode,
+                            owner: context.string("owner"), group: context.string("group"),
+                            recurse: context.bool("recurse"), force: context.bool("force"),
+                            follow: context.bool("follow", default: true), checkMode: context.checkMode),
+            environment: context.environment, become: context.become, becomeUser: context.becomeUser)
+        let answer = try await context.connection().run(request)
+        let records = ScriptRecords(answer.stdout)
+        if var failure = records.failure(of: answer) {
+            failure["path"] = .string(records["path"] ?? path)
+            return failure
+        }
+        return result(records, requestedPath: path, diffMode: context.diffMode)
+    }
+
+    func script(path: String, state: String?, src: String?, mode: FileMode?, owner: String?, group: String?,
+                recurse: Bool, force: Bool, follow: Bool, checkMode: Bool) -> String {
+        var s = [FileScript.settings(mode: mode, owner: owner, group: group, checkMode: checkMode, follow: follow),
+                 FileScript.functions]
+        s.append("""
+            _pP=\(ShellWord.expanded(path)); _pstate=\(ShellWord.quote(state ?? ""))
+            _psrc=\(src.map(ShellWord.expanded) ?? "''"); _pforce=\(force ? 1 : 0); _precurse=\(recurse ? 1 : 0)
+            """)
+        s.append(#"""
+            _pprev() {
+              if [ -L "$1" ]; then echo link
+              elif [ -d "$1" ]; then echo directory
+              elif [ -e "$1" ]; then if [ "$(stat -c %h -- "$1")" -gt 1 ]; then echo hard; else echo file; fi
+              else echo absent; fi
+            }
+            if [ "$_pstate" != link ] && [ "$_pstate" != absent ] && [ -n "$_psrc" ] && [ -d "$_pP" ]; then
+              _pP="${_pP%/}/$(basename -- "$_psrc")"
+            fi
+            _pprv=$(_pprev "$_pP")
+            if [ -z "$_pstate" ]; then
+              if [ "$_pprv" != absent ]; then _pstate=$_pprv; elif [ $_precurse = 1 ]; then _pstate=directory; else _pstate=file; fi
+            fi
+            printf 'path=%s\0prev=%s\0' "$_pP" "$_pprv"
+            [ $_precurse = 1 ] && [ "$_pstate" != directory ] && _pfail "recurse option requires state to be 'directory'"
+            [ -n "$_psrc" ] && [ "$_pstate" != link ] && [ "$_pstate" != hard ] && _pfail "src option requires state to be 'link' or 'hard'"
+            case $_pstate in
+            file)
+              if [ "$_pprv" != file ] && [ "$_pprv" != hard ]; then
+                if [ $_pfl = 1 ] && [ "$_pprv" = link ] && [ -f "$_pP" ]; then _pP=$(readlink -f -- "$_pP")
+                else _pfail "file ($_pP) is $_pprv, cannot continue"; fi
+              fi
+              _pattrs "$_pP" 0;;
+            directory)
+              if [ "$_pprv" = absent ]; then
+                _pch=1
+                if [ "$_pck" != 1 ]; then
+                  case $_pP in /*) _pc=/;; *) _pc=;; esac
+                  _pifs=$IFS; IFS=/; set -f; set -- $_pP; set +f; IFS=$_pifs
+                  for _ppart; do
+                    [ -n "$_ppart" ] || continue
+                    case $_pc in ''|*/) _pc=$_pc$_ppart;; *) _pc=$_pc/$_ppart;; esac
+                    if [ ! -e "$_pc" ]; then
+                      _pe=$(mkdir -- "$_pc" 2>&1) || _pfail "There was an issue creating $_pc as requested: $_pe"
+                      _pattrs "$_pc" 0
+                    elif [ ! -d "$_pc" ]; then _pfail "$_pc already exists as a file, cannot create $_pP"
+                    fi
+                  done
+                fi
+              elif [ "$_pprv" != directory ]; then
+                if [ $_pfl = 1 ] && [ "$_pprv" = link ] && [ -d "$_pP" ]; then :
+                else _pfail "$_pP already exists as a $_pprv"; fi
+              fi
+              [ -d "$_pP" ] && _pattrs "$_pP" $_precurse;;
+            absent)
+              if [ "$_pprv" != absent ]; then
+                _pch=1
+                if [ "$_pck" != 1 ]; then
+                  if [ "$_pprv" = directory ]; then _pe=$(rm -rf -- "$_pP" 2>&1) || _pfail "rmtree failed: $_pe"
+                  else _pe=$(rm -f -- "$_pP" 2>&1) || _pfail "unlinking failed: $_pe"; fi
+                fi
+              fi;;
+            touch)
+              _pch=1
+              if [ "$_pck" != 1 ]; then
+                if [ "$_pprv" = absent ]; then _pe=$( (: > "$_pP") 2>&1) || _pfail "Error, could not touch target: $_pe"
+                elif [ $_pfl != 1 ] && [ "$_pprv" = link ]; then _pe=$(touch -h -- "$_pP" 2>&1) || _pfail "Error while touching existing target: $_pe"
+                else _pe=$(touch -- "$_pP" 2>&1) || _pfail "Error while touching existing target: $_pe"; fi
+              fi
+              if [ -e "$_pP" ] || [ -L "$_pP" ]; then _pattrs "$_pP" 0; fi;;
+            link)
+              if [ -z "$_psrc" ]; then
+                if [ $_pfl = 1 ] && [ "$_pprv" = link ]; then _psrc=$(readlink -- "$_pP")
+                else _pfail "src is required for creating new symlinks"; fi
+              fi
+              case $_psrc in /*) _pabs=$_psrc;; *) _pabs="$(dirname -- "$_pP")/$_psrc";; esac
+              if [ $_pforce != 1 ] && [ ! -e "$_pabs" ]; then
+                _pfail "src file does not exist, use \"force=yes\" if you really want to create the link: $_pabs"
+              fi
+              case $_pprv in
+              directory)
+                [ $_pforce = 1 ] || _pfail "refusing to convert from directory to symlink for $_pP"
+                [ -z "$(ls -A -- "$_pP")" ] || _pfail "the directory $_pP is not empty, refusing to convert it";;
+              file|hard) [ $_pforce = 1 ] || _pfail "refusing to convert from $_pprv to symlink for $_pP";;
+              esac
+              if [ "$_pprv" != link ] || [ "$(readlink -- "$_pP")" != "$_psrc" ]; then
+                _pch=1
+                if [ "$_pck" != 1 ]; then
+                  if [ "$_pprv" = directory ]; then _pe=$(rmdir -- "$_pP" 2>&1) || _pfail "Error while replacing: $_pe"; fi
+                  _pe=$(ln -sfn -- "$_psrc" "$_pP" 2>&1) || _pfail "Error while linking: $_pe"
+                fi
+              fi
+              printf 'src=%s\0' "$_psrc"
+              if [ -e "$_pP" ] || { [ $_pfl != 1 ] && [ -L "$_pP" ]; }; then _pattrs "$_pP" 0; fi;;
+            hard)
+              [ -n "$_psrc" ] || _pfail "src is required for creating new hard links"
+              case $_psrc in /*) _pabs=$_psrc;; *) _pabs="$(dirname -- "$_pP")/$_psrc";; esac
+              [ -e "$_pabs" ] || _pfail "src does not exist: $_pabs"
+              _pdo=1
+              case $_pprv in
+              file|hard)
+                if [ "$_pP" -ef "$_pabs" ]; then _pdo=0
+                elif [ $_pforce != 1 ]; then _pfail "Cannot link, different hard link exists at destination"; fi;;
+              directory) _pfail "Cannot link, $_pP is a directory";;
+              esac
+              if [ $_pdo = 1 ]; then
+                _pch=1
+                if [ "$_pck" != 1 ]; then _pe=$(ln -f -- "$_pabs" "$_pP" 2>&1) || _pfail "Error while linking: $_pe"; fi
+              fi
+              printf 'src=%s\0' "$_psrc"
+              [ -e "$_pP" ] && _pattrs "$_pP" 0;;
+            esac
+            if [ -e "$_pP" ] || [ -L "$_pP" ]; then _preport "$_pP"; fi
+            printf 'path=%s\0state=%s\0changed=%s\0' "$_pP" "$_pstate" "$_pch"
+            """#)
+        return s.joined(separator: "\n")
+    }
+
+    private func result(_ records: ScriptRecords, requestedPath: String, diffMode: Bool) -> TaskResult {
+        var r = TaskResult()
+        r.changed = records.flag("changed")
+        let path = records["path"] ?? requestedPath
+        let state = records["state"] ?? "file"
+        if state == "link" || state == "hard" {
+            r["dest"] = .string(path)
+            if let src = records["src"] { r["src"] = .string(src) }
+        } else {
+            r["path"] = .string(path)
+        }
+        let attributes = records.fileAttributes()
+        if state == "absent" || attributes.isEmpty {
+            // Removed, or (check mode) not created yet.
+            r["state"] = .string(state)
+        } else {
+            for (k, v) in attributes { r[k] = v }
+            if state == "hard" { r["state"] = "hard" }
+        }
+        if diffMode, let prev = records["prev"] {
+            r["diff"] = ["before": ["path": .string(path), "state": .string(prev)],
+                         "after": ["path": .string(path), "state": .string(state)]]
+        }
+        return r
+    }
+}

@@ -1,0 +1,185 @@
+import Foundation
+import PlayBase
+import PlayExecutor
+@testable import PlayModules
+import XCTest
+
+final class CopyModuleTests: XCTestCase {
+    let harness = ModuleHarness()
+
+    func testContentIsWrittenOnceThenUnchanged() async throws {
+        let dir = try TemporaryDirectory()
+        let dest = dir.file("motd")
+        let first = try await harness.run(CopyModule(), ["content": "hello\n", "dest": .string(dest)])
+        XCTAssertFalse(first.failed, first.message ?? "")
+        XCTAssertTrue(first.changed)
+        XCTAssertEqual(dir.read("motd"), "hello\n")
+        XCTAssertEqual(first.string("checksum"), "f572d396fae9206628714fb2ce00f72e94f2258f")
+        XCTAssertEqual(first.string("md5sum"), "b1946ac92492d2347c6235b4d2611184")
+        XCTAssertEqual(first["size"], 6)
+        XCTAssertEqual(first.string("dest"), dest)
+        XCTAssertEqual(first.string("state"), "file")
+        XCTAssertEqual(first.string("mode"), "0644", "a new file gets the umask's default, not mktemp's 0600")
+        XCTAssertEqual(first.string("owner"), "root")
+
+        let second = try await harness.run(CopyModule(), ["content": "hello\n", "dest": .string(dest)])
+        XCTAssertFalse(second.changed)
+        XCTAssertEqual(second.string("checksum"), first.string("checksum"))
+        XCTAssertNil(second["md5sum"])
+
+        let third = try await harness.run(CopyModule(), ["content": "bye\n", "dest": .string(dest)])
+        XCTAssertTrue(third.changed)
+        XCTAssertEqual(dir.read("motd"), "bye\n")
+    }
+
+    func testReplacedFileKeepsItsModeAndModeArgumentIsApplied() async throws {
+        let dir = try TemporaryDirectory()
+        let dest = try dir.write("conf", "old", mode: 0o640)
+        let replaced = try await harness.run(CopyModule(), ["content": "new", "dest": .string(dest)])
+        XCTAssertTrue(replaced.changed)
+        XCTAssertEqual(dir.mode("conf"), 0o640)
+
+        let modeOnly = try await harness.run(CopyModule(), ["content": "new", "dest": .string(dest), "mode": "0600"])
+        XCTAssertTrue(modeOnly.changed, "a mode change alone is a change")
+        XCTAssertEqual(dir.mode("conf"), 0o600)
+        XCTAssertEqual(modeOnly.string("mode"), "0600")
+        XCTAssertNil(modeOnly["md5sum"], "content was not rewritten")
+
+        let again = try await harness.run(CopyModule(), ["content": "new", "dest": .string(dest), "mode": 0o600])
+        XCTAssertFalse(again.changed, "integer 384 is 0600")
+
+        let symbolic = try await harness.run(CopyModule(), ["content": "new", "dest": .string(dest), "mode": "u=rw,g=r"])
+        XCTAssertTrue(symbolic.changed)
+        XCTAssertEqual(dir.mode("conf"), 0o640)
+        let symbolicAgain = try await harness.run(CopyModule(), ["content": "new", "dest": .string(dest), "mode": "u=rw,g=r"])
+        XCTAssertFalse(symbolicAgain.changed)
+    }
+
+    func testSourceFileFromFilesDirectoryIntoADirectory() async throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("play/files/app.conf", "port=80\n", mode: 0o600)
+        var h = harness
+        h.taskDirectory = dir.file("play")
+        let r = try await h.run(CopyModule(), ["src": "app.conf", "dest": .string(dir.file("etc/app/"))])
+        XCTAssertFalse(r.failed, r.message ?? "")
+        XCTAssertTrue(r.changed)
+        XCTAssertEqual(dir.read("etc/app/app.conf"), "port=80\n")
+        XCTAssertEqual(r.string("dest"), dir.file("etc/app/app.conf"))
+        XCTAssertEqual(r.string("src"), dir.file("play/files/app.conf"))
+
+        let intoExisting = try await h.run(CopyModule(), ["src": "app.conf", "dest": .string(dir.file("etc/app"))])
+        XCTAssertFalse(intoExisting.changed, "an existing directory gets the file inside it")
+
+        let preserved = try await h.run(CopyModule(), ["src": "app.conf", "dest": .string(dir.file("etc/copy")), "mode": "preserve"])
+        XCTAssertTrue(preserved.changed)
+        XCTAssertEqual(dir.mode("etc/copy"), 0o600)
+
+        let missing = try await h.run(CopyModule(), ["src": "nope.conf", "dest": .string(dir.file("x"))])
+        XCTAssertTrue(missing.failed)
+        XCTAssertTrue(missing.message!.contains("Could not find or access 'nope.conf'"))
+
+        let directory = try await h.run(CopyModule(), ["src": .string(dir.file("play/files")), "dest": .string(dir.file("y"))])
+        XCTAssertTrue(directory.failed)
+        XCTAssertTrue(directory.message!.contains("is a directory"))
+    }
+
+    func testCheckModeChangesNothing() async throws {
+        let dir = try TemporaryDirectory()
+        var h = harness
+        h.checkMode = true
+        let fresh = try await h.run(CopyModule(), ["content": "x", "dest": .string(dir.file("new")), "mode": "0600"])
+        XCTAssertTrue(fresh.changed)
+        XCTAssertFalse(dir.exists("new"))
+
+        let newDir = try await h.run(CopyModule(), ["content": "x", "dest": .string(dir.file("sub/"))])
+        XCTAssertTrue(newDir.failed, "content cannot go to a directory")
+
+        try dir.write("same", "x", mode: 0o644)
+        let same = try await h.run(CopyModule(), ["content": "x", "dest": .string(dir.file("same"))])
+        XCTAssertFalse(same.changed)
+        let mode = try await h.run(CopyModule(), ["content": "x", "dest": .string(dir.file("same")), "mode": "0600"])
+        XCTAssertTrue(mode.changed)
+        XCTAssertEqual(dir.mode("same"), 0o644)
+        let symbolic = try await h.run(CopyModule(), ["content": "x", "dest": .string(dir.file("same")), "mode": "go-r"])
+        XCTAssertTrue(symbolic.changed)
+        let symbolicSame = try await h.run(CopyModule(), ["content": "x", "dest": .string(dir.file("same")), "mode": "u+r"])
+        XCTAssertFalse(symbolicSame.changed)
+        let differs = try await h.run(CopyModule(), ["content": "y", "dest": .string(dir.file("same"))])
+        XCTAssertTrue(differs.changed)
+        XCTAssertEqual(dir.read("same"), "x")
+        XCTAssertEqual(dir.mode("same"), 0o644)
+    }
+
+    func testForceBackupValidateAndMissingDirectory() async throws {
+        let dir = try TemporaryDirectory()
+        let dest = try dir.write("keep", "mine")
+        let kept = try await harness.run(CopyModule(), ["content": "theirs", "dest": .string(dest), "force": false])
+        XCTAssertFalse(kept.changed)
+        XCTAssertEqual(dir.read("keep"), "mine")
+
+        let backedUp = try await harness.run(CopyModule(), ["content": "theirs", "dest": .string(dest), "backup": true])
+        XCTAssertTrue(backedUp.changed)
+        let backup = try XCTUnwrap(backedUp.string("backup_file"))
+        XCTAssertTrue(backup.hasPrefix(dest + "."))
+        XCTAssertTrue(backup.hasSuffix("~"))
+        XCTAssertEqual(try String(contentsOfFile: backup, encoding: .utf8), "mine")
+
+        let rejected = try await harness.run(CopyModule(), ["content": "bad", "dest": .string(dest), "validate": "grep -q good %s"])
+        XCTAssertTrue(rejected.failed)
+        XCTAssertEqual(rejected.message, "failed to validate")
+        XCTAssertEqual(dir.read("keep"), "theirs")
+        let accepted = try await harness.run(CopyModule(), ["content": "good", "dest": .string(dest), "validate": "grep -q good %s"])
+        XCTAssertTrue(accepted.changed)
+        XCTAssertEqual(dir.read("keep"), "good")
+        let noPlaceholder = try await harness.run(CopyModule(), ["content": "good", "dest": .string(dest), "validate": "true"])
+        XCTAssertEqual(noPlaceholder.message, "validate must contain %s: true")
+
+        let orphan = try await harness.run(CopyModule(), ["content": "x", "dest": .string(dir.file("no/such/file"))])
+        XCTAssertTrue(orphan.failed)
+        XCTAssertEqual(orphan.message, "Destination directory \(dir.file("no/such")) does not exist")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains("play-tmp") }
+        XCTAssertEqual(leftovers, [])
+    }
+
+    func testLargeContentGoesInTwoStepsOnlyWhenItDiffers() async throws {
+        let dir = try TemporaryDirectory()
+        let big = String(repeating: "0123456789abcdef\n", count: 20_000)
+        let dest = dir.file("big")
+        let first = try await harness.run(CopyModule(), ["content": .string(big), "dest": .string(dest)])
+        XCTAssertTrue(first.changed)
+        XCTAssertEqual(dir.read("big"), big)
+        let second = try await harness.run(CopyModule(), ["content": .string(big), "dest": .string(dest)])
+        XCTAssertFalse(second.changed)
+    }
+
+    func testRemoteSourceAndDiff() async throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("a", "alpha\n")
+        let r = try await harness.run(CopyModule(), ["src": .string(dir.file("a")), "remote_src": true, "dest": .string(dir.file("b"))])
+        XCTAssertTrue(r.changed)
+        XCTAssertEqual(dir.read("b"), "alpha\n")
+        XCTAssertEqual(r.string("checksum"), LocalDigest.hex(Data("alpha\n".utf8)))
+        let again = try await harness.run(CopyModule(), ["src": .string(dir.file("a")), "remote_src": true, "dest": .string(dir.file("b"))])
+        XCTAssertFalse(again.changed)
+
+        var h = harness
+        h.diffMode = true
+        let diffed = try await h.run(CopyModule(), ["content": "beta\n", "dest": .string(dir.file("b"))])
+        let entry = try XCTUnwrap(diffed["diff"]?[0])
+        XCTAssertEqual(entry["before"], "alpha\n")
+        XCTAssertEqual(entry["after"], "beta\n")
+        XCTAssertEqual(entry["before_header"], .string(dir.file("b")))
+    }
+
+    func testArgumentErrors() async throws {
+        XCTAssertEqual(harness.argumentError(CopyModule(), ["dest": "/tmp/x"]), "one of the following is required: content, src")
+        XCTAssertEqual(harness.argumentError(CopyModule(), ["content": "a", "src": "b", "dest": "/tmp/x"]),
+                       "parameters are mutually exclusive: content|src")
+        XCTAssertEqual(harness.argumentError(CopyModule(), ["content": "a"]), "missing required arguments: dest")
+        let badMode = try await harness.run(CopyModule(), ["content": "a", "dest": "/tmp/x", "mode": "rwx"])
+        XCTAssertTrue(badMode.failed)
+        XCTAssertTrue(badMode.message!.contains("mode must be in octal or symbolic form"))
+        let badSum = try await harness.run(CopyModule(), ["content": "a", "dest": "/tmp/x", "checksum": "0000"])
+        XCTAssertTrue(badSum.failed)
+    }
+}
