@@ -18,45 +18,68 @@ enum HostAddress {
             port = p
         }
         guard isHostName(host) || isIPv6(host) else { return nil }
-        if !allowRanges && host.contains("[") { return nil }
+        if !allowRanges && TextScan.has(host, "[") { return nil }
         return (host, port)
     }
 
+    private static let colon = UInt8(ascii: ":"), open = UInt8(ascii: "["), close = UInt8(ascii: "]")
+
     /// `[anything]:digits`, the only way to give an IPv6 address a port.
     private static func bracketedHostPort(_ s: String) -> (String, Int)? {
-        guard s.hasPrefix("["), let colon = s.lastIndex(of: ":") else { return nil }
-        let digits = s[s.index(after: colon)...]
-        guard !digits.isEmpty, digits.allSatisfy(\.isASCIIDigit), let port = Int(digits) else { return nil }
-        let beforeColon = s[..<colon]
-        guard beforeColon.hasSuffix("]"), beforeColon.count >= 3 else { return nil }
-        return (String(beforeColon.dropFirst().dropLast()), port)
+        let u = s.utf8
+        guard u.first == open, let c = u.lastIndex(of: colon), let port = port(s[u.index(after: c)...]) else { return nil }
+        let beforeColon = u[..<c]
+        guard beforeColon.last == close, beforeColon.count >= 3 else { return nil }
+        return (String(s[u.index(after: u.startIndex)..<u.index(before: c)]), port)
     }
 
     /// `name:digits`, where the name has no `:` outside complete `[...]` groups.
     private static func hostPort(_ s: String) -> (String, Int)? {
-        var i = s.startIndex
-        while i < s.endIndex {
-            let c = s[i]
-            if c == "[" {
-                guard let close = s[i...].firstIndex(of: "]") else { return nil }
-                i = s.index(after: close)
+        let u = s.utf8
+        var i = u.startIndex
+        while i < u.endIndex {
+            let c = u[i]
+            if c == open {
+                guard let end = u[i...].firstIndex(of: close) else { return nil }
+                i = u.index(after: end)
                 continue
             }
-            if c == "]" { return nil }
-            if c == ":" {
-                let digits = s[s.index(after: i)...]
-                guard !digits.isEmpty, digits.allSatisfy(\.isASCIIDigit), let port = Int(digits) else { return nil }
+            if c == close { return nil }
+            if c == colon {
+                guard let port = port(s[u.index(after: i)...]) else { return nil }
                 return (String(s[..<i]), port)
             }
-            i = s.index(after: i)
+            i = u.index(after: i)
         }
         return nil
+    }
+
+    private static func port(_ digits: Substring) -> Int? {
+        guard !digits.isEmpty, digits.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+        return Int(digits)
     }
 
     /// Dot-separated labels of word characters and `-`, each starting with a word character or a
     /// range and not ending in `-` or `_`; ranges are `[a:z]` or `[0:9]` with an optional `:step`.
     static func isHostName(_ s: String) -> Bool {
-        let scalars = Array(s.unicodeScalars)
+        if TextScan.has(s, "[") { return isHostName(Array(s.unicodeScalars)) }
+        var labelLength = 0
+        var last: Unicode.Scalar = "."
+        for c in s.unicodeScalars {
+            if c == "." {
+                guard labelLength > 0, last != "-", last != "_" else { return false }
+                labelLength = 0
+            } else if isWord(c) || (c == "-" && labelLength > 0) {
+                labelLength += 1
+            } else {
+                return false
+            }
+            last = c
+        }
+        return labelLength > 0 && last != "-" && last != "_"
+    }
+
+    private static func isHostName(_ scalars: [Unicode.Scalar]) -> Bool {
         var i = 0
         var labelLength = 0
         var last: Unicode.Scalar = "."
@@ -155,7 +178,7 @@ enum HostAddress {
     }
 
     private static func isWord(_ c: Unicode.Scalar) -> Bool {
-        c == "_" || c.properties.isAlphabetic || c.properties.numericType != nil
+        TextScan.isWord(c)
     }
 }
 

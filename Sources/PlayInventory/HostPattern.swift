@@ -9,7 +9,7 @@ enum HostPattern {
     /// `web[1:3]`, an IPv6 address); otherwise `:` separates patterns.
     static func split(_ pattern: String) -> [String] {
         let pieces: [Substring]
-        if pattern.contains(",") {
+        if TextScan.has(pattern, ",") {
             pieces = pattern.split(separator: ",", omittingEmptySubsequences: false)
         } else if HostAddress.parse(pattern, allowRanges: true) != nil {
             pieces = [Substring(pattern)]
@@ -42,9 +42,7 @@ enum HostPattern {
         return result
     }
 
-    static func trimmed(_ s: Substring) -> String {
-        String(s.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
-    }
+    static func trimmed(_ s: Substring) -> String { String(TextScan.trim(s)) }
 
     /// Plain patterns first, then `&` intersections, then `!` exclusions; with no plain
     /// pattern, `all` is implied (so `!web` means every host but web's).

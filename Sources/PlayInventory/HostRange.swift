@@ -10,7 +10,7 @@ enum HostRange {
     }
 
     static func expand(_ pattern: String) throws(RangeError) -> [String] {
-        guard pattern.contains("[") else { return [pattern] }
+        guard TextScan.has(pattern, "[") else { return [pattern] }
         // Ansible swaps the first '[' and the first ']' for '|' and splits on '|': the name must
         // come apart into exactly head, range and tail.
         var swapped = pattern
@@ -71,7 +71,7 @@ enum HostRange {
         hosts.reserveCapacity(sequence.count)
         for item in sequence {
             let name = head + zfill(item, width) + tail
-            if name.contains("[") {
+            if TextScan.has(name, "[") {
                 hosts.append(contentsOf: try expand(name))
             } else {
                 hosts.append(name)

@@ -32,8 +32,7 @@ struct INIInventoryParser {
         var state = State.hosts
         var lineNumber = 0
 
-        // Swift reads "\r\n" as one character, so line ends are matched as characters.
-        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
+        for rawLine in TextScan.lines(text) {
             lineNumber += 1
             let line = Self.strip(rawLine)
             guard let first = line.first, first != "#", first != ";" else { continue }
@@ -69,11 +68,11 @@ struct INIInventoryParser {
             case .hosts:
                 try parseHostLine(line, group: group, graph: &graph, at: at)
             case .vars:
-                guard let eq = line.firstIndex(of: "=") else {
+                guard let eq = line.utf8.firstIndex(of: UInt8(ascii: "=")) else {
                     throw .error(at: at, "Expected key=value, got: \(line)", notes: ["lines in a [\(group):vars] section set one variable each: name = value"])
                 }
                 let key = Self.strip(line[..<eq])
-                let value = Self.value(Self.strip(line[line.index(after: eq)...]))
+                let value = Self.value(Self.strip(line[line.utf8.index(after: eq)...]))
                 do throws(InventoryGraph.GraphError) {
                     try graph.setVariable(group: graph.groupIndex[group]!, String(key), value)
                 } catch {
@@ -130,11 +129,11 @@ struct INIInventoryParser {
         let (names, port) = try Self.expandHostPattern(pattern, at: at, ini: true)
         var variables: [(String, Value)] = []
         for word in words.dropFirst() {
-            guard let eq = word.firstIndex(of: "=") else {
+            guard let eq = word.utf8.firstIndex(of: UInt8(ascii: "=")) else {
                 throw .error(at: at, "Expected key=value host variable assignment, got: \(word)",
                              notes: ["quote values that contain spaces: name=\"a b\""])
             }
-            variables.append((String(word[..<eq]), Self.value(Substring(word[word.index(after: eq)...]))))
+            variables.append((String(word[..<eq]), Self.value(word[word.utf8.index(after: eq)...])))
         }
         let groupIndex = graph.groupIndex[group]!
         for name in names {
@@ -152,7 +151,7 @@ struct INIInventoryParser {
             name = parsed.host
             port = parsed.port
         }
-        if ini, port == nil, HostPattern.trimmed(Substring(pattern)).hasSuffix(":") {
+        if ini, port == nil, TextScan.trim(Substring(pattern)).hasSuffix(":") {
             throw .error(at: at, "Invalid host pattern '\(pattern)' supplied, ending in ':' is not allowed, this character is reserved to provide a port.")
         }
         let names: [String]
@@ -208,12 +207,7 @@ struct INIInventoryParser {
     }
 
     /// Python's str.strip(): blanks and line ends on both sides.
-    static func strip(_ s: Substring) -> Substring {
-        var t = s
-        while let f = t.first, f.isWhitespace { t = t.dropFirst() }
-        while let l = t.last, l.isWhitespace { t = t.dropLast() }
-        return t
-    }
+    static func strip(_ s: Substring) -> Substring { TextScan.trim(s) }
 }
 
 extension String {

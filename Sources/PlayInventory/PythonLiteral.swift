@@ -23,21 +23,32 @@ enum PythonLiteral {
             }
             return Int(text).map(Value.int)
         }
-        if isPlainWord(utf8) {
-            switch text {
-            case "True": return .bool(true)
-            case "False": return .bool(false)
-            case "None": return .null
-            default: return nil
+        if isNameStart(first) {
+            // A bare name is a literal only as True, False or None; a short one may also
+            // prefix a string (r'...', b"...").
+            var end = utf8.startIndex
+            while end < utf8.endIndex, isNameStart(utf8[end]) || (utf8[end] >= 0x30 && utf8[end] <= 0x39) {
+                end = utf8.index(after: end)
             }
+            let name = text[..<end]
+            if end == utf8.endIndex {
+                switch name {
+                case "True": return .bool(true)
+                case "False": return .bool(false)
+                case "None": return .null
+                default: return nil
+                }
+            }
+            let quoteFollows = utf8[end] == UInt8(ascii: "'") || utf8[end] == UInt8(ascii: "\"")
+            let keyword = name == "True" || name == "False" || name == "None"
+            guard keyword || (quoteFollows && name.utf8.count <= 2) else { return nil }
         }
         var parser = Parser(Array(text.unicodeScalars))
         return parser.parseWhole()
     }
 
-    /// Letters only (and not a string prefix followed by a quote): a bare Python name.
-    private static func isPlainWord(_ utf8: String.UTF8View) -> Bool {
-        utf8.allSatisfy { ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) }
+    private static func isNameStart(_ b: UInt8) -> Bool {
+        (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == UInt8(ascii: "_")
     }
 
     private struct Parser {

@@ -4,6 +4,8 @@ import PlayBase
 /// which is what Ansible uses: whitespace separates words, `'...'` is literal, `"..."` honours
 /// `\"` and `\\`, a backslash outside quotes escapes the next character, and `#` outside quotes
 /// starts a comment that runs to the end of the line.
+/// Works on UTF-8 bytes: every character with a meaning here is ASCII, and multi-byte
+/// characters pass through whole.
 enum ShellWords {
     enum SplitError: Error, Equatable {
         case noClosingQuotation
@@ -17,56 +19,67 @@ enum ShellWords {
         }
     }
 
+    private static let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t"), newline = UInt8(ascii: "\n"),
+                       cr = UInt8(ascii: "\r"), hash = UInt8(ascii: "#"), single = UInt8(ascii: "'"),
+                       double = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
+
     static func split(_ line: Substring) throws(SplitError) -> [String] {
         var words: [String] = []
-        var word = String.UnicodeScalarView()
+        var word: [UInt8] = []
         var inWord = false  // a word has started (possibly an empty quoted one)
-        let scalars = line.unicodeScalars
-        var index = scalars.startIndex
+        let bytes = line.utf8
+        var i = bytes.startIndex
 
-        func next() -> Unicode.Scalar? {
-            guard index < scalars.endIndex else { return nil }
-            defer { index = scalars.index(after: index) }
-            return scalars[index]
+        func next() -> UInt8? {
+            guard i < bytes.endIndex else { return nil }
+            defer { i = bytes.index(after: i) }
+            return bytes[i]
+        }
+        func finish() {
+            words.append(String(decoding: word, as: UTF8.self))
+            word.removeAll(keepingCapacity: true)
+            inWord = false
         }
 
         while let c = next() {
             switch c {
-            case " ", "\t", "\n", "\r":
-                if inWord { words.append(String(word)); word = .init(); inWord = false }
-            case "#":
-                if inWord { words.append(String(word)) }
+            case space, tab, newline, cr:
+                if inWord { finish() }
+            case hash:
+                if inWord { finish() }
                 return words
-            case "'":
+            case single:
                 inWord = true
                 while true {
                     guard let d = next() else { throw .noClosingQuotation }
-                    if d == "'" { break }
+                    if d == single { break }
                     word.append(d)
                 }
-            case "\"":
+            case double:
                 inWord = true
                 while true {
                     guard let d = next() else { throw .noClosingQuotation }
-                    if d == "\"" { break }
-                    if d == "\\" {
+                    if d == double { break }
+                    if d == backslash {
                         guard let e = next() else { throw .noClosingQuotation }
-                        if e != "\"" && e != "\\" { word.append(d) }
+                        if e != double && e != backslash { word.append(d) }
                         word.append(e)
                         continue
                     }
                     word.append(d)
                 }
-            case "\\":
+            case backslash:
                 guard let e = next() else { throw .noEscapedCharacter }
                 inWord = true
                 word.append(e)
+                // A multi-byte character after the backslash stays whole.
+                while i < bytes.endIndex, bytes[i] & 0xC0 == 0x80 { word.append(bytes[i]); i = bytes.index(after: i) }
             default:
                 inWord = true
                 word.append(c)
             }
         }
-        if inWord { words.append(String(word)) }
+        if inWord { finish() }
         return words
     }
 }

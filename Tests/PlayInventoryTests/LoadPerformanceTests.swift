@@ -3,9 +3,9 @@ import PlayBase
 import XCTest
 @testable import PlayInventory
 
-/// A 10,000-host INI inventory (ranges, inline vars, group vars, children) must load quickly.
-/// The bound here is loose because tests run unoptimised; release builds load it in a few
-/// tens of milliseconds.
+/// A 10,000-host INI inventory (inline vars, group vars, children) must load quickly.
+/// Time is CPU time (the machine may be busy with other work); the bound is loose because tests
+/// run unoptimised: release builds load this inventory in about 35 ms of CPU.
 final class LoadPerformanceTests: XCTestCase {
     func testTenThousandHostINILoadsQuickly() throws {
         var text = "[all:vars]\nntp=time.example.com\n"
@@ -20,11 +20,11 @@ final class LoadPerformanceTests: XCTestCase {
         let scratch = try ScratchFolder()
         let path = try scratch.write("big.ini", text)
 
-        let start = Date()
+        let start = Self.cpuSeconds()
         let inv = try Inventory.load(sources: [path], playbookDirectory: nil, loader: YAMLLoader())
-        let loadSeconds = Date().timeIntervalSince(start)
+        let loadSeconds = Self.cpuSeconds() - start
         let all = try inv.hosts(matching: "all")
-        let seconds = Date().timeIntervalSince(start)
+        let seconds = Self.cpuSeconds() - start
 
         XCTAssertEqual(all.count, 10_000)
         XCTAssertEqual(try inv.hosts(matching: "even").count, 5_000)
@@ -32,7 +32,13 @@ final class LoadPerformanceTests: XCTestCase {
             "ntp": "time.example.com", "role": "r3", "weight": 3,
             "ansible_host": "127.0.3.43", "ansible_port": 2200, "idx": 42, "label": "web node",
         ])
-        print("10,000-host INI inventory: loaded in \(Int(loadSeconds * 1000)) ms, 'all' resolved by \(Int(seconds * 1000)) ms")
-        XCTAssertLessThan(seconds, 3.0)
+        print("10,000-host INI inventory: loaded in \(Int(loadSeconds * 1000)) ms CPU, 'all' resolved by \(Int(seconds * 1000)) ms")
+        XCTAssertLessThan(seconds, 2.0)
+    }
+
+    static func cpuSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 }
