@@ -68,6 +68,21 @@ struct HostPatternMatcher {
         return selected
     }
 
+    /// The single patterns (without `&`/`!` and subscript) that name no group and no host,
+    /// for Ansible's "Could not match supplied host pattern, ignoring: X" warning.
+    func unmatched(_ patterns: [String]) -> [String] {
+        var result: [String] = []
+        for raw in HostPattern.ordered(patterns) where graph.hostIndex[raw] == nil {
+            let pattern = raw.hasPrefix("&") || raw.hasPrefix("!") ? String(raw.dropFirst()) : raw
+            let (expression, _) = HostPattern.splitSubscript(pattern)
+            guard expression != "all", !Self.localhostNames.contains(expression),
+                  let matcher = try? NameMatcher(expression) else { continue }
+            let matches = graph.groups.contains { matcher.matches($0.name) } || graph.hosts.contains { matcher.matches($0.name) }
+            if !matches && !result.contains(expression) { result.append(expression) }
+        }
+        return result
+    }
+
     /// `--limit` text: patterns, where `@FILE` reads one pattern per line from FILE.
     static func limitPatterns(_ limit: String) throws -> [String] {
         var result: [String] = []

@@ -138,6 +138,13 @@ public struct Inventory: Sendable {
         return selected.map { $0 == matcher.implicitLocalhost ? (implicitName ?? "localhost") : graph.hosts[$0].name }
     }
 
+    /// The parts of a pattern that match no group and no host, which Ansible warns about
+    /// ("Could not match supplied host pattern, ignoring: X"). Invalid parts are left to
+    /// `hosts(matching:)` to report.
+    public func unmatchedPatterns(in pattern: String) -> [String] {
+        HostPatternMatcher(graph: graph).unmatched(HostPattern.split(pattern))
+    }
+
     /// The `group_names` of a host: its groups, direct and inherited, sorted, without `all`.
     public func groups(of host: String) -> [String] {
         guard let h = graph.hostIndex[host] else { return [] }

@@ -63,6 +63,13 @@ final class HostPatternTests: XCTestCase {
         XCTAssertEqual(try inv.hosts(matching: "nothing[3]"), [])
     }
 
+    func testUnmatchedPatternsForWarnings() throws {
+        let inv = try load()
+        XCTAssertEqual(inv.unmatchedPatterns(in: "web:nomatch:&gone:!nothing[2]"), ["nomatch", "gone", "nothing"])
+        XCTAssertEqual(inv.unmatchedPatterns(in: "all:localhost:web0*:db-a:zz*"), ["zz*"])
+        XCTAssertEqual(inv.unmatchedPatterns(in: "~web("), [])
+    }
+
     func testLimit() throws {
         let inv = try load()
         XCTAssertEqual(try inv.hosts(matching: "prod", limit: "db"), ["db-a", "db-b", "db-c"])
