@@ -196,6 +196,8 @@ class Agent:
         return min(delay, self.s.deregistration_delay)
 
     def image_app(self, image_id):
+        """(app version, artifact URL) the image carries, from its tags. Only asked for instances
+        about to boot; an image without an app is asked again next time (tags may come later)."""
         if image_id in self.images:
             return self.images[image_id]
         try:
@@ -204,7 +206,8 @@ class Agent:
             images = []
         tags = {t["Key"]: t["Value"] for t in (images[0].get("Tags") or [])} if images else {}
         found = (tags.get("app-version"), tags.get("app-artifact"))
-        self.images[image_id] = found
+        if found[0]:
+            self.images[image_id] = found
         return found
 
     # ---------------------------------------------------------------- poll and apply
@@ -222,7 +225,8 @@ class Agent:
             self.tgs[arn] = fresh
         apps = {}
         for i in instances:
-            if i["State"]["Name"] == "running" and i.get("ImageId"):
+            known = self.instances.get(i["InstanceId"])
+            if i["State"]["Name"] == "running" and i.get("ImageId") and (known is None or known.phase in ("down", "failed")):
                 apps[i["InstanceId"]] = self.image_app(i["ImageId"])
         with self.lock:
             self.apply_instances(instances, apps, now)
@@ -293,8 +297,9 @@ class Agent:
                               self.user_data(inst.id))
             with self.lock:
                 inst.phase, inst.error = "up", None
-                inst.sshd_pid, inst.app_pid, inst.hostname = info["sshd_pid"], info["app_pid"], info["hostname"]
-                inst.app_version = version
+                inst.sshd_pid, inst.hostname = info["sshd_pid"], info["hostname"]
+                if version:   # a restart of a dead sshd alone keeps the app it already runs
+                    inst.app_version, inst.app_pid = version, info["app_pid"]
             log(f"{inst.id}: booted on {ip} in {time.monotonic() - started:.2f}s "
                 f"(sshd {info['sshd_pid']}" + (f", app v{version} pid {info['app_pid']})" if version else ")"))
         except Exception as e:   # noqa: BLE001 - any failure leaves the instance failed, retried later
@@ -316,6 +321,7 @@ class Agent:
             with self.lock:
                 inst.phase = "gone" if terminate else "down"
                 inst.sshd_pid = inst.app_pid = 0
+                inst.app_version = None
             log(f"{inst.id}: {'terminated, home removed' if terminate else 'stopped'}")
         except Exception as e:   # noqa: BLE001
             log(f"{inst.id}: halt failed: {e}")
