@@ -92,6 +92,7 @@ struct GraphBuilder {
                 let tags = context.tags.union(include.tags)
                 guard selection.selects(tags) else { continue }
                 var child = context
+                child.directory = include.directory
                 if !include.vars.isEmpty { child.blockVars.append(include.vars) }
                 if let apply = include.apply {
                     child.tags.formUnion(apply.tags)
