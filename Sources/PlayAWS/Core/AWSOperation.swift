@@ -19,6 +19,8 @@ struct AWSOperation: Sendable {
     var context: [String: String] = [:]
     /// Non-2xx statuses the caller handles itself (S3's 304 Not Modified).
     var acceptedStatuses: Set<Int> = []
+    /// A later page or batch of one client call: counted as a request, not as another call.
+    var isContinuation = false
 
     var metricName: String { "\(service.name).\(name)" }
 }

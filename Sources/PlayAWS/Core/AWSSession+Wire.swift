@@ -6,9 +6,10 @@ extension AWSSession {
     /// A Query-protocol call (EC2, ELBv2, IAM). Returns the `<…Result>` element when the answer has
     /// one (ELBv2, IAM), else the root (EC2).
     func query(_ service: AWSService, region: String, _ parameters: QueryParameters, idempotent: Bool,
-               context: [String: String] = [:]) async throws -> XMLTree {
-        let operation = AWSOperation(service: service, name: parameters.action, region: region, wire: .query,
+               context: [String: String] = [:], continuation: Bool = false) async throws -> XMLTree {
+        var operation = AWSOperation(service: service, name: parameters.action, region: region, wire: .query,
                                      idempotent: idempotent, context: context)
+        operation.isContinuation = continuation
         let body = Data(parameters.body.utf8)
         let response = try await perform(operation) { endpoint in
             HTTPRequest(method: "POST", scheme: endpoint.scheme, host: endpoint.host, port: endpoint.port,
@@ -24,9 +25,10 @@ extension AWSSession {
 
     /// A JSON 1.1 call (ECS): `X-Amz-Target: <prefix>.<operation>`, JSON in and out.
     func json(_ service: AWSService, region: String, targetPrefix: String, operation name: String, _ body: Value,
-              idempotent: Bool, context: [String: String] = [:]) async throws -> Value {
-        let operation = AWSOperation(service: service, name: name, region: region, wire: .json,
+              idempotent: Bool, context: [String: String] = [:], continuation: Bool = false) async throws -> Value {
+        var operation = AWSOperation(service: service, name: name, region: region, wire: .json,
                                      idempotent: idempotent, context: context)
+        operation.isContinuation = continuation
         let data = Data(body.jsonString().utf8)
         let response = try await perform(operation) { endpoint in
             HTTPRequest(method: "POST", scheme: endpoint.scheme, host: endpoint.host, port: endpoint.port,

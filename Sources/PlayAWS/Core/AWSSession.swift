@@ -122,7 +122,7 @@ public final class AWSSession: Sendable {
     /// policy allows; returns the first successful answer or throws an `AWSError`.
     func perform(_ operation: AWSOperation,
                  build: (AWSEndpoint) throws -> HTTPRequest) async throws -> HTTPResponse {
-        metricsStore.withLock { $0.calls += 1 }
+        if !operation.isContinuation { metricsStore.withLock { $0.calls += 1 } }
         let endpoint = try endpointResolver(operation.service, operation.region)
         let signingRegion = operation.service.isGlobal ? "us-east-1" : operation.region
         var attempt = 0

@@ -14,8 +14,10 @@ public struct EC2Client: Sendable {
 
     func parameters(_ action: String) -> QueryParameters { QueryParameters(action: action, version: Self.version) }
 
-    func call(_ parameters: QueryParameters, idempotent: Bool = true, context: [String: String] = [:]) async throws -> XMLTree {
-        try await session.query(.ec2, region: region, parameters, idempotent: idempotent, context: context)
+    func call(_ parameters: QueryParameters, idempotent: Bool = true, context: [String: String] = [:],
+              continuation: Bool = false) async throws -> XMLTree {
+        try await session.query(.ec2, region: region, parameters, idempotent: idempotent, context: context,
+                                continuation: continuation)
     }
 
     /// Runs a Describe call page by page until `nextToken` runs out.
@@ -27,7 +29,7 @@ public struct EC2Client: Sendable {
         repeat {
             var page = first
             page.set("NextToken", token)
-            let root = try await call(page, context: context)
+            let root = try await call(page, context: context, continuation: token != nil)
             all += items(root)
             token = root.nonEmpty("nextToken")
             if let next = token, !seen.insert(next).inserted { break } // a server repeating itself must not loop us

@@ -13,9 +13,9 @@ public struct ECSClient: Sendable {
     }
 
     func call(_ operation: String, _ body: OrderedDictionary<String, Value>, idempotent: Bool = true,
-              context: [String: String] = [:]) async throws -> Value {
+              context: [String: String] = [:], continuation: Bool = false) async throws -> Value {
         try await session.json(.ecs, region: region, targetPrefix: Self.targetPrefix, operation: operation,
-                               .dict(body), idempotent: idempotent, context: context)
+                               .dict(body), idempotent: idempotent, context: context, continuation: continuation)
     }
 
     /// Registers a new revision of `family`. `containerDefinitions` use the API's camelCase keys;
@@ -55,9 +55,10 @@ public struct ECSClient: Sendable {
         var start = 0
         while start < services.count {
             let batch = services[start..<min(start + 10, services.count)]
-            start += 10
             let result = try await call("DescribeServices", ["cluster": .string(cluster),
-                                                             "services": .list(batch.map { .string($0) })])
+                                                             "services": .list(batch.map { .string($0) })],
+                                        continuation: start > 0)
+            start += 10
             found += (result["services"]?.listValue ?? []).map(ECSService.init(json:))
             failures += (result["failures"]?.listValue ?? []).map(ECSFailure.init(json:))
         }

@@ -12,9 +12,10 @@ public struct ELBv2Client: Sendable {
 
     func parameters(_ action: String) -> QueryParameters { QueryParameters(action: action, version: Self.version) }
 
-    func call(_ parameters: QueryParameters, context: [String: String] = [:]) async throws -> XMLTree {
+    func call(_ parameters: QueryParameters, context: [String: String] = [:], continuation: Bool = false) async throws -> XMLTree {
         // Every ELBv2 call we make sets state or reads it: repeating one is harmless.
-        try await session.query(.elbv2, region: region, parameters, idempotent: true, context: context)
+        try await session.query(.elbv2, region: region, parameters, idempotent: true, context: context,
+                                continuation: continuation)
     }
 
     /// Follows `NextMarker` across pages.
@@ -25,7 +26,7 @@ public struct ELBv2Client: Sendable {
         repeat {
             var page = first
             page.set("Marker", marker)
-            let result = try await call(page)
+            let result = try await call(page, continuation: marker != nil)
             all += items(result)
             marker = result.nonEmpty("NextMarker")
             if let next = marker, !seen.insert(next).inserted { break }
@@ -130,10 +131,10 @@ public struct ELBv2Client: Sendable {
         var start = 0
         while start < resourceARNs.count {
             let batch = Array(resourceARNs[start..<min(start + 20, resourceARNs.count)])
-            start += 20
             var p = parameters("DescribeTags")
             p.members("ResourceArns", batch)
-            let result = try await call(p)
+            let result = try await call(p, continuation: start > 0)
+            start += 20
             for member in result.list("TagDescriptions", item: "member") {
                 guard let arn = member.nonEmpty("ResourceArn") else { continue }
                 out[arn] = member.tags("Tags", item: "member")

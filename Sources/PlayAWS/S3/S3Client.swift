@@ -120,7 +120,8 @@ public struct S3Client: Sendable {
             if let prefix { query.append(.init("prefix", prefix)) }
             if let pageSize { query.append(.init("max-keys", String(pageSize))) }
             if let token { query.append(.init("continuation-token", token)) }
-            let response = try await send("ListObjectsV2", "GET", bucket: bucket, key: nil, query: query)
+            let response = try await send("ListObjectsV2", "GET", bucket: bucket, key: nil, query: query,
+                                          continuation: token != nil)
             guard let root = XMLTree.parse(response.body) else {
                 throw session.decodingError(operation("ListObjectsV2", bucket: bucket, key: nil), response, "the answer is not XML")
             }
@@ -165,8 +166,9 @@ public struct S3Client: Sendable {
     private func send(_ name: String, _ method: String, bucket: String, key: String?,
                       query: [HTTPRequest.QueryItem] = [], headers: HTTPHeaders = HTTPHeaders(),
                       body: HTTPRequest.Body = .empty, payloadHash: String = SigV4Signer.emptyPayloadHash,
-                      download: URL? = nil) async throws -> HTTPResponse {
-        let operation = operation(name, bucket: bucket, key: key)
+                      download: URL? = nil, continuation: Bool = false) async throws -> HTTPResponse {
+        var operation = operation(name, bucket: bucket, key: key)
+        operation.isContinuation = continuation
         return try await session.perform(operation) { endpoint in
             let (host, path) = Self.address(bucket: bucket, key: key, endpoint: endpoint)
             var request = HTTPRequest(method: method, scheme: endpoint.scheme, host: host, port: endpoint.port,

@@ -35,9 +35,15 @@ enum URIEncoding {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// `application/x-www-form-urlencoded` body for the Query protocol, encoded as botocore does.
+    /// `application/x-www-form-urlencoded` body for the Query protocol, byte for byte what botocore
+    /// sends (Python's urlencode: RFC 3986 escapes, but a space becomes `+`). moto re-encodes the
+    /// parsed form that way when it checks signatures, so `%20` would fail there; AWS accepts both.
     static func formBody(_ pairs: [(String, String)]) -> String {
-        pairs.map { encode($0.0) + "=" + encode($0.1) }.joined(separator: "&")
+        pairs.map { formEncode($0.0) + "=" + formEncode($0.1) }.joined(separator: "&")
+    }
+
+    static func formEncode(_ text: String) -> String {
+        encode(text).replacingOccurrences(of: "%20", with: "+")
     }
 
     private static func isUnreserved(_ b: UInt8) -> Bool {
