@@ -1,0 +1,143 @@
+import Foundation
+import OrderedCollections
+import PlayBase
+import PlayConnection
+import PlayExecutor
+import PlayLanguage
+
+/// `wait_for`: waits until a TCP port opens or closes, a path appears or goes away, or a
+/// pattern shows up in a file or in what a port sends; with neither port nor path it just
+/// waits `timeout` seconds. Checks run on the target (see `RemoteProbe`); when the target is
+/// this machine through the local connection they are done natively (see `LocalProbe`).
+/// Progress is reported while waiting.
+public struct WaitForModule: Module {
+    public init() {}
+
+    /// Longest a single remote check command runs before reporting back.
+    static let remoteChunk: Double = 3
+
+    public let spec = ModuleSpec(name: "wait_for", arguments: [
+        ArgumentSpec("host", .string, defaultValue: "127.0.0.1"),
+        ArgumentSpec("port", .int),
+        ArgumentSpec("path", .path),
+        ArgumentSpec("state", .string, choices: ["absent", "present", "started", "stopped"], defaultValue: "started"),
+        ArgumentSpec("search_regex", .string),
+        ArgumentSpec("delay", .float, defaultValue: 0),
+        ArgumentSpec("timeout", .float, defaultValue: 300),
+        ArgumentSpec("sleep", .float, defaultValue: 1),
+        ArgumentSpec("connect_timeout", .float, defaultValue: 5),
+        ArgumentSpec("msg", .string),
+    ], freeForm: .keyValue, mutuallyExclusive: [["port", "path"]])
+
+    public func run(_ context: ModuleContext) async throws -> TaskResult {
+        let state = context.string("state") ?? "started"
+        let host = context.string("host") ?? "127.0.0.1"
+        let port = context.int("port")
+        let path = context.string("path")
+        let pattern = context.string("search_regex")
+        let timeout = max(0, context.double("timeout") ?? 300)
+        let interval = max(0.05, context.double("sleep") ?? 1)
+        let connectTimeout = max(0.1, context.double("connect_timeout") ?? 5)
+
+        if port != nil && path != nil {
+            return .failed("port and path parameter can not both be passed to wait_for")
+        }
+        if path != nil && state == "stopped" {
+            return .failed("state=stopped should only be used for checking a port in the wait_for module")
+        }
+        if pattern != nil && (state == "absent" || state == "stopped") {
+            return .failed("search_regex should only be used with state=present or state=started")
+        }
+        if let port, !(1...65535).contains(port) {
+            return .failed("port must be between 1 and 65535, got \(port)")
+        }
+        if let pattern, (try? NSRegularExpression(pattern: pattern.replacingOccurrences(of: "(?P<", with: "(?<"))) == nil {
+            return .failed("search_regex '\(pattern)' is not a valid regular expression")
+        }
+        let condition: WaitCondition
+        let waitingForAbsence = state == "absent" || state == "stopped"
+        if let port {
+            condition = waitingForAbsence ? .portClosed(host: host, port: port) : .portOpen(host: host, port: port, pattern: pattern)
+        } else if let path {
+            condition = waitingForAbsence ? .pathAbsent(path) : .pathPresent(path, pattern: pattern)
+        } else {
+            condition = .time
+        }
+
+        if let delay = context.double("delay"), delay > 0 {
+            context.progress("waiting \(RemoteProbe.seconds(delay))s before the first check")
+            try await _Concurrency.Task.sleep(for: .milliseconds(Int(delay * 1000)))
+        }
+        let start = ContinuousClock.now
+        func elapsed() -> Double {
+            let d = ContinuousClock.now - start
+            return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        }
+        if condition == .time {
+            var left = timeout
+            while left > 0 {
+                context.progress("waiting \(Int(timeout))s (\(Int(elapsed()))s so far)")
+                try await _Concurrency.Task.sleep(for: .milliseconds(Int(min(left, 1) * 1000)))
+                left = timeout - elapsed()
+            }
+            return TaskResult(["changed": false, "elapsed": .int(Int(elapsed()))])
+        }
+
+        let connection = try await context.connection()
+        let native = connection is LocalConnection && !(context.become && path != nil)
+        var lastReport = -1
+        while true {
+            let matched: (holds: Bool, text: String?)
+            if native {
+                matched = try await LocalProbe.check(condition, connectTimeout: .milliseconds(Int(connectTimeout * 1000)))
+            } else {
+                let budget = max(0, min(Self.remoteChunk, timeout - elapsed()))
+                let script = RemoteProbe.script(condition, connectTimeout: connectTimeout, sleep: interval,
+                                                rounds: Int(budget / interval) + 1)
+                let request = CommandRequest(
+                    command: script, environment: context.environment,
+                    timeout: .milliseconds(Int((budget + connectTimeout + 30) * 1000)),
+                    become: context.become, becomeUser: context.becomeUser)
+                let answer = try await connection.run(request)
+                let records = ScriptRecords(answer.stdout)
+                if let failure = records.failure(of: answer) { return failure }
+                matched = (records.flag("ok"), records["line"])
+            }
+            if matched.holds {
+                return success(state: state, port: port, path: path, pattern: pattern, text: matched.text,
+                               elapsed: Int(elapsed()))
+            }
+            let spent = elapsed()
+            if spent >= timeout {
+                return .failed(context.string("msg") ?? condition.timeoutMessage, ["elapsed": .int(Int(spent))])
+            }
+            if Int(spent) != lastReport {
+                lastReport = Int(spent)
+                context.progress("\(condition.progressText) (\(Int(spent))s of \(RemoteProbe.seconds(timeout))s)")
+            }
+            if native {
+                try await _Concurrency.Task.sleep(for: .milliseconds(Int(min(interval, timeout - spent) * 1000)))
+            }
+        }
+    }
+
+    private func success(state: String, port: Int?, path: String?, pattern: String?, text: String?,
+                         elapsed: Int) -> TaskResult {
+        var groups: [Value] = []
+        var named: OrderedDictionary<String, Value> = [:]
+        if let pattern, let text, let match = WaitCondition.search(pattern, in: text) {
+            groups = match.groups
+            named = match.named
+        }
+        return TaskResult([
+            "changed": false,
+            "elapsed": .int(elapsed),
+            "state": .string(state),
+            "port": port.map(Value.int) ?? .null,
+            "path": path.map(Value.string) ?? .null,
+            "search_regex": pattern.map(Value.string) ?? .null,
+            "match_groups": .list(groups),
+            "match_groupdict": .dict(named),
+        ])
+    }
+}
