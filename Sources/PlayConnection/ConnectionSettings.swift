@@ -104,12 +104,7 @@ public struct ConnectionSettings: Sendable, Hashable {
             return nil
         }
         func string(_ names: String...) -> String? {
-            guard let (_, v) = first(names) else { return nil }
-            switch v {
-            case .string(let s): return s
-            case .int, .double, .bool: return v.renderedString
-            default: return v.renderedString
-            }
+            first(names)?.1.renderedString
         }
         func int(_ names: String...) -> Int? {
             guard let (name, v) = first(names) else { return nil }
