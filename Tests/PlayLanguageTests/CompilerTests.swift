@@ -137,6 +137,10 @@ final class CompilerTests: XCTestCase {
         XCTAssertEqual(tasks[0].tags, ["p", "applied", "inner"])
         XCTAssertEqual(tasks[0].conditions.map(\.expression), ["outer"])
 
+        let resolved = compiler.resolveIncludePath("inc.yml", context: ctx)
+        XCTAssertEqual(resolved, files.root + "/inc.yml")
+        XCTAssertEqual(flatTasks(try compiler.compileTasksFile(path: resolved, from: inc.include.fileLocation, inheriting: ctx,
+                                                               selection: .all, firstID: 0)).count, 2)
         let applied = flatTasks(try compiler.compileTasksFile(path: "inc.yml", from: inc.include.fileLocation, inheriting: ctx,
                                                               selection: TagSelection(tags: ["applied"]), firstID: 1000))
         XCTAssertEqual(applied.map(\.displayName), ["included", "other"])

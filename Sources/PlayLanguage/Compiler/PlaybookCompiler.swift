@@ -26,8 +26,9 @@ public struct PlaybookCompiler: Sendable {
         return CompiledPlaybook(path: playbook.path, plays: plays, nodeCount: walker.nextID)
     }
 
-    /// Compiles the tasks file of an `include_tasks` at run time. `path` is the rendered file name;
-    /// a relative one is looked for beside the including file, then beside the playbook.
+    /// Compiles the tasks file of an `include_tasks` at run time. `path` is the rendered file name
+    /// (or what `resolveIncludePath` made of it); a relative one is looked for beside the including
+    /// file, then beside the playbook.
     /// Included tasks are tag-filtered with `selection` (Ansible does not give them the include's
     /// own tags). Node ids start at `firstID`.
     public func compileTasksFile(path: String, from reference: SourceLocation, inheriting context: InheritedContext,

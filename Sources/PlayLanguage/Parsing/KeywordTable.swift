@@ -69,6 +69,14 @@ enum KeywordTable {
         return written
     }
 
+    /// Modules whose free-form text is a command line (ansible's FREEFORM_ACTIONS).
+    static let commandLikeModules: Set<String> = ["command", "shell", "script", "raw", "win_command", "win_shell"]
+
+    /// The `k=v` keys ansible splits out of a command-like module's free-form text.
+    static let commandControlArguments: Set<String> = [
+        "creates", "removes", "chdir", "executable", "warn", "stdin", "stdin_add_newline", "strip_empty_ends",
+    ]
+
     /// `meta:` actions Ansible defines.
     static let metaActions = [
         "flush_handlers", "end_play", "end_host", "noop", "clear_host_errors", "refresh_inventory", "end_batch",

@@ -320,9 +320,11 @@ final class ParseSession {
 
     /// Resolves a file named by an import relative to the importing file's directory, then the
     /// playbook's directory.
+    /// A path that already points at an existing file from the working directory (one resolved
+    /// before) is kept when neither directory has it.
     func resolve(_ name: String, from directory: String) -> String {
         if name.hasPrefix("/") { return name }
-        let candidates = [Self.join(directory, name), Self.join(playbookDirectory, name)]
+        let candidates = [Self.join(directory, name), Self.join(playbookDirectory, name), name]
         for c in candidates where FileManager.default.fileExists(atPath: c) { return c }
         return candidates[0]
     }

@@ -451,9 +451,11 @@ extension ParseSession {
             }
         }
         if let text {
+            // As ansible: for command-like modules only a few control keys are split out of the
+            // text (`echo a=b chdir=/tmp` runs `echo a=b`); every other module splits all k=v.
             let keepAsRaw: ((String) -> Bool)?
-            if let spec, spec.freeForm == .rawParams, !spec.acceptsAnyArguments {
-                keepAsRaw = { key in spec.argument(named: key) == nil || key == "_raw_params" }
+            if KeywordTable.commandLikeModules.contains(call.short) {
+                keepAsRaw = { key in !KeywordTable.commandControlArguments.contains(key) }
             } else {
                 keepAsRaw = nil
             }
