@@ -55,23 +55,27 @@ enum CommandScript {
         case completed(status: Int32, stdout: Data, stderr: Data)
         /// sudo did not start the command; its complaint.
         case becomeFailed(message: String)
-        /// ssh itself failed (exit 255 without our marker); ssh's complaint.
-        case connectionFailed(message: String)
+        /// ssh exited with 255 without our marker: ssh itself failed (its complaint is in
+        /// `message`), or the remote shell died without an exit status (killed by a signal;
+        /// then `message` is empty). Output received so far is kept.
+        case connectionFailed(message: String, stdout: Data, stderr: Data)
     }
 
     static func interpret(status: Int32, stdout: Data, stderr: Data, become: Bool, viaSSH: Bool) -> Outcome {
         var stderr = stderr
+        var becameUser = false
+        if become && stderr.starts(with: becomeMarker) {
+            stderr.removeFirst(becomeMarker.count)
+            becameUser = true
+        }
         if viaSSH && status == 255 {
             guard let marker = stderr.range(of: exit255Marker, options: .backwards) else {
-                return .connectionFailed(message: text(stderr))
+                return .connectionFailed(message: text(stderr), stdout: stdout, stderr: stderr)
             }
             stderr.removeSubrange(marker)
         }
-        if become {
-            guard stderr.starts(with: becomeMarker) else {
-                return .becomeFailed(message: text(stderr))
-            }
-            stderr.removeFirst(becomeMarker.count)
+        if become && !becameUser {
+            return .becomeFailed(message: text(stderr))
         }
         return .completed(status: status, stdout: stdout, stderr: stderr)
     }

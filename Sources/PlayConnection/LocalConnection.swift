@@ -40,7 +40,7 @@ public struct LocalConnection: Connection {
             return CommandResult(exitCode: status, stdout: stdout, stderr: stderr, duration: output.duration)
         case .becomeFailed(let message):
             throw .becomeFailed(host: hostName, message: message)
-        case .connectionFailed(let message):
+        case .connectionFailed(let message, _, _):
             throw .unreachable(host: hostName, message: message)
         }
     }

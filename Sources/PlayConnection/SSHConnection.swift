@@ -34,9 +34,23 @@ public struct SSHConnection: Connection {
             return CommandResult(exitCode: status, stdout: stdout, stderr: stderr, duration: output.duration)
         case .becomeFailed(let message):
             throw .becomeFailed(host: hostName, message: message)
-        case .connectionFailed(let message):
+        case .connectionFailed(let message, let stdout, let stderr):
+            // ssh says nothing when the remote shell is killed by a signal (`pkill -f` matching
+            // its own command line, say); one probe over the master tells that from a lost host.
+            if message.isEmpty, await masterAnswers() {
+                let note = Data("play: the remote shell ended without an exit status (killed by a signal?)\n".utf8)
+                return CommandResult(exitCode: 255, stdout: stdout, stderr: stderr + note, duration: output.duration)
+            }
             throw SSHCommandLine.classify(message, host: hostName)
         }
+    }
+
+    /// True if the master is up and a trivial command runs over it.
+    private func masterAnswers() async -> Bool {
+        guard master.isRunning,
+              let probe = try? await Subprocess.run(master.commandLine.command("true"), timeout: settings.connectTimeout)
+        else { return false }
+        return probe.status == 0
     }
 
     public func put(_ data: Data, to path: String, mode: Int?, become: Bool, becomeUser: String?) async throws(ConnectionError) {

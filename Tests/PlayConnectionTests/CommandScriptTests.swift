@@ -52,11 +52,18 @@ final class CommandScriptTests: XCTestCase {
         XCTAssertEqual(
             CommandScript.interpret(status: 255, stdout: Data(), stderr: Data("ssh: connect to host x port 22: Connection refused\n".utf8),
                                     become: false, viaSSH: true),
-            .connectionFailed(message: "ssh: connect to host x port 22: Connection refused"))
+            .connectionFailed(message: "ssh: connect to host x port 22: Connection refused", stdout: Data(),
+                              stderr: Data("ssh: connect to host x port 22: Connection refused\n".utf8)))
         // Locally there is no ssh to confuse with.
         XCTAssertEqual(
             CommandScript.interpret(status: 255, stdout: Data(), stderr: Data(), become: false, viaSSH: false),
             .completed(status: 255, stdout: Data(), stderr: Data()))
+    }
+
+    func testBecomeMarkerDoesNotHideASilentSSHFailure() {
+        XCTAssertEqual(
+            CommandScript.interpret(status: 255, stdout: Data("part".utf8), stderr: CommandScript.becomeMarker, become: true, viaSSH: true),
+            .connectionFailed(message: "", stdout: Data("part".utf8), stderr: Data()))
     }
 
     func testBecomeMarkerIsStrippedOrSudoFailed() {

@@ -176,6 +176,25 @@ final class ConnectionPoolTests: FleetTestCase {
         }
     }
 
+    func testHostGoingDownDuringACommandIsUnreachable() async throws {
+        let fleet = try fleet()
+        try await withConnectionPool { pool in
+            let connection = try await pool.connection(for: "h10", settings: fleet.settings(10))
+            async let stop: Void = {
+                try await Task.sleep(for: .milliseconds(300))
+                try fleet.stopHost(10)
+            }()
+            do throws(ConnectionError) {
+                let r = try await connection.run("sleep 5; echo finished")
+                XCTFail("the command survived its host: \(r)")
+            } catch {
+                XCTAssertTrue(error.isUnreachable, "\(error)")
+            }
+            try await stop
+            try fleet.startHost(10)
+        }
+    }
+
     func testSilentServerTimesOutAsUnreachable() async throws {
         // Accepts TCP connections (the kernel completes them) but never says a word.
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

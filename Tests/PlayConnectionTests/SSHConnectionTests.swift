@@ -50,6 +50,18 @@ final class SSHConnectionTests: FleetTestCase {
         }
     }
 
+    func testRemoteShellKilledBySignalIsAResultNotUnreachable() async throws {
+        try await withHost { connection, _ in
+            // Kills the session's shell (the fleet's ForceCommand bash) from inside the command.
+            let r = try await connection.run("echo partial; kill -9 $PPID; sleep 5")
+            XCTAssertEqual(r.exitCode, 255)
+            XCTAssertEqual(r.stdoutText, "partial\n")
+            XCTAssertTrue(r.stderrText.contains("killed by a signal"), r.stderrText)
+            let after = try await connection.run("echo alive")
+            XCTAssertEqual(after.stdoutText, "alive\n")
+        }
+    }
+
     func testTimeoutKillsTheCommand() async throws {
         try await withHost { connection, _ in
             let clock = ContinuousClock()
