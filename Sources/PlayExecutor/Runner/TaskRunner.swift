@@ -258,7 +258,11 @@ struct TaskRunner: Sendable {
             ignored: result.failed && ignoreErrors && !result.unreachable, unreachable: result.unreachable,
             registerName: compiled.task.register)
         if case .dict(let facts)? = result["ansible_facts"] { outcome.facts = facts }
-        if case .dict(let add)? = result["add_host"], let name = add["host_name"]?.renderedString {
+        // `add_host` adds one host; modules that create machines (ec2_launch) add several with `add_hosts`.
+        var additions: [Value] = result["add_hosts"]?.listValue ?? []
+        if let single = result["add_host"] { additions.append(single) }
+        for case .dict(let add) in additions {
+            guard let name = add["host_name"]?.renderedString else { continue }
             outcome.newHosts.append(.init(name: name, groups: (add["groups"]?.listValue ?? []).map(\.renderedString),
                                           variables: add["host_vars"]?.dictValue ?? [:]))
         }

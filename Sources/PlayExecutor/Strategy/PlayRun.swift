@@ -434,9 +434,13 @@ struct PlayRun {
                                                           playVars, varsFilesVars]
         layers += blockVars
         layers.append(taskVars)
-        if let facts = state.facts[host] { layers.append(facts) }
+        var raw: Set<Int> = []
+        if let facts = state.facts[host] {
+            raw.insert(layers.count)
+            layers.append(facts)
+        }
         layers.append(options.extraVars)
-        return TaskVariables(layers: layers, hostvars: hostvarsSnapshot())
+        return TaskVariables(layers: layers, rawLayers: raw, hostvars: hostvarsSnapshot())
     }
 
     /// One `hostvars` snapshot per state of the run: rebuilt lazily after facts or inventory change.

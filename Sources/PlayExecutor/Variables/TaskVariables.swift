@@ -6,10 +6,14 @@ import PlayTemplating
 /// looked up from the top without merging, so building them per task costs almost nothing.
 public struct TaskVariables: VariableLookup, Sendable {
     public private(set) var layers: [OrderedDictionary<String, Value>]
+    /// Indices of layers holding data that is never templated again (facts, registered results,
+    /// loop items): Ansible renders them once, when they are made.
+    private var rawLayers: Set<Int>
     let hostvars: HostvarsSnapshot?
 
-    public init(layers: [OrderedDictionary<String, Value>], hostvars: HostvarsSnapshot? = nil) {
+    public init(layers: [OrderedDictionary<String, Value>], rawLayers: Set<Int> = [], hostvars: HostvarsSnapshot? = nil) {
         self.layers = layers
+        self.rawLayers = rawLayers
         self.hostvars = hostvars
     }
 
@@ -21,10 +25,17 @@ public struct TaskVariables: VariableLookup, Sendable {
         return nil
     }
 
-    /// A copy with one more layer on top (loop variables, registered results during failed_when).
-    public func adding(_ layer: OrderedDictionary<String, Value>) -> TaskVariables {
+    public func isTemplated(_ name: String) -> Bool {
+        for index in layers.indices.reversed() where layers[index][name] != nil { return !rawLayers.contains(index) }
+        return name != "hostvars"
+    }
+
+    /// A copy with one more layer on top (loop variables, registered results during failed_when),
+    /// raw unless said otherwise.
+    public func adding(_ layer: OrderedDictionary<String, Value>, templated: Bool = false) -> TaskVariables {
         var copy = self
         copy.layers.append(layer)
+        if !templated { copy.rawLayers.insert(copy.layers.count - 1) }
         return copy
     }
 }
