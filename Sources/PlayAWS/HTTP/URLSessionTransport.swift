@@ -10,7 +10,8 @@ public final class URLSessionTransport: HTTPTransport {
     private let defaultTimeout: TimeInterval
     private let maxConnectionsPerHost: Int
 
-    /// `defaultTimeout`: seconds without progress for requests that do not set their own.
+    /// `defaultTimeout`: seconds without progress for requests that do not set their own
+    /// (whole seconds, at least 1: that is what libcurl-backed URLSession honours).
     public init(defaultTimeout: TimeInterval = 30, maxConnectionsPerHost: Int = 16) {
         self.defaultTimeout = defaultTimeout
         self.maxConnectionsPerHost = maxConnectionsPerHost
@@ -50,7 +51,9 @@ public final class URLSessionTransport: HTTPTransport {
         }
         var urlRequest = URLRequest(url: url)
         urlRequest.httpMethod = request.method
-        urlRequest.timeoutInterval = request.timeout > 0 ? request.timeout : defaultTimeout
+        // swift-corelibs-foundation truncates the timeout to whole seconds (0.5 would time out at
+        // once), so round up to at least one second.
+        urlRequest.timeoutInterval = max(1, (request.timeout > 0 ? request.timeout : defaultTimeout).rounded(.up))
         for field in request.headers where field.name.lowercased() != "host" {
             urlRequest.addValue(field.value, forHTTPHeaderField: field.name)
         }

@@ -46,15 +46,11 @@ public struct S3Client: Sendable {
                 lastError = failure
                 continue
             }
-            do {
-                if FileManager.default.fileExists(atPath: destination.path) {
-                    _ = try FileManager.default.replaceItemAt(destination, withItemAt: partial)
-                } else {
-                    try FileManager.default.moveItem(at: partial, to: destination)
-                }
-            } catch {
+            // rename(2) in the same directory: readers see the old file or the new one, never a mix.
+            guard rename(partial.path, destination.path) == 0 else {
+                let reason = String(cString: strerror(errno))
                 throw AWSError(kind: .transport, service: "S3", operation: "GetObject", code: "LocalError",
-                               message: "cannot write \(destination.path): \(error.localizedDescription)", region: region)
+                               message: "cannot write \(destination.path): \(reason)", region: region)
             }
             return info
         }
