@@ -6,6 +6,7 @@ public enum BuiltinModules {
     /// playbook, `--module-path`); an external module with a built-in's name replaces it, as in Ansible.
     public static func registry(externalDirectories: [String] = []) -> ModuleRegistry {
         var registry = ModuleRegistry(all)
+        for module in ExternalModule.discover(in: externalDirectories) { registry.register(module) }
         return registry
     }
 
@@ -13,6 +14,8 @@ public enum BuiltinModules {
         [
             DebugModule(), SetFactModule(), AssertModule(), FailModule(), AddHostModule(), GroupByModule(),
             MetaModule(),
+            CommandModule(), ShellModule(), CopyModule(), TemplateModule(), FileModule(), StatModule(),
+            WaitForModule(), URIModule(), PauseModule(),
         ]
     }
 }
