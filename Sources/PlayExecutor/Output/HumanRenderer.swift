@@ -11,6 +11,7 @@ public struct HumanRenderer: Sendable {
     public var width = 80
     /// Ansible prints an identical error report once per run.
     private let shownErrors = ShownErrors()
+    private let progressLines = ProgressThrottle()
 
     public init(colour: Bool, verbosity: Int) {
         self.colour = colour
@@ -32,7 +33,8 @@ public struct HumanRenderer: Sendable {
             return text
         case .hostResult(let r):
             return renderResult(r)
-        case .progress(let host, _, let message, let elapsed):
+        case .progress(let host, let task, let message, let elapsed):
+            guard progressLines.shouldShow(key: host + "\u{0}" + task, message: message, elapsed: elapsed) else { return "" }
             return paint("  [\(host)] \(message) (\(Int(elapsed))s)", "0;36") + "\n"
         case .retrying(let host, let task, let left, let result, let module):
             var text = "FAILED - RETRYING: [\(host)]: \(task) (\(left) retries left)."
@@ -185,4 +187,18 @@ public struct HumanRenderer: Sendable {
 final class ShownErrors: Sendable {
     private let seen = Mutex<Set<String>>([])
     func firstTime(_ text: String) -> Bool { seen.withLock { $0.insert(text).inserted } }
+}
+
+/// Keeps live-progress output readable: a host's waiting task prints a new line only when its
+/// status text changes, at most once a second.
+final class ProgressThrottle: Sendable {
+    private let last = Mutex<[String: (message: String, elapsed: Double)]>([:])
+
+    func shouldShow(key: String, message: String, elapsed: Double) -> Bool {
+        last.withLock { shown in
+            if let previous = shown[key], previous.message == message || elapsed - previous.elapsed < 1 { return false }
+            shown[key] = (message, elapsed)
+            return true
+        }
+    }
 }
