@@ -148,6 +148,10 @@ public enum PlaybookSession {
             return 1
         }
 
+        if request.graph {
+            for playbook in compiled { output.write(TaskGraph(playbook).dot()) }
+            return 0
+        }
         if request.syntaxCheck || request.listTasks || request.listTags || request.listHosts {
             for playbook in compiled {
                 if request.syntaxCheck && !(request.listTasks || request.listTags || request.listHosts) {
