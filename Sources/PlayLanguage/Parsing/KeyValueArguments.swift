@@ -103,6 +103,7 @@ enum KeyValueArguments {
     /// Splits on spaces and newlines, re-joining pieces inside quotes and Jinja2 blocks.
     static func split(_ text: String) throws(SplitError) -> [String] {
         if text.isEmpty { return [] }
+        if let simple = simpleSplit(text) { return simple }
         var params: [String] = []
         var quote: Character? = nil
         var printDepth = 0, blockDepth = 0, commentDepth = 0
@@ -166,6 +167,26 @@ enum KeyValueArguments {
             throw SplitError(message: "unbalanced Jinja2 block or quotes in '\(text)'")
         }
         return params
+    }
+
+    /// Text without quotes, braces, backslashes, newlines or runs of spaces splits on its spaces
+    /// exactly as the general algorithm would; most task lines are like that.
+    private static func simpleSplit(_ text: String) -> [String]? {
+        var previousSpace = true
+        for b in text.utf8 {
+            switch b {
+            case UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "\\"),
+                 UInt8(ascii: "\n"):
+                return nil
+            case UInt8(ascii: " "):
+                if previousSpace { return nil }
+                previousSpace = true
+            default:
+                previousSpace = false
+            }
+        }
+        if previousSpace { return nil }
+        return text.split(separator: " ").map(String.init)
     }
 
     private static func quoteState(after token: String, starting: Character?) -> Character? {
