@@ -3,7 +3,7 @@
 # Idempotent: a second run installs nothing new.
 set -euo pipefail
 
-apt_packages=(libssl-dev openssh-server openssh-client nginx-light curl procps iproute2 hyperfine)
+apt_packages=(libssl-dev openssh-server openssh-client sudo nginx-light curl procps iproute2 hyperfine netcat-openbsd)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
