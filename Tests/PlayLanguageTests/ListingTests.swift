@@ -99,3 +99,36 @@ final class ListingTests: XCTestCase {
         XCTAssertEqual(TaskGraph.quote("say \"hi\"\\"), "\"say \\\"hi\\\"\\\\\"")
     }
 }
+
+/// Vault-encrypted values do not stop the listings (Ansible decrypts them only when used).
+final class ListingVaultTests: XCTestCase {
+    let playbook = """
+    - hosts: localhost
+      vars:
+        password: !vault |
+          $ANSIBLE_VAULT;1.1;AES256
+          62313365396662343061393464336163383764373764613633653634306231386433626436623361
+          6134333665353966363534333632666535333761666131620a663537646436643839616531643561
+          63396265333966386166373632626539326166353965363262633030333630313338646638633930
+          3033393336333165610a343035313732613734623131653732383662643236653463316432303465
+          3437
+      tasks:
+        - debug: msg=hi
+    """
+
+    func testWithoutSecretsTheValueIsAnError() {
+        let files = TempFiles()
+        let ds = diagnostics(playbook, files: files)
+        XCTAssertEqual(ds.map(\.message), ["Attempting to decrypt but no vault secrets found"])
+        XCTAssertEqual(ds.first?.location?.line, 3)
+    }
+
+    func testListingPlaceholder() throws {
+        let files = TempFiles()
+        let path = files.write("p.yml", playbook)
+        let compiler = PlaybookCompiler(catalog: TestCatalog.catalog, loader: YAMLLoader(secrets: ListingVaultPlaceholder()))
+        let pb = try compiler.compile(path: path, selection: .all)
+        XCTAssertEqual(pb.plays[0].play.vars["password"], .string(ListingVaultPlaceholder.text))
+        XCTAssertTrue(PlaybookListing.listTasks(pb).contains("      debug\tTAGS: []\n"))
+    }
+}
