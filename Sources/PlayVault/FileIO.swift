@@ -72,12 +72,27 @@ package enum FileIO {
         return String(cString: resolved)
     }
 
+    /// The absolute, normalised path (`.` and `..` resolved lexically, symlinks kept), like
+    /// Python's os.path.abspath, which ansible uses in its messages.
     package static func absolutePath(_ path: String) -> String {
-        if path.hasPrefix("/") { return path }
-        guard let cwd = getcwd(nil, 0) else { return path }
-        defer { free(cwd) }
-        let base = String(cString: cwd)
-        return base == "/" ? "/" + path : base + "/" + path
+        var full = path
+        if !path.hasPrefix("/"), let cwd = getcwd(nil, 0) {
+            full = String(cString: cwd) + "/" + path
+            free(cwd)
+        }
+        return normalize(full)
+    }
+
+    package static func normalize(_ path: String) -> String {
+        var parts: [Substring] = []
+        for part in path.split(separator: "/") {
+            switch part {
+            case ".": continue
+            case "..": _ = parts.popLast()
+            default: parts.append(part)
+            }
+        }
+        return "/" + parts.joined(separator: "/")
     }
 
     package static func directory(of path: String) -> String {

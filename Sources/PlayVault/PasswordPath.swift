@@ -7,15 +7,7 @@ enum PasswordPath {
             expanded = home + expanded.dropFirst()
         }
         if !expanded.hasPrefix("/") { expanded = currentDirectory + "/" + expanded }
-        var parts: [Substring] = []
-        for part in expanded.split(separator: "/") {
-            switch part {
-            case ".": continue
-            case "..": _ = parts.popLast()
-            default: parts.append(part)
-            }
-        }
-        return "/" + parts.joined(separator: "/")
+        return FileIO.normalize(expanded)
     }
 
     /// `$NAME` and `${NAME}`; unknown variables stay as written (Python's os.path.expandvars).

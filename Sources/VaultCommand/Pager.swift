@@ -11,8 +11,10 @@ struct Pager {
     var console: Console
 
     func show(_ text: [UInt8]) throws {
-        let command = environment["ANSIBLE_PAGER"] ?? environment["PAGER"] ?? "less"
-        guard console.stdoutIsTerminal, !command.isEmpty else {
+        let configured = environment["ANSIBLE_PAGER"] ?? environment["PAGER"]
+        let command = configured ?? "less"
+        // Without a configured pager and without less, the text goes straight to the terminal.
+        guard console.stdoutIsTerminal, !command.isEmpty, configured != nil || onPath("less") else {
             try console.writeStdout(text)
             return
         }
@@ -39,5 +41,9 @@ struct Pager {
         _ = FileIO.write(fd: pipe.write, text)
         close(pipe.write)
         _ = ChildProcess.wait(pid)
+    }
+
+    private func onPath(_ name: String) -> Bool {
+        (environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").contains { access("\($0)/\(name)", X_OK) == 0 }
     }
 }
