@@ -1,5 +1,6 @@
 import XCTest
 @testable import PlayConnection
+import PlayTestSupport
 
 /// The figures the W1 benchmark depends on, measured against real sshd and printed; the bounds
 /// are generous (a shared 2-core machine) but catch a lost master or an extra round trip.
