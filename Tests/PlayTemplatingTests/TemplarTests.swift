@@ -265,20 +265,4 @@ final class TemplarTests: XCTestCase {
             XCTAssertEqual(count, 200)
         }
     }
-
-    func testRenderingIsFastOnceParsed() throws {
-        // A task's worth of work: args with a few templates, a when: and a registered result test.
-        var layers = VariableLayers([["app": "web", "port": 8080, "hosts": ["a", "b", "c"], "env": ["name": "{{ app }}-prod"]]])
-        layers.push(["result": ["changed": true, "rc": 0, "stdout": "ok"]], templated: false)
-        let args: Value = ["msg": "{{ app }} on {{ port }} ({{ hosts | join(',') }})", "name": "{{ env.name | upper }}", "n": "{{ hosts | length }}"]
-        _ = try templar.render(args, layers)
-        let start = Date()
-        for _ in 0..<1000 {
-            _ = try templar.render(args, layers)
-            _ = try templar.condition("result is changed and result.rc == 0 and port > 80", layers)
-        }
-        let perTask = Date().timeIntervalSince(start) / 1000
-        // Debug builds are several times slower than release; 100 tasks must fit well inside 60 ms.
-        XCTAssertLessThan(perTask * 100, 0.060, "\(perTask * 1e6) µs per task")
-    }
 }
