@@ -110,6 +110,14 @@ public struct VaultEnvelope: Sendable {
         c == 0x20 || (c >= 0x09 && c <= 0x0D)
     }
 
+    /// Whether a label survives a write and a read unchanged: printable ASCII, no `;`, no spaces at
+    /// its ends. Labels read from existing headers always do (an edit keeps them); new labels from
+    /// `--vault-id` are held to the stricter `VaultID.validateLabel`.
+    static func canWrite(label: String) -> Bool {
+        !label.isEmpty && label.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: ";") }
+            && label.first != " " && label.last != " "
+    }
+
     /// The file text ansible-vault writes: header (1.2 only for a non-default label), the double-hex
     /// body in 80-column lines, every line ending in one LF.
     static func format(_ payload: VaultPayload, label: String?) -> [UInt8] {

@@ -60,7 +60,9 @@ public struct VaultKeyring: Sendable {
             throw VaultError(.alreadyEncrypted, "input is already encrypted")
         }
         let headerLabel = label ?? secret.label
-        try VaultID.validateLabel(headerLabel)
+        guard VaultEnvelope.canWrite(label: headerLabel) else {
+            throw VaultError(.invalidVaultID, "'\(headerLabel)' is not a valid vault id: a label must be printable ASCII without ';' or surrounding spaces")
+        }
         // Fresh salts never repeat, so these keys bypass the cache.
         let keys = try VaultKeys.derive(password: secret.password, salt: salt)
         let payload = try VaultCipher.seal(plaintext, keys: keys, salt: salt)

@@ -34,8 +34,11 @@ final class FormatTests: XCTestCase {
         XCTAssertEqual(lines(try keyring.encrypt([1], with: prod))[0], "$ANSIBLE_VAULT;1.2;AES256;prod-eu-1")
         XCTAssertEqual(lines(try keyring.encrypt([1], with: secret))[0], "$ANSIBLE_VAULT;1.1;AES256")
         XCTAssertEqual(lines(try keyring.encrypt([1], with: prod, label: "default"))[0], "$ANSIBLE_VAULT;1.1;AES256")
-        XCTAssertThrowsError(try keyring.encrypt([1], with: secret, label: "bad label"))
-        XCTAssertThrowsError(try keyring.encrypt([1], with: secret, label: "prød"))
+        // A label read from an ansible header (spaces allowed there) is written back as it was.
+        XCTAssertEqual(lines(try keyring.encrypt([1], with: secret, label: "team a"))[0], "$ANSIBLE_VAULT;1.2;AES256;team a")
+        for bad in ["prød", "a;b", " lead", ""] {
+            XCTAssertThrowsError(try keyring.encrypt([1], with: secret, label: bad), bad)
+        }
     }
 
     func testEveryWriteGetsAFreshSalt() throws {
