@@ -57,16 +57,18 @@ let package = Package(
         .executableTarget(name: "vault", dependencies: [
             "VaultCommand", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
+        // Test helpers shared by test targets (real sshd fleets, ...); never linked into a product.
+        .target(name: "PlayTestSupport", dependencies: ["PlayConnection"], swiftSettings: strict),
 
         .testTarget(name: "PlayBaseTests", dependencies: ["PlayBase"], swiftSettings: strict),
         .testTarget(name: "PlayTemplatingTests", dependencies: ["PlayTemplating"], swiftSettings: strict),
         .testTarget(name: "PlayInventoryTests", dependencies: ["PlayInventory"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "PlayLanguageTests", dependencies: ["PlayLanguage", "PlayBase", .product(name: "OrderedCollections", package: "swift-collections")], exclude: ["Fixtures"], swiftSettings: strict),
-        .testTarget(name: "PlayConnectionTests", dependencies: ["PlayConnection", "PlayBase", .product(name: "OrderedCollections", package: "swift-collections")], swiftSettings: strict),
+        .testTarget(name: "PlayConnectionTests", dependencies: ["PlayConnection", "PlayBase", "PlayTestSupport", .product(name: "OrderedCollections", package: "swift-collections")], swiftSettings: strict),
         .testTarget(name: "PlayVaultTests", dependencies: ["PlayVault", "PlayBase"], exclude: ["Vectors"], swiftSettings: strict),
         .testTarget(name: "PlayAWSTests", dependencies: ["PlayAWS"], swiftSettings: strict),
         .testTarget(name: "PlayExecutorTests", dependencies: ["PlayExecutor", "PlayLanguage", "PlayBase", "PlayTemplating", "PlayInventory", .product(name: "OrderedCollections", package: "swift-collections")], swiftSettings: strict),
         .testTarget(name: "PlayModulesTests", dependencies: ["PlayModules"], swiftSettings: strict),
-        .testTarget(name: "EndToEndTests", dependencies: ["PlayBase"], exclude: ["Fixtures"], swiftSettings: strict),
+        .testTarget(name: "EndToEndTests", dependencies: ["PlayBase", "PlayTestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
     ]
 )

@@ -1,5 +1,6 @@
 import XCTest
 @testable import PlayConnection
+import PlayTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif

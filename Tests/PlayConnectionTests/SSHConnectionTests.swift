@@ -1,5 +1,6 @@
 import XCTest
 @testable import PlayConnection
+import PlayTestSupport
 
 /// Commands and files over real sshd, through a pool's master.
 final class SSHConnectionTests: FleetTestCase {

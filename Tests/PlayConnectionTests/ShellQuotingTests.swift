@@ -1,5 +1,6 @@
 import XCTest
 @testable import PlayConnection
+import PlayTestSupport
 
 final class ShellQuotingTests: XCTestCase {
     func testQuoteLeavesSafeWordsBareAndQuotesTheRest() {

@@ -11,26 +11,31 @@ import Glibc
 /// (XCTest calls that however the tests end). If 127.0.2.x is taken (another fleet on this
 /// machine), the next free 127.0.N network is used: read addresses from the fleet, not from
 /// constants.
-final class SSHFleet: Sendable {
-    let directory: String
-    let count: Int
+public final class SSHFleet: Sendable {
+    public let directory: String
+    public let count: Int
     /// The first three octets, e.g. "127.0.2".
-    let network: String
-    let port: Int
-    let user: String
+    public let network: String
+    public let port: Int
+    public let user: String
 
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+
+        public init(description: String) {
+            self.description = description
+        }
     }
 
-    static var script: String {
+    /// scripts/sshd-fleet.sh of this checkout.
+    public static var script: String {
         URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("scripts/sshd-fleet.sh").path
     }
 
     /// Starts `hosts` servers and waits until all accept connections.
-    static func start(hosts: Int) throws -> SSHFleet {
+    public static func start(hosts: Int) throws -> SSHFleet {
         stopAbandonedFleets()
         var template = Array("/tmp/play-fleet-XXXXXX".utf8CString)
         guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
@@ -76,35 +81,35 @@ final class SSHFleet: Sendable {
         self.user = user
     }
 
-    func address(_ k: Int) -> String { "\(network).\(k)" }
-    func hostName(_ k: Int) -> String { "h\(k)" }
-    var privateKeyFile: String { directory + "/id_ed25519" }
-    var knownHostsFile: String { directory + "/known_hosts" }
-    var inventoryFile: String { directory + "/inventory" }
+    public func address(_ k: Int) -> String { "\(network).\(k)" }
+    public func hostName(_ k: Int) -> String { "h\(k)" }
+    public var privateKeyFile: String { directory + "/id_ed25519" }
+    public var knownHostsFile: String { directory + "/known_hosts" }
+    public var inventoryFile: String { directory + "/inventory" }
     /// Host K's home directory, as its sessions see it.
-    func home(_ k: Int) -> String { "\(directory)/h\(k)/home" }
+    public func home(_ k: Int) -> String { "\(directory)/h\(k)/home" }
 
     /// Connection settings for host K, as the fleet's inventory describes it.
-    func settings(_ k: Int) -> ConnectionSettings {
+    public func settings(_ k: Int) -> ConnectionSettings {
         ConnectionSettings(
             host: address(k), port: port, user: user, privateKeyFile: privateKeyFile,
             sshCommonArgs: "-o UserKnownHostsFile=\(knownHostsFile)")
     }
 
     /// Takes host K down: its port refuses connections and its sessions are killed.
-    func stopHost(_ k: Int) throws {
+    public func stopHost(_ k: Int) throws {
         let (status, output) = Self.run([Self.script, "stop-host", directory, String(k)])
         guard status == 0 else { throw Failure(description: "stop-host \(k) failed: \(output)") }
     }
 
-    func startHost(_ k: Int) throws {
+    public func startHost(_ k: Int) throws {
         let (status, output) = Self.run([Self.script, "start-host", directory, String(k)])
         guard status == 0 else { throw Failure(description: "start-host \(k) failed: \(output)") }
     }
 
     /// Stops every server: through the script, then by the recorded pids should anything be
     /// left, then removes the directory.
-    func stop() {
+    public func stop() {
         _ = Self.run([Self.script, "stop", directory])
         for k in 1...count {
             guard let text = try? String(contentsOfFile: "\(directory)/h\(k)/pid", encoding: .utf8),
@@ -116,7 +121,7 @@ final class SSHFleet: Sendable {
 
     /// Runs a command to completion; (exit status, stdout+stderr).
     @discardableResult
-    static func run(_ arguments: [String], environment: [String: String] = [:]) -> (Int32, String) {
+    public static func run(_ arguments: [String], environment: [String: String] = [:]) -> (Int32, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
@@ -138,35 +143,5 @@ final class SSHFleet: Sendable {
     private static func currentUser() -> String {
         guard let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name else { return "root" }
         return String(cString: name)
-    }
-}
-
-/// Processes on this machine, read from /proc: used to check which ssh processes are alive.
-enum ProcessTable {
-    /// Command lines (arguments joined by spaces) of processes whose executable name is `name`.
-    static func commandLines(named name: String) -> [(pid: Int32, commandLine: String)] {
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
-        var found: [(Int32, String)] = []
-        for entry in entries {
-            guard let pid = Int32(entry),
-                  let comm = try? String(contentsOfFile: "/proc/\(entry)/comm", encoding: .utf8),
-                  comm.trimmingCharacters(in: .whitespacesAndNewlines) == name,
-                  let raw = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { continue }
-            let words = raw.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
-            found.append((pid, words.joined(separator: " ")))
-        }
-        return found
-    }
-
-    /// ssh masters whose control socket lives in `directory`.
-    static func masters(in directory: String) -> [Int32] {
-        commandLines(named: "ssh")
-            .filter { $0.commandLine.contains("ControlPath=\(directory)/") && $0.commandLine.contains("ControlMaster=yes") }
-            .map(\.pid)
-    }
-
-    /// Any ssh process (master or client) using a control socket in `directory`.
-    static func sshProcesses(in directory: String) -> [Int32] {
-        commandLines(named: "ssh").filter { $0.commandLine.contains("ControlPath=\(directory)/") }.map(\.pid)
     }
 }
