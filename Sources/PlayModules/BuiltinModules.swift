@@ -16,6 +16,9 @@ public enum BuiltinModules {
             MetaModule(),
             CommandModule(), ShellModule(), CopyModule(), TemplateModule(), FileModule(), StatModule(),
             WaitForModule(), URIModule(), PauseModule(),
+            S3FetchModule(), EC2LaunchModule(), EC2InfoModule(), EC2StateModule(), ELBRegisterModule(),
+            ELBDeregisterModule(), HealthWaitModule(),
+            SSHStartModule(),
         ]
     }
 }
