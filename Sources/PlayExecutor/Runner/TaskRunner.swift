@@ -66,7 +66,8 @@ struct TaskRunner: Sendable {
             let result = TaskResult.failed(describe(error, task: compiled))
             var outcome = HostTaskOutcome(host: host, status: .failed, result: result, failed: !ignoreErrors,
                                           ignored: ignoreErrors, unreachable: false, registerName: task.register)
-            if case ConnectionError.unreachable = error {
+            // Refused credentials and host keys are unreachable-class too, as in Ansible.
+            if let connectionError = error as? ConnectionError, connectionError.isUnreachable {
                 outcome.status = .unreachable
                 outcome.unreachable = true
                 outcome.result["unreachable"] = true

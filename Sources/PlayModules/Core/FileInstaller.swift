@@ -121,7 +121,9 @@ struct FileInstaller {
               _pcur=$(_psum sha1 "$_pD") || _pfail "Destination $_pD not readable"
             else
               _pcur=
-              [ -d "$_pdir" ] || [ $_pmade = 1 ] || _pfail "Destination directory $_pdir does not exist"
+              # Check mode reports a would-be write even when an earlier task would have made the
+              # directory (Ansible compares checksums only there).
+              [ -d "$_pdir" ] || [ $_pmade = 1 ] || [ $_pck = 1 ] || _pfail "Destination directory $_pdir does not exist"
             fi
             _pneed=0
             """#)
