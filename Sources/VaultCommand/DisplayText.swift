@@ -7,38 +7,53 @@ struct DisplayText {
 
     init(_ plaintext: [UInt8]) {
         bytes.reserveCapacity(plaintext.count + 1)
-        var i = 0
-        let n = plaintext.count
-        var inInvalidRun = false
-        while i < n {
-            let b = plaintext[i]
-            let valid = b < 0x80 ? 1 : Self.validSequenceLength(plaintext, at: i)
-            if valid == 0 {
-                if !inInvalidRun { bytes.append(UInt8(ascii: "?")) }
-                inInvalidRun = true
-                replacedInvalidBytes = true
-                i += 1
-                continue
+        var replaced = false
+        plaintext.withUnsafeBufferPointer { source in
+            let n = source.count
+            var i = 0, runStart = 0
+            var inInvalidRun = false
+            // Copies plain stretches in bulk; stops only at CR and non-ASCII bytes.
+            func flush(to end: Int) {
+                if end > runStart { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[runStart..<end])) }
             }
-            inInvalidRun = false
-            if b < 0x80 {
-                if b == 0x0D && i + 1 < n && plaintext[i + 1] == 0x0A {
+            while i < n {
+                let b = source[i]
+                if b < 0x80 && b != 0x0D {
+                    inInvalidRun = false
                     i += 1
                     continue
                 }
-                bytes.append(b)
+                if b == 0x0D {
+                    inInvalidRun = false
+                    if i + 1 < n && source[i + 1] == 0x0A {
+                        flush(to: i)
+                        runStart = i + 1
+                    }
+                    i += 1
+                    continue
+                }
+                let valid = Self.validSequenceLength(source, at: i)
+                if valid > 0 {
+                    inInvalidRun = false
+                    i += valid
+                    continue
+                }
+                flush(to: i)
+                if !inInvalidRun { bytes.append(UInt8(ascii: "?")) }
+                inInvalidRun = true
+                replaced = true
                 i += 1
-                continue
+                runStart = i
             }
-            bytes += plaintext[i..<(i + valid)]
-            i += valid
+            flush(to: n)
         }
+        replacedInvalidBytes = replaced
         if bytes.last != UInt8(ascii: "\n") { bytes.append(UInt8(ascii: "\n")) }
     }
 
     /// Length of the well-formed UTF-8 sequence starting at `i` (no overlongs, no surrogates,
     /// nothing above U+10FFFF), or 0.
-    static func validSequenceLength(_ s: [UInt8], at i: Int) -> Int {
+    static func validSequenceLength(_ s: UnsafeBufferPointer<UInt8>, at i: Int) -> Int {
         let b0 = s[i]
         func cont(_ k: Int, _ range: ClosedRange<UInt8> = 0x80...0xBF) -> Bool {
             i + k < s.count && range.contains(s[i + k])
