@@ -20,6 +20,11 @@ extension VaultSubcommand {
         } catch let error as VaultError {
             console.error(error.message)
             throw ExitCode(error.kind == .interrupted ? 99 : 1)
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            console.error("\(error)")
+            throw ExitCode(1)
         }
     }
 }
