@@ -1,12 +1,11 @@
 import Foundation
 import OrderedCollections
-import PlayAWS
 import PlayBase
 import PlayExecutor
 import PlayLanguage
 
-/// `uri`: an HTTP request from the controller (Foundation's URLSession, libcurl on Linux,
-/// through one transport kept for the whole run). Redirects and basic-auth challenges are
+/// `uri`: an HTTP request from the controller (Foundation's URLSession, libcurl on Linux; see
+/// `HTTPExchange`). Redirects and basic-auth challenges are
 /// handled here so `follow_redirects` and `force_basic_auth` mean what they mean in Ansible.
 /// The result carries `status`, `url`, `msg`, `redirected`, `elapsed`, the response headers
 /// lower-cased with `-` as `_`, `json` for JSON answers and `content` with `return_content`.
@@ -66,7 +65,7 @@ public struct URIModule: Module {
         components.user = nil
         components.password = nil
 
-        var headers = HTTPHeaders()
+        var headers = RequestHeaders()
         headers.set("User-Agent", context.string("http_agent") ?? "ansible-httpget")
         for (name, value) in context.args["headers"]?.dictValue ?? [:] {
             headers.set(name, value.renderedString)
@@ -90,35 +89,34 @@ public struct URIModule: Module {
         let credentials = username.map { "Basic " + Data("\($0):\(password ?? "")".utf8).base64EncodedString() }
         if context.bool("force_basic_auth"), let credentials { headers.set("Authorization", credentials) }
 
-        let transport = context.run.resource("uri.transport") { URLSessionTransport(defaultTimeout: 30) }
         let follow = context.string("follow_redirects") ?? "safe"
         let timeout = max(0.1, context.double("timeout") ?? 30)
         let start = ContinuousClock.now
         var current = components
         var redirected = false
         var triedAuth = headers["Authorization"] != nil
-        var response: HTTPResponse
+        var response: HTTPExchange.Response
         var redirects = 0
         while true {
-            let request = HTTPRequest(
-                method: method, scheme: current.scheme?.lowercased() ?? "http", host: current.host ?? "",
-                port: current.port, path: Self.pathAndQuery(current), headers: headers, body: .data(body),
-                timeout: timeout, connectionPool: "uri")
+            guard let url = current.url else {
+                return .failed("cannot form a URL from '\(Self.display(current))'")
+            }
             do {
-                response = try await transport.send(request)
-            } catch let error as HTTPTransportError {
-                let message = error.kind == .timedOut ? "Connection failure: timed out" : "Request failed: \(error.message)"
+                response = try await HTTPExchange.send(method: method, url: url, headers: headers.fields, body: body,
+                                                       timeout: timeout)
+            } catch let error as HTTPExchange.Failure {
+                let message = error.timedOut ? "Connection failure: timed out" : "Request failed: \(error.description)"
                 return .failed(message, ["status": -1, "url": .string(Self.display(current)), "redirected": .bool(redirected),
                                          "elapsed": .int(Self.seconds(since: start))])
             }
             if response.status == 401, !triedAuth, let credentials,
-               response.headers["WWW-Authenticate"]?.lowercased().hasPrefix("basic") ?? false {
+               response.header("WWW-Authenticate")?.lowercased().hasPrefix("basic") ?? false {
                 triedAuth = true
                 headers.set("Authorization", credentials)
                 continue
             }
             guard (300...399).contains(response.status), response.status != 304,
-                  let location = response.headers["Location"],
+                  let location = response.header("Location"),
                   Self.follows(follow, method: method), redirects < Self.maxRedirects,
                   let next = URL(string: location, relativeTo: current.url)?.absoluteURL,
                   let nextComponents = URLComponents(url: next, resolvingAgainstBaseURL: true) else { break }
@@ -136,20 +134,20 @@ public struct URIModule: Module {
                       statusCodes: statusCodes, returnContent: context.bool("return_content"))
     }
 
-    private func result(_ response: HTTPResponse, url: String, redirected: Bool, start: ContinuousClock.Instant,
+    private func result(_ response: HTTPExchange.Response, url: String, redirected: Bool, start: ContinuousClock.Instant,
                         statusCodes: [Int], returnContent: Bool) -> TaskResult {
         var r = TaskResult()
         for field in response.headers {
             let key = field.name.lowercased().replacingOccurrences(of: "-", with: "_")
             r[key] = .string(r[key].map { "\($0.renderedString), \(field.value)" } ?? field.value)
         }
-        let length = response.headers["Content-Length"] ?? "unknown"
+        let length = response.header("Content-Length") ?? "unknown"
         let message = response.status >= 300
             ? "HTTP Error \(response.status): \(HTTPStatusPhrase.phrase(response.status))"
             : "OK (\(length) bytes)"
         var cookies: OrderedDictionary<String, Value> = [:]
-        for header in response.headers.values("Set-Cookie") {
-            for cookie in Self.splitCookies(header) {
+        for header in response.headers where header.name.lowercased() == "set-cookie" {
+            for cookie in Self.splitCookies(header.value) {
                 guard let pair = cookie.split(separator: ";").first, let eq = pair.firstIndex(of: "=") else { continue }
                 cookies[pair[..<eq].trimmingCharacters(in: .whitespaces)] = .string(String(pair[pair.index(after: eq)...]))
             }
@@ -162,7 +160,7 @@ public struct URIModule: Module {
         r["cookies_string"] = .string(cookies.map { "\($0.key)=\($0.value.renderedString)" }.joined(separator: "; "))
         r["changed"] = false
         let text = String(decoding: response.body, as: UTF8.self)
-        if (response.headers["Content-Type"] ?? "").lowercased().contains("json"), let json = try? Value.parseJSON(text) {
+        if (response.header("Content-Type") ?? "").lowercased().contains("json"), let json = try? Value.parseJSON(text) {
             r["json"] = json
         }
         if returnContent { r["content"] = .string(text) }
@@ -182,13 +180,6 @@ public struct URIModule: Module {
         case "safe": return method == "GET" || method == "HEAD"
         default: return false
         }
-    }
-
-    /// The path and query exactly as written (percent-encoding kept), for the request line.
-    static func pathAndQuery(_ components: URLComponents) -> String {
-        var text = components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath
-        if let query = components.percentEncodedQuery { text += "?" + query }
-        return text
     }
 
     /// The URL without credentials, as results show it.

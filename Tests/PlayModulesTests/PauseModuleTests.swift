@@ -1,0 +1,71 @@
+import Foundation
+import PlayBase
+import PlayExecutor
+@testable import PlayModules
+import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
+
+final class PauseModuleTests: XCTestCase {
+    func testTimedPauseReportsProgressAndAnsibleKeys() async throws {
+        let h = ModuleHarness()
+        let started = ContinuousClock.now
+        let r = try await h.run(PauseModule(), ["seconds": "0.3"])
+        XCTAssertGreaterThanOrEqual(ContinuousClock.now - started, .milliseconds(300))
+        XCTAssertFalse(r.failed)
+        XCTAssertFalse(r.changed)
+        XCTAssertEqual(r["delta"], 0)
+        XCTAssertEqual(r["user_input"], "")
+        XCTAssertEqual(r["rc"], 0)
+        XCTAssertNotNil(r.string("stdout")?.range(of: #"^Paused for 0\.3\d? seconds$"#, options: .regularExpression), r.string("stdout") ?? "")
+        XCTAssertNotNil(r.string("start"))
+        XCTAssertNotNil(r.string("stop"))
+        XCTAssertFalse(h.progress.messages.isEmpty)
+    }
+
+    func testPromptWithoutTerminalIsSkippedWithAWarning() async throws {
+        let pause = PauseModule(terminal: TerminalPrompt(device: "/dev/null", isInteractive: { false }))
+        let r = try await ModuleHarness().run(pause, ["prompt": "Deploy to production?"])
+        XCTAssertFalse(r.failed)
+        XCTAssertEqual(r["user_input"], "")
+        XCTAssertEqual(r["warnings"], ["Not waiting for response to prompt as stdin is not interactive"])
+        XCTAssertNotNil(r.string("stdout")?.hasSuffix(" minutes"))
+    }
+
+    func testPromptReadsALineFromARealTerminal() async throws {
+        // Swift's Glibc module leaves out the pseudo-terminal calls (they need _XOPEN_SOURCE).
+        typealias FDCall = @convention(c) (Int32) -> Int32
+        typealias NameCall = @convention(c) (Int32) -> UnsafeMutablePointer<CChar>?
+        func call<T>(_ name: String, as _: T.Type) throws -> T {
+            unsafeBitCast(try XCTUnwrap(dlsym(nil, name), name), to: T.self)
+        }
+        let master = try call("posix_openpt", as: FDCall.self)(O_RDWR | O_NOCTTY)
+        XCTAssertGreaterThanOrEqual(master, 0)
+        XCTAssertEqual(try call("grantpt", as: FDCall.self)(master), 0)
+        XCTAssertEqual(try call("unlockpt", as: FDCall.self)(master), 0)
+        defer { close(master) }
+        let device = String(cString: try XCTUnwrap(try call("ptsname", as: NameCall.self)(master)))
+        let pause = PauseModule(terminal: TerminalPrompt(device: device, isInteractive: { true }))
+        let typist = Task.detached {
+            try? await Task.sleep(for: .milliseconds(200))
+            _ = write(master, "blue\n", 5)
+        }
+        let r = try await ModuleHarness().run(pause, ["prompt": "Which colour", "echo": false])
+        await typist.value
+        XCTAssertEqual(r["user_input"], "blue")
+        XCTAssertEqual(r["echo"], false)
+        var buffer = [UInt8](repeating: 0, count: 512)
+        let n = read(master, &buffer, buffer.count)
+        let shown = String(decoding: buffer.prefix(max(0, n)), as: UTF8.self)
+        XCTAssertTrue(shown.contains("Which colour:"), shown)
+        XCTAssertFalse(shown.contains("blue"), "echo off hides the answer: \(shown)")
+    }
+
+    func testArgumentErrors() async throws {
+        let h = ModuleHarness()
+        XCTAssertEqual(h.argumentError(PauseModule(), ["seconds": 1, "minutes": 1]), "parameters are mutually exclusive: minutes|seconds")
+        let bad = try await h.run(PauseModule(), ["seconds": "soon"])
+        XCTAssertEqual(bad.message, "non-integer value given for prompt duration:\nsoon")
+    }
+}
