@@ -58,7 +58,7 @@ let package = Package(
             "VaultCommand", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         // Test helpers shared by test targets (real sshd fleets, ...); never linked into a product.
-        .target(name: "PlayTestSupport", dependencies: ["PlayConnection"], swiftSettings: strict),
+        .target(name: "PlayTestSupport", dependencies: ["PlayConnection", "PlayBase", "PlayAWS"], swiftSettings: strict),
 
         .testTarget(name: "PlayBaseTests", dependencies: ["PlayBase"], swiftSettings: strict),
         .testTarget(name: "PlayTemplatingTests", dependencies: ["PlayTemplating"], swiftSettings: strict),
@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(name: "PlayVaultTests", dependencies: ["PlayVault", "PlayBase"], exclude: ["Vectors"], swiftSettings: strict),
         .testTarget(name: "PlayAWSTests", dependencies: ["PlayAWS"], swiftSettings: strict),
         .testTarget(name: "PlayExecutorTests", dependencies: ["PlayExecutor", "PlayLanguage", "PlayBase", "PlayTemplating", "PlayInventory", .product(name: "OrderedCollections", package: "swift-collections")], swiftSettings: strict),
-        .testTarget(name: "PlayModulesTests", dependencies: ["PlayModules"], swiftSettings: strict),
+        .testTarget(name: "PlayModulesTests", dependencies: ["PlayModules", "PlayTestSupport"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["PlayBase", "PlayTestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
     ]
 )

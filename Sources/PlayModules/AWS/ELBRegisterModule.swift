@@ -69,6 +69,7 @@ public struct ELBRegisterModule: Module {
         let wait = context.bool("wait", default: true)
         var loop = PollLoop(timeout: wait ? (context.double("wait_timeout") ?? 300) : 0)
         var view = before
+        var failures: [ELBv2Target: ELBv2TargetHealth] = [:]
         // Nothing registered now: the answer read before still holds for the first look.
         var pollNow = !missing.isEmpty
         while true {
@@ -76,6 +77,12 @@ public struct ELBRegisterModule: Module {
                 try await loop.poll(describe)
             }) { view = seen }
             pollNow = true
+            // A target that failed once stays failed (the contract: it is deregistered), even if a
+            // later answer differs; its failing answer is what the result shows.
+            for target in targets where failures[target] == nil && view.hasFailed(target) {
+                failures[target] = view.health[target]
+            }
+            view.replace(failures)
             let settled = targets.allSatisfy { view.isHealthy($0) || view.hasFailed($0) }
             if !wait || settled || loop.timedOut { break }
             context.progress("\(group.name): \(view.summary) \(loop.progressSuffix)")
@@ -86,7 +93,7 @@ public struct ELBRegisterModule: Module {
         let notHealthy = targets.filter { !view.isHealthy($0) }
         var deregistered: [ELBv2Target] = []
         if wait && context.bool("deregister_unhealthy", default: true) {
-            deregistered = notHealthy.filter { !view.isGone($0) }
+            deregistered = notHealthy.filter(view.isRegistered)
             if !deregistered.isEmpty {
                 context.progress("deregistering \(deregistered.count) unhealthy targets from \(group.name)")
                 try await AWSModuleError.wrapping("deregistering unhealthy targets from \(group.name)") {

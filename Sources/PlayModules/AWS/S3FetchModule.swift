@@ -47,8 +47,10 @@ public struct S3FetchModule: Module {
             guard let wanted = version, !wanted.isEmpty else {
                 throw AWSModuleError("version is required with prefix: a build number or 'latest'")
             }
+            // Listed without the trailing "/" (keys are filtered below): moto with signature checks
+            // on refuses a "/" in query values, boto3's requests included.
             let objects = try await AWSModuleError.wrapping("listing s3://\(bucket)/\(prefix)/") {
-                try await s3.listObjects(bucket: bucket, prefix: prefix + "/")
+                try await s3.listObjects(bucket: bucket, prefix: prefix)
             }
             let (object, chosen) = try BuildVersion.select(wanted, prefix: prefix, in: objects)
             key = object.key

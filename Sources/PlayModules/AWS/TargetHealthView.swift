@@ -22,6 +22,11 @@ struct TargetHealthView {
         }
     }
 
+    /// Uses these answers instead of the ones read (failures remembered from earlier polls).
+    mutating func replace(_ answers: [ELBv2Target: ELBv2TargetHealth]) {
+        for (target, answer) in answers where health[target] != nil { health[target] = answer }
+    }
+
     func state(_ target: ELBv2Target) -> String { health[target]?.state ?? ELBv2TargetHealth.unused }
 
     func name(_ target: ELBv2Target) -> String { names[target] ?? target.id }

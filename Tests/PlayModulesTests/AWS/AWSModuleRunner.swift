@@ -1,0 +1,95 @@
+import Foundation
+import OrderedCollections
+import PlayAWS
+import PlayBase
+import PlayConnection
+@testable import PlayExecutor
+import PlayLanguage
+@testable import PlayModules
+import PlayTemplating
+import PlayTestSupport
+import XCTest
+
+/// Runs AWS modules as the executor does (arguments checked against the spec, defaults filled)
+/// with one `RunResources` for all calls, so they share the run's session as tasks of one play do.
+/// The session's transport only reaches loopback; `transport` lets a test put a fake in between.
+final class AWSModuleRunner: @unchecked Sendable {
+    let resources = RunResources()
+    let sessions: AWSRunSessions
+    var variables: OrderedDictionary<String, Value>
+    var checkMode = false
+    var environment: [String: String] = [:]
+    let progress = ProgressLog()
+
+    init(moto: MotoServer, transport: (any HTTPTransport)? = nil) {
+        let sessions = AWSRunSessions(transport: LoopbackOnlyTransport(transport ?? URLSessionTransport(defaultTimeout: 10)))
+        self.sessions = sessions
+        _ = resources.resource(AWSRunSessions.resourceKey) { sessions }
+        variables = OrderedDictionary(uniqueKeysWithValues: moto.variables.sorted { $0.key < $1.key })
+    }
+
+    func run(_ module: any Module, _ args: OrderedDictionary<String, Value>) async throws -> TaskResult {
+        let checked = try ArgumentChecker.check(args, against: module.spec)
+        let progress = self.progress
+        let context = ModuleContext(
+            args: checked, host: "localhost", targetHost: "localhost", checkMode: checkMode, diffMode: false,
+            verbosity: 0, variables: TaskVariables(layers: [variables]), templar: Templar(), environment: environment,
+            become: false, becomeUser: nil, taskDirectory: NSTemporaryDirectory(), playbookDirectory: NSTemporaryDirectory(),
+            location: SourceLocation(file: "deploy.yml", line: 1, column: 1), run: resources,
+            connect: { LocalConnection() }, report: { progress.append($0) })
+        return try await module.run(context)
+    }
+
+    /// The argument checker's complaint, or nil.
+    func argumentError(_ module: any Module, _ args: OrderedDictionary<String, Value>) -> String? {
+        do {
+            _ = try ArgumentChecker.check(args, against: module.spec)
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    var metrics: AWSMetrics { sessions.metrics }
+
+    func resetMetrics() { sessions.sessions.forEach { $0.resetMetrics() } }
+
+    /// Requests sent for "Service.Operation" since the last reset.
+    func requests(_ operation: String) -> Int { metrics.requestsByOperation[operation] ?? 0 }
+}
+
+/// A moto_server shared by the tests of one class: started on first use, stopped by pid in the
+/// class's `tearDown`.
+final class SharedMoto: @unchecked Sendable {
+    private let lock = NSLock()
+    private var starting: _Concurrency.Task<MotoServer, any Error>?
+
+    func server() async throws -> MotoServer {
+        let task = lock.withLock { () -> _Concurrency.Task<MotoServer, any Error> in
+            if let starting { return starting }
+            let created = _Concurrency.Task { try await MotoServer.start(environment: ["MOTO_ENABLE_AMI_VALIDATION": "true"]) }
+            starting = created
+            return created
+        }
+        return try await task.value
+    }
+
+    /// Stops the server if one was started (waits for a start in progress).
+    func stop() {
+        guard let task = lock.withLock({ () -> _Concurrency.Task<MotoServer, any Error>? in
+            defer { starting = nil }
+            return starting
+        }) else { return }
+        let done = DispatchSemaphore(value: 0)
+        _Concurrency.Task {
+            if let server = try? await task.value { server.stop() }
+            done.signal()
+        }
+        done.wait()
+    }
+}
+
+extension TaskResult {
+    func strings(_ key: String) -> [String] { (self[key]?.listValue ?? []).map(\.renderedString) }
+    var text: String { asValue.jsonString() }
+}
