@@ -26,6 +26,7 @@ final class CopyModuleTests: XCTestCase {
         XCTAssertFalse(second.changed)
         XCTAssertEqual(second.string("checksum"), first.string("checksum"))
         XCTAssertNil(second["md5sum"])
+        XCTAssertEqual(second.string("path"), dest)
 
         let third = try await harness.run(CopyModule(), ["content": "bye\n", "dest": .string(dest)])
         XCTAssertTrue(third.changed)

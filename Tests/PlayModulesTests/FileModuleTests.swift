@@ -64,6 +64,8 @@ final class FileModuleTests: XCTestCase {
 
         let touched = try await harness.run(FileModule(), ["path": .string(path), "state": "touch", "mode": "0600"])
         XCTAssertTrue(touched.changed)
+        XCTAssertEqual(touched.string("dest"), path)
+        XCTAssertEqual(touched.string("state"), "file")
         XCTAssertEqual(dir.mode("stamp"), 0o600)
         let touchedAgain = try await harness.run(FileModule(), ["path": .string(path), "state": "touch"])
         XCTAssertTrue(touchedAgain.changed, "touch always updates the times, as in Ansible")

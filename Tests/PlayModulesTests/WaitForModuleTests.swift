@@ -93,6 +93,8 @@ final class WaitForModuleTests: XCTestCase {
             XCTAssertFalse(r.failed, "\(kind): \(r.message ?? "")")
             XCTAssertEqual(r["match_groups"], ["8080"], kind)
             XCTAssertEqual(r["path"], .string(path))
+            XCTAssertEqual(r["state"], "file", "\(kind): Ansible reports the path's own state")
+            XCTAssertEqual(r["size"], 34, kind)
 
             let present = try await h.run(WaitForModule(), ["path": .string(path), "state": "present", "timeout": 1])
             XCTAssertFalse(present.failed, kind)

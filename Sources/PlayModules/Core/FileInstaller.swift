@@ -193,6 +193,8 @@ struct FileInstaller {
         let changed = records.flag("changed")
         r.changed = changed
         r["dest"] = .string(records["dest"] ?? dest)
+        // Ansible's unchanged answer comes from its file module, which adds `path`.
+        if !records.flag("written") { r["path"] = .string(records["dest"] ?? dest) }
         if let sourceLabel { r["src"] = .string(sourceLabel) }
         if let data {
             r["checksum"] = .string(LocalDigest.hex(data))

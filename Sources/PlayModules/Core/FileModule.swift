@@ -168,7 +168,8 @@ public struct FileModule: Module {
         r.changed = records.flag("changed")
         let path = records["path"] ?? requestedPath
         let state = records["state"] ?? "file"
-        if state == "link" || state == "hard" {
+        // Ansible's file module names the path `dest` for links and touch, `path` otherwise.
+        if state == "link" || state == "hard" || state == "touch" {
             r["dest"] = .string(path)
             if let src = records["src"] { r["src"] = .string(src) }
         } else {

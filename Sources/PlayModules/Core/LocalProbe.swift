@@ -40,6 +40,22 @@ enum LocalProbe {
         }
     }
 
+    /// What Ansible adds to a result naming an existing path (`stat -c '%a %u %g %s %U %G %F'`
+    /// as `ScriptRecords.fileAttributes` reads it), or nil when the path is gone.
+    static func attributeLine(_ path: String) -> String? {
+        var st = stat()
+        guard lstat(NSString(string: path).expandingTildeInPath, &st) == 0 else { return nil }
+        let owner = getpwuid(st.st_uid).map { String(cString: $0.pointee.pw_name) } ?? "UNKNOWN"
+        let group = getgrgid(st.st_gid).map { String(cString: $0.pointee.gr_name) } ?? "UNKNOWN"
+        let type: String
+        switch st.st_mode & S_IFMT {
+        case S_IFDIR: type = "directory"
+        case S_IFLNK: type = "symbolic link"
+        default: type = "regular file"
+        }
+        return "\(String(st.st_mode & 0o7777, radix: 8)) \(st.st_uid) \(st.st_gid) \(st.st_size) \(owner) \(group) \(type)"
+    }
+
     /// A connected socket to host:port, or nil if every address refused or timed out.
     static func connect(host: String, port: Int, timeout: Duration) async throws -> Int32? {
         var hints = addrinfo()

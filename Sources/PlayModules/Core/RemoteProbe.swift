@@ -68,7 +68,11 @@ enum RemoteProbe {
         s.append(#"""
             _pn=0
             while :; do
-              if _pcheck; then printf 'ok=1\0line=%s\0' "$_pline"; exit 0; fi
+              if _pcheck; then
+                printf 'ok=1\0line=%s\0' "$_pline"
+                [ -n "${_pP-}" ] && [ -e "$_pP" ] && printf 'st=%s\0' "$(stat -c '%a %u %g %s %U %G %F' -- "$_pP" 2>/dev/null)"
+                exit 0
+              fi
               _pn=$((_pn + 1))
               if [ $_pn -ge \#(max(1, rounds)) ]; then printf 'ok=0\0'; exit 0; fi
               sleep \#(seconds(sleep))

@@ -51,7 +51,7 @@ public struct StatModule: Module {
         }
         s.append(#"""
             if ! _pex "$_pP"; then printf 'exists=0\0path=%s\0' "$_pP"; exit 0; fi
-            _pf='%f %u %g %s %i %d %h %.9X %.9Y %.9Z %b %B %t %T %U %G'
+            _pf='%f %u %g %s %i %d %h %.9X %.9Y %.9Z %b %o %t %T %U %G'
             _ps=$(stat $_pl -c "$_pf" -- "$_pP" 2>/dev/null) || _ps=$(stat $_pl -c "$(echo "$_pf" | sed 's/%\.9/%/g')" -- "$_pP" 2>&1) || _pfail "stat failed: $_ps"
             printf 'exists=1\0path=%s\0st=%s\0' "$_pP" "$_ps"
             [ -r "$_pP" ] && printf 'r=1\0'

@@ -88,8 +88,12 @@ public struct WaitForModule: Module {
         var lastReport = -1
         while true {
             let matched: (holds: Bool, text: String?)
+            var attributes: OrderedDictionary<String, Value> = [:]
             if native {
                 matched = try await LocalProbe.check(condition, connectTimeout: .milliseconds(Int(connectTimeout * 1000)))
+                if matched.holds, let path, let line = LocalProbe.attributeLine(path) {
+                    attributes = ScriptRecords(Data("st=\(line)\0".utf8)).fileAttributes()
+                }
             } else {
                 let budget = max(0, min(Self.remoteChunk, timeout - elapsed()))
                 let script = RemoteProbe.script(condition, connectTimeout: connectTimeout, sleep: interval,
@@ -102,10 +106,15 @@ public struct WaitForModule: Module {
                 let records = ScriptRecords(answer.stdout)
                 if let failure = records.failure(of: answer) { return failure }
                 matched = (records.flag("ok"), records["line"])
+                attributes = records.fileAttributes()
             }
             if matched.holds {
-                return success(state: state, port: port, path: path, pattern: pattern, text: matched.text,
-                               elapsed: Int(elapsed()))
+                var r = success(state: state, port: port, path: path, pattern: pattern, text: matched.text,
+                                elapsed: Int(elapsed()))
+                // Like Ansible's, a result naming an existing path carries its attributes, whose
+                // `state` ("file", "directory") replaces the awaited one.
+                for (k, v) in attributes { r[k] = v }
+                return r
             }
             let spent = elapsed()
             if spent >= timeout {
