@@ -125,7 +125,8 @@ public final class MotoServer: Sendable {
     // MARK: process
 
     /// Closes inherited descriptors (a test's listening sockets must not live on in the server),
-    /// exits when the test process is gone, then runs moto's own entry point.
+    /// exits when the test process is gone, then runs moto's own entry point; exits as soon as
+    /// that returns (SIGTERM).
     static let launcher = """
         import os, sys, threading, time, runpy
         os.closerange(3, 4096)
@@ -139,7 +140,12 @@ public final class MotoServer: Sendable {
                     os._exit(0)
         threading.Thread(target=owner_alive, daemon=True).start()
         sys.argv = ["moto.server", "-H", "127.0.0.1", "-p", "0"]
-        runpy.run_module("moto.server", run_name="__main__", alter_sys=True)
+        try:
+            runpy.run_module("moto.server", run_name="__main__", alter_sys=True)
+        finally:
+            # moto answers SIGTERM with sys.exit, which would then wait for request threads
+            # parked on idle keep-alive connections: leave at once instead.
+            os._exit(0)
         """
 
     /// The interpreter itself, not a pyenv shim, so the pid we hold is the server's.

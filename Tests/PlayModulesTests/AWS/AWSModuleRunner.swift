@@ -58,21 +58,39 @@ final class AWSModuleRunner: @unchecked Sendable {
     func requests(_ operation: String) -> Int { metrics.requestsByOperation[operation] ?? 0 }
 }
 
-/// A moto_server shared by the tests of one class: started on first use, stopped by pid in the
-/// class's `tearDown`.
-final class SharedMoto: @unchecked Sendable {
+/// The moto_server of the AWS module tests: started on first use and shared by every test class
+/// here (moto's first EC2 call costs seconds; tests keep apart by using their own VPC, names and
+/// tags), stopped by pid when the test bundle finishes. Should this process die first, the server
+/// exits by itself (it watches its parent).
+final class SharedMoto: NSObject, XCTestObservation, @unchecked Sendable {
+    static let shared = SharedMoto()
+
     private let lock = NSLock()
     private var starting: _Concurrency.Task<MotoServer, any Error>?
+    private var observing = false
+
+    /// Registers the end-of-bundle stop; call from `class func setUp()` (XCTest's thread).
+    func observeBundle() {
+        let first = lock.withLock { () -> Bool in
+            defer { observing = true }
+            return !observing
+        }
+        if first { XCTestObservationCenter.shared.addTestObserver(self) }
+    }
 
     func server() async throws -> MotoServer {
         let task = lock.withLock { () -> _Concurrency.Task<MotoServer, any Error> in
             if let starting { return starting }
-            let created = _Concurrency.Task { try await MotoServer.start(environment: ["MOTO_ENABLE_AMI_VALIDATION": "true"]) }
+            let created = _Concurrency.Task {
+                try await MotoServer.start(environment: ["MOTO_ENABLE_AMI_VALIDATION": "true", "MOTO_EC2_LOAD_DEFAULT_AMIS": "false"])
+            }
             starting = created
             return created
         }
         return try await task.value
     }
+
+    func testBundleDidFinish(_ testBundle: Bundle) { stop() }
 
     /// Stops the server if one was started (waits for a start in progress).
     func stop() {
@@ -87,6 +105,16 @@ final class SharedMoto: @unchecked Sendable {
         }
         done.wait()
     }
+}
+
+/// Base of the AWS module test classes: one shared moto_server (see `SharedMoto`).
+class AWSModuleTestCase: XCTestCase {
+    override class func setUp() {
+        super.setUp()
+        SharedMoto.shared.observeBundle()
+    }
+
+    func moto() async throws -> MotoServer { try await SharedMoto.shared.server() }
 }
 
 extension TaskResult {

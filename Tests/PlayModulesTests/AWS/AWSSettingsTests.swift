@@ -8,12 +8,10 @@ import PlayTestSupport
 import XCTest
 
 /// Where the AWS modules get credentials, region and endpoint, and that secrets never show.
-final class AWSSettingsTests: XCTestCase {
-    static let moto = SharedMoto()
-    override class func tearDown() { moto.stop() }
+final class AWSSettingsTests: AWSModuleTestCase {
 
     func testArgumentsWinOverVariablesAndOneSessionServesTheRun() async throws {
-        let server = try await Self.moto.server()
+        let server = try await moto()
         let runner = AWSModuleRunner(moto: server)
         // Variables hold a broken key; the task's arguments (under their aliases) hold the good one.
         runner.variables["aws_access_key_id"] = "AKIAWRONGWRONGWRONG1"
@@ -34,7 +32,7 @@ final class AWSSettingsTests: XCTestCase {
     }
 
     func testVariablesMayBeTemplates() async throws {
-        let server = try await Self.moto.server()
+        let server = try await moto()
         let runner = AWSModuleRunner(moto: server)
         runner.variables["sandbox_endpoint"] = .string(server.endpoint)
         runner.variables["aws_endpoint_url"] = "{{ sandbox_endpoint }}"
@@ -48,7 +46,7 @@ final class AWSSettingsTests: XCTestCase {
     }
 
     func testSecretsNeverAppearInResultsOrProgress() async throws {
-        let server = try await Self.moto.server()
+        let server = try await moto()
         let f = try await AWSFixtures.make(server)
         let group = try await f.targetGroup()
         let runner = AWSModuleRunner(moto: server)

@@ -7,12 +7,10 @@ import PlayTestSupport
 import XCTest
 
 /// ec2_launch, ec2_info and ec2_state against a real moto_server with signature checking on.
-final class EC2ModuleTests: XCTestCase {
-    static let moto = SharedMoto()
-    override class func tearDown() { moto.stop() }
+final class EC2ModuleTests: AWSModuleTestCase {
 
     private func setUpAWS() async throws -> (MotoServer, AWSFixtures, AWSModuleRunner) {
-        let server = try await Self.moto.server()
+        let server = try await moto()
         let fixtures = try await AWSFixtures.make(server)
         return (server, fixtures, AWSModuleRunner(moto: server))
     }

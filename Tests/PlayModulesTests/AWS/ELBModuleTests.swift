@@ -9,12 +9,10 @@ import XCTest
 /// elb_register and elb_deregister against moto. moto reports every registered target healthy at
 /// once and drops deregistered ones at once, so the `initial`, `unhealthy` and `draining` paths
 /// run through `ScriptedTargetHealthTransport` (real moto behind it, answers rewritten).
-final class ELBModuleTests: XCTestCase {
-    static let moto = SharedMoto()
-    override class func tearDown() { moto.stop() }
+final class ELBModuleTests: AWSModuleTestCase {
 
     private func setUpAWS() async throws -> (MotoServer, AWSFixtures) {
-        let server = try await Self.moto.server()
+        let server = try await moto()
         return (server, try await AWSFixtures.make(server))
     }
 

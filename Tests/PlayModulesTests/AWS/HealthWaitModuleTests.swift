@@ -7,12 +7,10 @@ import PlayTestSupport
 import XCTest
 
 /// health_wait against HTTP servers started on 127.0.0.1:0, and against a target group on moto.
-final class HealthWaitModuleTests: XCTestCase {
-    static let moto = SharedMoto()
-    override class func tearDown() { moto.stop() }
+final class HealthWaitModuleTests: AWSModuleTestCase {
 
     private func runner() async throws -> AWSModuleRunner {
-        AWSModuleRunner(moto: try await Self.moto.server())
+        AWSModuleRunner(moto: try await moto())
     }
 
     func testWaitsForConsecutiveSuccessesOnEveryURL() async throws {
@@ -76,7 +74,7 @@ final class HealthWaitModuleTests: XCTestCase {
     }
 
     func testWaitsForTheTargetGroupTooInOneCallPerRound() async throws {
-        let server = try await Self.moto.server()
+        let server = try await moto()
         let f = try await AWSFixtures.make(server)
         let group = try await f.targetGroup()
         let ids = try await f.instances(2)

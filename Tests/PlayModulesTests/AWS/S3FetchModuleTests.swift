@@ -9,9 +9,7 @@ import XCTest
 /// s3_fetch against moto: download, skip when the local copy matches, builds by version and
 /// `latest`, checksum failures (a wrong SHA-256 in the object's metadata, and a body damaged on
 /// the way by a transport that corrupts downloads).
-final class S3FetchModuleTests: XCTestCase {
-    static let moto = SharedMoto()
-    override class func tearDown() { moto.stop() }
+final class S3FetchModuleTests: AWSModuleTestCase {
 
     private func bucket(_ server: MotoServer, objects: [String: (String, [String: String])]) async throws -> String {
         let name = "builds-\(UUID().uuidString.prefix(8).lowercased())"
@@ -24,7 +22,7 @@ final class S3FetchModuleTests: XCTestCase {
     }
 
     func testDownloadsOnceThenSkipsWhileTheLocalCopyMatches() async throws {
-        let server = try await Self.moto.server()
+        let server = try await moto()
         let body = String(repeating: "build 2\n", count: 5000)
         let name = try await bucket(server, objects: ["th3/2/th3-2.tar.gz": (body, ["version": "2"])])
         let dir = try TemporaryDirectory()
@@ -55,7 +53,7 @@ final class S3FetchModuleTests: XCTestCase {
     }
 
     func testPrefixWithLatestOrAVersionPicksTheBuild() async throws {
-        let server = try await Self.moto.server()
+        let server = try await moto()
         let name = try await bucket(server, objects: [
             "th3/1/th3-1.tar.gz": ("one", [:]), "th3/2/th3-2.tar.gz": ("two", [:]),
             "th3/10/th3-10.tar.gz": ("ten", [:]), "th3/10/NOTES.txt": ("notes", [:]),
@@ -85,7 +83,7 @@ final class S3FetchModuleTests: XCTestCase {
     }
 
     func testAWrongSHA256FailsAndLeavesNoFile() async throws {
-        let server = try await Self.moto.server()
+        let server = try await moto()
         let wrong = String(repeating: "ab", count: 32)
         let name = try await bucket(server, objects: ["th3/3/th3-3.tar.gz": ("three", ["sha256": wrong])])
         let dir = try TemporaryDirectory()
@@ -99,7 +97,7 @@ final class S3FetchModuleTests: XCTestCase {
     }
 
     func testADamagedDownloadFailsAndKeepsThePreviousFile() async throws {
-        let server = try await Self.moto.server()
+        let server = try await moto()
         let name = try await bucket(server, objects: ["app/1/app.tar.gz": ("the real build", [:])])
         let dir = try TemporaryDirectory()
         try dir.write("app.tar.gz", "previous build")
@@ -112,7 +110,7 @@ final class S3FetchModuleTests: XCTestCase {
     }
 
     func testCheckModeAndMissingObjects() async throws {
-        let server = try await Self.moto.server()
+        let server = try await moto()
         let name = try await bucket(server, objects: ["k/1/a.tar.gz": ("a", [:])])
         let dir = try TemporaryDirectory()
         let runner = AWSModuleRunner(moto: server)
