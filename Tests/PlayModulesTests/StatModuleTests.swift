@@ -10,7 +10,7 @@ final class StatModuleTests: XCTestCase {
     func testRegularFile() async throws {
         let dir = try TemporaryDirectory()
         let path = try dir.write("data.txt", "hello\n", mode: 0o640)
-        let r = try await harness.run(StatModule(), ["path": .string(path)])
+        let r = try await harness.run(StatModule(), ["path": .string(path), "get_mime": true])
         XCTAssertFalse(r.failed, r.message ?? "")
         XCTAssertFalse(r.changed)
         let s = try XCTUnwrap(r["stat"])
@@ -39,9 +39,9 @@ final class StatModuleTests: XCTestCase {
         XCTAssertNotNil(s["inode"]?.intValue)
         XCTAssertNotNil(s["attributes"]?.listValue)
 
-        let sha256 = try await harness.run(StatModule(), ["path": .string(path), "checksum_algorithm": "sha256", "get_mime": false])
+        let sha256 = try await harness.run(StatModule(), ["path": .string(path), "checksum_algorithm": "sha256"])
         XCTAssertEqual(sha256["stat"]?["checksum"], "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03")
-        XCTAssertNil(sha256["stat"]?["mimetype"])
+        XCTAssertNil(sha256["stat"]?["mimetype"], "no MIME type unless asked for")
         let noSum = try await harness.run(StatModule(), ["path": .string(path), "get_checksum": false])
         XCTAssertNil(noSum["stat"]?["checksum"])
     }

@@ -44,7 +44,7 @@ struct CommandInvocation {
             r["msg"] = "Command would have run if not in check mode"
             r["skipped"] = true
             r["changed"] = false
-            return r
+            return withLines(r)
         }
         var input: Data?
         if let stdin {

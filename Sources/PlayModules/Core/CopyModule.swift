@@ -77,7 +77,7 @@ public struct CopyModule: Module {
                     installer.mode = .octal(permissions & 0o7777)
                 }
                 installer.source = .data(data, name: path)
-                installer.sourceLabel = path
+                installer.sourceLabel = URL(fileURLWithPath: path).standardizedFileURL.path
             }
         } else {
             return .failed("one of the following is required: content, src")

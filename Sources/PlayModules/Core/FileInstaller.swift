@@ -116,7 +116,7 @@ struct FileInstaller {
             s.append("_pwant=\(LocalDigest.hex(d))")
         }
         s.append(#"""
-            _pdir=$(dirname -- "$_pD")
+            case $_pD in */*) _pdir=${_pD%/*}; [ -n "$_pdir" ] || _pdir=/;; *) _pdir=.;; esac
             if [ -e "$_pD" ]; then
               _pcur=$(_psum sha1 "$_pD") || _pfail "Destination $_pD not readable"
             else

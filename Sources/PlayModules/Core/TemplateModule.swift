@@ -70,7 +70,7 @@ public struct TemplateModule: Module {
         installer.backup = context.bool("backup")
         installer.validate = context.string("validate")
         installer.follow = context.bool("follow")
-        installer.sourceLabel = path
+        installer.sourceLabel = URL(fileURLWithPath: path).standardizedFileURL.path
         return try await installer.run(context)
     }
 }

@@ -95,9 +95,13 @@ public struct WaitForModule: Module {
                     attributes = ScriptRecords(Data("st=\(line)\0".utf8)).fileAttributes()
                 }
             } else {
+                // The first command checks once, so a condition that already holds costs one
+                // round trip and one that does not is reported at once; later ones wait on the
+                // target for a few seconds between reports.
                 let budget = max(0, min(Self.remoteChunk, timeout - elapsed()))
+                let rounds = lastReport < 0 ? 1 : Int(budget / interval) + 1
                 let script = RemoteProbe.script(condition, connectTimeout: connectTimeout, sleep: interval,
-                                                rounds: Int(budget / interval) + 1)
+                                                rounds: rounds)
                 let request = CommandRequest(
                     command: script, environment: context.environment,
                     timeout: .milliseconds(Int((budget + connectTimeout + 30) * 1000)),
@@ -124,9 +128,7 @@ public struct WaitForModule: Module {
                 lastReport = Int(spent)
                 context.progress("\(condition.progressText) (\(Int(spent))s of \(RemoteProbe.seconds(timeout))s)")
             }
-            if native {
-                try await _Concurrency.Task.sleep(for: .milliseconds(Int(min(interval, timeout - spent) * 1000)))
-            }
+            try await _Concurrency.Task.sleep(for: .milliseconds(Int(min(interval, timeout - spent) * 1000)))
         }
     }
 
