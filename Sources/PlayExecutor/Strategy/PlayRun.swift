@@ -302,7 +302,7 @@ struct PlayRun {
                     let path = executor.compiler.resolveIncludePath(file, context: context)
                     items += try executor.compiler.compileTasksFile(path: path, from: include.include.location,
                                                                     inheriting: context, selection: options.selection,
-                                                                    firstID: itemIndex * 100_000)
+                                                                    firstID: executor.playbook.nodeCount + itemIndex * 100_000)
                     let shown = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
                     loaded[[shown, item?.renderedString], default: []].append(host)
                     state.stats[host, default: HostStats()].ok += 1

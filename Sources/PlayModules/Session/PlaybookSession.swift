@@ -105,7 +105,9 @@ public enum PlaybookSession {
                 vaultIDs: request.vaultIDs, passwordFiles: request.vaultPasswordFiles,
                 askVaultPass: request.askVaultPass, environment: request.environment,
                 warn: { output.error("[WARNING]: \($0)\n") })
-            loader = YAMLLoader(secrets: secrets)
+            // Listings never need vaulted values (Ansible decrypts lazily), so they work without a password.
+            let listingOnly = request.syntaxCheck || request.listTasks || request.listTags || request.listHosts || request.graph
+            loader = YAMLLoader(secrets: secrets.isEmpty && listingOnly ? ListingVaultPlaceholder() : secrets)
             extraVars = try ExtraVars.parse(request.extraVars, loader: loader)
         } catch {
             report(error)
