@@ -18,6 +18,8 @@ struct ModuleHarness {
     var environment: [String: String] = [:]
     var taskDirectory = NSTemporaryDirectory()
     var progress = ProgressLog()
+    /// Shared by every run of this harness, as one playbook run shares them.
+    var resources = RunResources()
 
     /// Checks `args` against the spec and runs the module.
     func run(_ module: any Module, _ args: OrderedDictionary<String, Value>) async throws -> TaskResult {
@@ -29,7 +31,7 @@ struct ModuleHarness {
             diffMode: diffMode, verbosity: 0, variables: TaskVariables(layers: [variables]), templar: Templar(),
             environment: environment, become: false, becomeUser: nil, taskDirectory: taskDirectory,
             playbookDirectory: taskDirectory, location: SourceLocation(file: "test.yml", line: 1, column: 1),
-            run: RunResources(), connect: { connection }, report: { progress.append($0) })
+            run: resources, connect: { connection }, report: { progress.append($0) })
         return try await module.run(context)
     }
 

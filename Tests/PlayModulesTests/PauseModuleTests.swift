@@ -24,6 +24,16 @@ final class PauseModuleTests: XCTestCase {
         XCTAssertFalse(h.progress.messages.isEmpty)
     }
 
+    func testHostsOfOneTaskShareOnePause() async throws {
+        let h = ModuleHarness()
+        let started = ContinuousClock.now
+        async let first = h.run(PauseModule(), ["seconds": "0.4"])
+        async let second = h.run(PauseModule(), ["seconds": "0.4"])
+        let (a, b) = try await (first, second)
+        XCTAssertLessThan(ContinuousClock.now - started, .milliseconds(700))
+        XCTAssertEqual(a["start"], b["start"], "one pause answered both hosts")
+    }
+
     func testPromptWithoutTerminalIsSkippedWithAWarning() async throws {
         let pause = PauseModule(terminal: TerminalPrompt(device: "/dev/null", isInteractive: { false }))
         let r = try await ModuleHarness().run(pause, ["prompt": "Deploy to production?"])

@@ -7,6 +7,7 @@ import PlayLanguage
 /// `pause`: waits `seconds` or `minutes` (reporting progress), or, with neither, shows
 /// `prompt` and waits for Enter on the terminal, returning what was typed as `user_input`.
 /// When play's input is not a terminal the prompt is skipped with a warning, as in Ansible.
+/// Hosts running the same pause task at the same time share one pause (see `PauseGate`).
 public struct PauseModule: Module {
     let terminal: TerminalPrompt
 
@@ -22,6 +23,13 @@ public struct PauseModule: Module {
     ], freeForm: .keyValue, mutuallyExclusive: [["minutes", "seconds"]])
 
     public func run(_ context: ModuleContext) async throws -> TaskResult {
+        let terminal = self.terminal
+        return try await PauseGate.shared(in: context.run).run(context.location.description) {
+            try await Self.pause(context, terminal: terminal)
+        }
+    }
+
+    private static func pause(_ context: ModuleContext, terminal: TerminalPrompt) async throws -> TaskResult {
         var duration: Double?
         var unit = "minutes"
         for (key, scale) in [("seconds", 1.0), ("minutes", 60.0)] {
