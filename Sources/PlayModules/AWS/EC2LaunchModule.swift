@@ -121,7 +121,12 @@ public struct EC2LaunchModule: Module {
         }
         var result = instances.resultEntries
         result.merge(base) { $1 }
-        result["add_hosts"] = .list(try hosts(instances, context, address: address, strict: true))
+        do {
+            result["add_hosts"] = .list(try hosts(instances, context, address: address, strict: true))
+        } catch let error as AWSModuleError {
+            result["changed"] = .bool(changed)
+            return .failed(error.message, result)
+        }
         result["msg"] = .string(plan(found: found.count, missing: launched.count, starting: started.count, identity, check: false)
             + (found.count > count ? "; \(found.count - count) more than count \(count) exist and were left alone" : ""))
         return .ok(changed: changed, result)

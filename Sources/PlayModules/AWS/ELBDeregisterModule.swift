@@ -76,7 +76,7 @@ public struct ELBDeregisterModule: Module {
                     return .failed("\(remaining.count) targets still registered in \(group.name) after \(Int(loop.elapsed))s: "
                         + remaining.map(view.explain).joined(separator: ", "), base)
                 }
-                context.progress("\(group.name): \(remaining.count) of \(targets.count) draining: \(view.summary) \(loop.progressSuffix)")
+                context.progress("\(group.name): waiting for \(remaining.count) of \(targets.count) targets to drain: \(view.summary) \(loop.progressSuffix)")
                 try await loop.pause()
             }
         }

@@ -21,11 +21,17 @@ final class AWSModuleRunner: @unchecked Sendable {
     var environment: [String: String] = [:]
     let progress = ProgressLog()
 
-    init(moto: MotoServer, transport: (any HTTPTransport)? = nil) {
+    convenience init(moto: MotoServer, transport: (any HTTPTransport)? = nil) {
+        self.init(variables: OrderedDictionary(uniqueKeysWithValues: moto.variables.sorted { $0.key < $1.key }),
+                  transport: transport)
+    }
+
+    /// `variables` as a play would have them (the vault file's AWS names).
+    init(variables: OrderedDictionary<String, Value>, transport: (any HTTPTransport)? = nil) {
         let sessions = AWSRunSessions(transport: LoopbackOnlyTransport(transport ?? URLSessionTransport(defaultTimeout: 10)))
         self.sessions = sessions
         _ = resources.resource(AWSRunSessions.resourceKey) { sessions }
-        variables = OrderedDictionary(uniqueKeysWithValues: moto.variables.sorted { $0.key < $1.key })
+        self.variables = variables
     }
 
     func run(_ module: any Module, _ args: OrderedDictionary<String, Value>) async throws -> TaskResult {

@@ -210,8 +210,8 @@ final class ELBModuleTests: AWSModuleTestCase {
         XCTAssertEqual(result["states"]?[ids[0]], "unused")
         XCTAssertEqual(runner.requests("ELBv2.DeregisterTargets"), 1)
         XCTAssertEqual(runner.requests("ELBv2.DescribeTargetHealth"), 4, "before, draining x2, drained")
-        XCTAssertTrue(runner.progress.messages.contains { $0.contains("2 of 2 draining") }, "\(runner.progress.messages)")
-        XCTAssertTrue(runner.progress.messages.contains { $0.contains("1 of 2 draining") }, "\(runner.progress.messages)")
+        XCTAssertTrue(runner.progress.messages.contains { $0.contains("waiting for 2 of 2 targets to drain") }, "\(runner.progress.messages)")
+        XCTAssertTrue(runner.progress.messages.contains { $0.contains("waiting for 1 of 2 targets to drain") }, "\(runner.progress.messages)")
     }
 
     func testAnUnknownTargetGroupSaysSo() async throws {
