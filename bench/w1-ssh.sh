@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# W1: ten tasks (4 command, 2 shell with a pipe, 2 copy, 1 file state=directory, 1 stat) on ten
+# real sshd hosts (scripts/sshd-fleet.sh on 127.0.N.1-10:2222), in one run:
+#   play           release build, -f 10
+#   ansible-playbook  forks 10, pipelining on, same inventory
+#   raw floor      bench/w1/floor.sh: the same commands with plain ssh, hosts in parallel
+# Every timed run starts cold: no ssh master alive, the hosts' w1/ directories removed.
+# Prints mean wall times, the ratios and play's peak RSS (/usr/bin/time -v).
+# Targets: play <= 1.2x the raw floor, >= 15x faster than ansible-playbook, peak RSS <= 20 MiB.
+#
+# Environment: PLAY (an already built play), RUNS (play and floor runs, default 10),
+# ANSIBLE_RUNS (default 3).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+export PATH="$HOME/.pyenv/shims:$PATH"
+if [ -z "${PLAY:-}" ]; then
+  swift build -c release --scratch-path .build-release --product play >/dev/null
+  PLAY="$root/.build-release/release/play"
+fi
+# The real script, not the pyenv shim (which would add a bash start-up to ansible's time).
+ANSIBLE_PLAYBOOK="$(pyenv which ansible-playbook 2>/dev/null || command -v ansible-playbook)"
+RUNS=${RUNS:-10}
+ANSIBLE_RUNS=${ANSIBLE_RUNS:-3}
+out="$root/bench/out/w1"
+rm -rf "$out"
+mkdir -p "$out/cp"
+
+# A fleet of its own; the next free 127.0.N network if 127.0.2 is taken.
+fleet=$(mktemp -d /tmp/w1-fleet-XXXXXX)
+cleanup() {
+  [ -f "$out/reset.sh" ] && bash "$out/reset.sh" || true
+  scripts/sshd-fleet.sh stop "$fleet" >/dev/null 2>&1 || true
+  rm -rf "$fleet"
+}
+trap cleanup EXIT
+started=no
+for n in $(seq 2 30); do
+  status=0
+  FLEET_NET=127.0.$n scripts/sshd-fleet.sh start "$fleet" 10 >"$out/fleet.log" 2>&1 || status=$?
+  if [ $status = 0 ]; then started=yes; break; fi
+  [ $status = 75 ] || break
+done
+[ $started = yes ] || { cat "$out/fleet.log" >&2; exit 1; }
+# shellcheck disable=SC1091
+. "$fleet/fleet.env"
+
+# Before every timed run: close ansible's persisted masters, forget the remote state.
+cat >"$out/reset.sh" <<EOF
+for s in "$out"/cp/*; do [ -S "\$s" ] && ssh -o ControlPath="\$s" -O exit x >/dev/null 2>&1; done
+rm -rf "$fleet"/h*/home/w1
+EOF
+
+export ANSIBLE_NOCOLOR=1 ANSIBLE_RETRY_FILES_ENABLED=False ANSIBLE_PIPELINING=True ANSIBLE_FORKS=10
+export ANSIBLE_SSH_CONTROL_PATH_DIR="$out/cp"
+# In ansible's favour: no interpreter discovery round trip; files go straight through the
+# pipe (the fleet's sshd has no sftp subsystem, so ansible's default would try sftp and scp first).
+export ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3 ANSIBLE_SSH_TRANSFER_METHOD=piped
+
+play_cmd="$PLAY -i $fleet/inventory -f 10 bench/w1/w1.yml -e fleet_dir=$fleet"
+ansible_cmd="$ANSIBLE_PLAYBOOK -i $fleet/inventory -f 10 bench/w1/w1.yml -e fleet_dir=$fleet"
+floor_cmd="bash bench/w1/floor.sh $fleet"
+
+# Each tool once, checked: it succeeds and leaves the same files on every host.
+verify() {  # name, command
+  bash "$out/reset.sh"
+  $2 >"$out/$1.log" 2>&1 || { echo "W1: $1 failed, see $out/$1.log" >&2; exit 1; }
+  for k in $(seq 1 "$COUNT"); do
+    [ "$(cat "$fleet/h$k/home/w1/host.txt")" = "host h$k" ] &&
+      cmp -s "$fleet/h$k/home/w1/payload.txt" bench/w1/files/payload.txt ||
+      { echo "W1: $1 left wrong files on h$k" >&2; exit 1; }
+  done
+}
+verify play "$play_cmd"
+verify ansible "$ansible_cmd"
+verify floor "$floor_cmd"
+grep -q 'h10 *: ok=10 *changed=9 ' "$out/play.log" || { echo "W1: unexpected play recap, see $out/play.log" >&2; exit 1; }
+
+# play's masters (ControlMaster=yes) still connected to the fleet: play must close them all.
+masters() { pgrep -f "ControlMaster=yes.* -- ${NET//./\\.}\.[0-9]+\$" || true; }
+
+hyperfine -N --runs "$RUNS" --prepare "bash $out/reset.sh" --export-json "$out/play-floor.json" \
+  -n play "$play_cmd" -n floor "$floor_cmd" >/dev/null
+left=$(masters | wc -l)
+hyperfine -N --runs "$ANSIBLE_RUNS" --prepare "bash $out/reset.sh" --export-json "$out/ansible.json" \
+  -n ansible-playbook "$ansible_cmd" >/dev/null
+
+for i in 1 2 3; do
+  bash "$out/reset.sh"
+  /usr/bin/time -v $play_cmd >/dev/null 2>"$out/time-$i.txt"
+done
+
+python3 - "$out" "$left" "$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)" <<'PY'
+import json, os, re, statistics, sys
+out, left, cores, load = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+results = {r["command"]: r for r in json.load(open(os.path.join(out, "play-floor.json")))["results"]}
+results.update({r["command"]: r for r in json.load(open(os.path.join(out, "ansible.json")))["results"]})
+play, floor, ansible = results["play"], results["floor"], results["ansible-playbook"]
+rss = []
+for i in (1, 2, 3):
+    text = open(os.path.join(out, f"time-{i}.txt")).read()
+    rss.append(int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1)) / 1024)
+def line(name, r):
+    return (f"  {name:17} {r['mean']:7.2f} s ± {r['stddev'] or 0:4.2f}   median {r['median']:6.2f} s"
+            f"   min {r['min']:6.2f} s   ({len(r['times'])} runs)")
+print(f"W1: 10 hosts x 10 tasks over ssh, cold masters ({cores} cores, load {load})")
+print(line("play", play))
+print(line("raw floor (ssh)", floor))
+print(line("ansible-playbook", ansible))
+to_floor = play["mean"] / floor["mean"]
+speedup = ansible["mean"] / play["mean"]
+peak = max(rss)
+ok = lambda met: "met" if met else "MISSED"
+print(f"  play / floor        {to_floor:5.2f}x   target <= 1.2x: {ok(to_floor <= 1.2)}")
+print(f"  ansible / play      {speedup:5.1f}x   target >= 15x: {ok(speedup >= 15)}")
+print(f"  play peak RSS       {peak:5.1f} MiB (runs: {', '.join(f'{m:.1f}' for m in rss)})   target <= 20 MiB: {ok(peak <= 20)}")
+print(f"  ssh masters left after the timed runs: {left}")
+PY
