@@ -79,6 +79,13 @@ final class CopyModuleTests: XCTestCase {
         XCTAssertTrue(missing.failed)
         XCTAssertTrue(missing.message!.contains("Could not find or access 'nope.conf'"))
 
+        try dir.write("play/files/secret.yml", "$ANSIBLE_VAULT;1.1;AES256\n6162\n")
+        let vaulted = try await h.run(CopyModule(), ["src": "secret.yml", "dest": .string(dir.file("secret.yml"))])
+        XCTAssertTrue(vaulted.failed)
+        XCTAssertTrue(vaulted.message!.contains("vault-encrypted"))
+        let asIs = try await h.run(CopyModule(), ["src": "secret.yml", "dest": .string(dir.file("secret.yml")), "decrypt": false])
+        XCTAssertTrue(asIs.changed)
+
         let directory = try await h.run(CopyModule(), ["src": .string(dir.file("play/files")), "dest": .string(dir.file("y"))])
         XCTAssertTrue(directory.failed)
         XCTAssertTrue(directory.message!.contains("is a directory"))

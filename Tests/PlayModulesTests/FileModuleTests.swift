@@ -1,4 +1,5 @@
 import Foundation
+import OrderedCollections
 import PlayBase
 import PlayExecutor
 @testable import PlayModules
@@ -91,6 +92,35 @@ final class FileModuleTests: XCTestCase {
         XCTAssertFalse(dir.exists("d"))
         let removedAgain = try await harness.run(FileModule(), ["path": .string(dir.file("d")), "state": "absent"])
         XCTAssertFalse(removedAgain.changed)
+    }
+
+    func testTimestamps() async throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.file("stamp")
+        let idempotent: OrderedDictionary<String, Value> = ["path": .string(path), "state": "touch",
+                                                            "modification_time": "preserve", "access_time": "preserve"]
+        let created = try await harness.run(FileModule(), idempotent)
+        XCTAssertTrue(created.changed)
+        let kept = try await harness.run(FileModule(), idempotent)
+        XCTAssertFalse(kept.changed, "touch that preserves both times changes nothing")
+
+        let set = try await harness.run(FileModule(), ["path": .string(path), "modification_time": "202001021530.45"])
+        XCTAssertTrue(set.changed)
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        var parts = DateComponents(year: 2020, month: 1, day: 2, hour: 15, minute: 30, second: 45)
+        parts.timeZone = TimeZone.current
+        XCTAssertEqual(attributes[.modificationDate] as? Date, Calendar(identifier: .gregorian).date(from: parts))
+        let setAgain = try await harness.run(FileModule(), ["path": .string(path), "modification_time": "202001021530.45"])
+        XCTAssertFalse(setAgain.changed)
+        let custom = try await harness.run(FileModule(), ["path": .string(path), "modification_time": "2020-01-02 15:30:45",
+                                                          "modification_time_format": "%Y-%m-%d %H:%M:%S"])
+        XCTAssertFalse(custom.changed, "the same time in another format")
+
+        let now = try await harness.run(FileModule(), ["path": .string(path), "access_time": "now"])
+        XCTAssertTrue(now.changed)
+        let bad = try await harness.run(FileModule(), ["path": .string(path), "modification_time": "yesterday"])
+        XCTAssertTrue(bad.failed)
+        XCTAssertTrue(bad.message!.hasPrefix("Error while obtaining timestamp for modification_time"), bad.message ?? "")
     }
 
     func testSymbolicAndHardLinks() async throws {

@@ -21,7 +21,45 @@ public struct FileModule: Module {
         ArgumentSpec("recurse", .bool, defaultValue: false),
         ArgumentSpec("force", .bool, defaultValue: false),
         ArgumentSpec("follow", .bool, defaultValue: true),
+        ArgumentSpec("modification_time", .string),
+        ArgumentSpec("modification_time_format", .string, defaultValue: "%Y%m%d%H%M.%S"),
+        ArgumentSpec("access_time", .string),
+        ArgumentSpec("access_time_format", .string, defaultValue: "%Y%m%d%H%M.%S"),
     ], freeForm: .keyValue)
+
+    /// A `modification_time` / `access_time` value.
+    enum TimeSetting: Equatable {
+        case now, preserve
+        /// Seconds since the epoch, from a timestamp read on the controller with its format.
+        case at(Int)
+
+        var shellText: String {
+            switch self {
+            case .now: return "now"
+            case .preserve: return "preserve"
+            case .at(let seconds): return String(seconds)
+            }
+        }
+
+        /// nil means "not given" (the state's default applies); throws a message for a bad value.
+        static func parse(_ text: String?, format: String, argument: String) throws -> TimeSetting? {
+            guard let text else { return nil }
+            switch text {
+            case "now": return .now
+            case "preserve": return .preserve
+            default:
+                guard let date = StrftimeFormat.date(text, format: format) else {
+                    throw TimeFailure(description: "Error while obtaining timestamp for \(argument): '\(text)' does not match"
+                        + " the format '\(format)' (or use now or preserve)")
+                }
+                return .at(Int(date.timeIntervalSince1970.rounded(.down)))
+            }
+        }
+    }
+
+    struct TimeFailure: Error, CustomStringConvertible {
+        var description: String
+    }
 
     public func run(_ context: ModuleContext) async throws -> TaskResult {
         guard let path = context.string("path"), !path.isEmpty else { return .failed("path is required") }
@@ -31,11 +69,24 @@ public struct FileModule: Module {
         } catch {
             return .failed(error.description, ["path": .string(path)])
         }
+        let modification: TimeSetting?
+        let access: TimeSetting?
+        do {
+            modification = try TimeSetting.parse(context.string("modification_time"),
+                                                 format: context.string("modification_time_format") ?? "%Y%m%d%H%M.%S",
+                                                 argument: "modification_time")
+            access = try TimeSetting.parse(context.string("access_time"),
+                                           format: context.string("access_time_format") ?? "%Y%m%d%H%M.%S",
+                                           argument: "access_time")
+        } catch let failure as TimeFailure {
+            return .failed(failure.description, ["path": .string(path)])
+        }
         let request = CommandRequest(
             command: script(path: path, state: context.string("state"), src: context.string("src"), mode: mode,
                             owner: context.string("owner"), group: context.string("group"),
                             recurse: context.bool("recurse"), force: context.bool("force"),
-                            follow: context.bool("follow", default: true), checkMode: context.checkMode),
+                            follow: context.bool("follow", default: true), checkMode: context.checkMode,
+                            modificationTime: modification, accessTime: access),
             environment: context.environment, become: context.become, becomeUser: context.becomeUser)
         let answer = try await context.connection().run(request)
         let records = ScriptRecords(answer.stdout)
@@ -47,14 +98,31 @@ public struct FileModule: Module {
     }
 
     func script(path: String, state: String?, src: String?, mode: FileMode?, owner: String?, group: String?,
-                recurse: Bool, force: Bool, follow: Bool, checkMode: Bool) -> String {
+                recurse: Bool, force: Bool, follow: Bool, checkMode: Bool,
+                modificationTime: TimeSetting? = nil, accessTime: TimeSetting? = nil) -> String {
         var s = [FileScript.settings(mode: mode, owner: owner, group: group, checkMode: checkMode, follow: follow),
                  FileScript.functions]
         s.append("""
             _pP=\(ShellWord.expanded(path)); _pstate=\(ShellWord.quote(state ?? ""))
             _psrc=\(src.map(ShellWord.expanded) ?? "''"); _pforce=\(force ? 1 : 0); _precurse=\(recurse ? 1 : 0)
+            _pmt=\(modificationTime?.shellText ?? "''"); _pat=\(accessTime?.shellText ?? "''")
             """)
         s.append(#"""
+            _ptime() {
+              _pl=; _ph=
+              if [ -L "$1" ]; then if [ $_pfl = 1 ]; then _pl=-L; else _ph=-h; fi; fi
+              case $3 in
+              ''|preserve) ;;
+              now)
+                _pch=1
+                [ "$_pck" = 1 ] || _pe=$(touch $2 $_ph -- "$1" 2>&1) || _pfail "Error while updating the times of $1: $_pe";;
+              *)
+                if [ "$(stat $_pl -c $4 -- "$1")" != "$3" ]; then
+                  _pch=1
+                  [ "$_pck" = 1 ] || _pe=$(touch $2 $_ph -d "@$3" -- "$1" 2>&1) || _pfail "Error while updating the times of $1: $_pe"
+                fi;;
+              esac
+            }
             _pprev() {
               if [ -L "$1" ]; then echo link
               elif [ -d "$1" ]; then echo directory
@@ -77,7 +145,8 @@ public struct FileModule: Module {
                 if [ $_pfl = 1 ] && [ "$_pprv" = link ] && [ -f "$_pP" ]; then _pP=$(readlink -f -- "$_pP")
                 else _pfail "file ($_pP) is $_pprv, cannot continue"; fi
               fi
-              _pattrs "$_pP" 0;;
+              _pattrs "$_pP" 0
+              _ptime "$_pP" -m "$_pmt" %Y; _ptime "$_pP" -a "$_pat" %X;;
             directory)
               if [ "$_pprv" = absent ]; then
                 _pch=1
@@ -98,7 +167,10 @@ public struct FileModule: Module {
                 if [ $_pfl = 1 ] && [ "$_pprv" = link ] && [ -d "$_pP" ]; then :
                 else _pfail "$_pP already exists as a $_pprv"; fi
               fi
-              [ -d "$_pP" ] && _pattrs "$_pP" $_precurse;;
+              if [ -d "$_pP" ]; then
+                _pattrs "$_pP" $_precurse
+                _ptime "$_pP" -m "$_pmt" %Y; _ptime "$_pP" -a "$_pat" %X
+              fi;;
             absent)
               if [ "$_pprv" != absent ]; then
                 _pch=1
@@ -108,13 +180,15 @@ public struct FileModule: Module {
                 fi
               fi;;
             touch)
-              _pch=1
-              if [ "$_pck" != 1 ]; then
-                if [ "$_pprv" = absent ]; then _pe=$( (: > "$_pP") 2>&1) || _pfail "Error, could not touch target: $_pe"
-                elif [ $_pfl != 1 ] && [ "$_pprv" = link ]; then _pe=$(touch -h -- "$_pP" 2>&1) || _pfail "Error while touching existing target: $_pe"
-                else _pe=$(touch -- "$_pP" 2>&1) || _pfail "Error while touching existing target: $_pe"; fi
+              if [ "$_pprv" = absent ]; then
+                _pch=1
+                if [ "$_pck" != 1 ]; then _pe=$( (: > "$_pP") 2>&1) || _pfail "Error, could not touch target: $_pe"; fi
               fi
-              if [ -e "$_pP" ] || [ -L "$_pP" ]; then _pattrs "$_pP" 0; fi;;
+              if [ -e "$_pP" ] || [ -L "$_pP" ]; then
+                _pattrs "$_pP" 0
+                _ptime "$_pP" -m "${_pmt:-now}" %Y
+                _ptime "$_pP" -a "${_pat:-now}" %X
+              fi;;
             link)
               if [ -z "$_psrc" ]; then
                 if [ $_pfl = 1 ] && [ "$_pprv" = link ]; then _psrc=$(readlink -- "$_pP")
