@@ -5,8 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.pyenv/shims:$PATH"
-swift build -c release --scratch-path .build-release --product play >/dev/null
-PLAY="$PWD/.build-release/release/play"
+# PLAY may name an already built release binary; otherwise build one.
+if [ -z "${PLAY:-}" ]; then
+  PLAY="$(bash bench/build-release.sh)/play"
+fi
 out=bench/out
 mkdir -p "$out"
 
