@@ -9,6 +9,9 @@ final class DeploySandbox: @unchecked Sendable {
     let repository: String
     /// SANDBOX_DIR.
     let directory: String
+    /// Where the tests keep their own files (play output, load reports): beside SANDBOX_DIR, never
+    /// inside it, so nothing can clash with the sandbox's files.
+    var workDirectory: String { directory + "-work" }
     let inventory: String
     let environment: [String: String]
     let lbURL: String
@@ -71,7 +74,7 @@ final class DeploySandbox: @unchecked Sendable {
         }
 
         // inventory/sandbox, with its links pointing at this sandbox.
-        let inventory = directory + "-inventory"
+        let inventory = directory + "-work/inventory"
         let fm = FileManager.default
         try fm.createDirectory(atPath: inventory + "/group_vars/all", withIntermediateDirectories: true)
         try fm.copyItem(atPath: repository + "/inventory/sandbox/hosts", toPath: inventory + "/hosts")
@@ -90,12 +93,17 @@ final class DeploySandbox: @unchecked Sendable {
         // ssh masters of a `play` that was killed outlive it: they carry this sandbox's key path.
         for pid in Self.processes(named: "ssh", commandLineContaining: directory + "/") { kill(pid, SIGTERM) }
         if let down = try? ChildProcess(repository + "/sandbox/sandboxctl", ["down"], environment: environment,
-                                        cwd: repository, outputPath: directory + "-down.log", label: "sandboxctl down") {
+                                        cwd: repository, outputPath: workDirectory + "/down.log", label: "sandboxctl down") {
             _ = try? down.wait(timeout: 120)
         }
-        for pid in Self.processes(named: "ssh", commandLineContaining: directory + "/") { kill(pid, SIGKILL) }
+        // Should `down` have failed: whatever still runs with this sandbox's directory on its
+        // command line (nginx, agent, proxy, sshds, ssh clients) or in its environment (every
+        // process the sandbox starts, moto included, has SANDBOX_DIR set to it).
+        let left = Set(Self.processes(commandLineContaining: directory + "/")
+                       + Self.processes(environmentContaining: "SANDBOX_DIR=" + directory))
+        for pid in left { kill(pid, SIGKILL) }
         if ProcessInfo.processInfo.environment["DEPLOYTESTS_KEEP"] == nil {
-            for path in [directory, inventory, directory + "-down.log"] { try? FileManager.default.removeItem(atPath: path) }
+            for path in [directory, workDirectory] { try? FileManager.default.removeItem(atPath: path) }
         }
     }
 
@@ -109,7 +117,7 @@ final class DeploySandbox: @unchecked Sendable {
     /// Starts `play` (returns at once).
     func startPlay(_ arguments: [String], name: String) throws -> ChildProcess {
         try ChildProcess(playPath, playArguments(arguments), environment: environment, cwd: repository,
-                         outputPath: directory + "/play-\(name).log", label: "play (\(name))")
+                         outputPath: workDirectory + "/play-\(name).log", label: "play (\(name))")
     }
 
     /// Runs `play` to the end.
@@ -155,7 +163,7 @@ final class DeploySandbox: @unchecked Sendable {
     func state() throws -> State {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().path + "/Fixtures/sandbox_state.py"
         let child = try ChildProcess("/usr/bin/env", ["python3", script, directory], environment: environment,
-                                     cwd: repository, outputPath: directory + "/state.json", label: "sandbox_state.py")
+                                     cwd: repository, outputPath: workDirectory + "/aws-state.json", label: "sandbox_state.py")
         let code = try child.wait(timeout: 60)
         let text = child.output
         guard code == 0, let state = try? JSONDecoder().decode(State.self, from: Data(text.utf8)) else {
@@ -176,7 +184,7 @@ final class DeploySandbox: @unchecked Sendable {
     func servedVersions() throws -> LoadGenerator.Report {
         let child = try ChildProcess(
             "/usr/bin/env", ["python3", repository + "/sandbox/loadgen.py", "--url", lbURL, "-c", "1", "-d", "1"],
-            environment: environment, cwd: repository, outputPath: directory + "/probe.json", label: "loadgen probe")
+            environment: environment, cwd: repository, outputPath: workDirectory + "/probe.json", label: "loadgen probe")
         try child.wait(timeout: 30)
         guard let report = try? JSONDecoder().decode(LoadGenerator.Report.self, from: Data(child.output.utf8)) else {
             throw DeployTestFailure("the probe printed no report: \(child.output)")
@@ -233,15 +241,34 @@ final class DeploySandbox: @unchecked Sendable {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    /// Pids of processes named `name` whose command line contains `text`.
-    static func processes(named name: String, commandLineContaining text: String) -> [Int32] {
+    /// Pids of processes (named `name`, if given) whose command line contains `text`; never this process.
+    static func processes(named name: String? = nil, commandLineContaining text: String) -> [Int32] {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
+        let own = getpid()
         return entries.compactMap { entry -> Int32? in
-            guard let pid = Int32(entry),
-                  let comm = try? String(contentsOfFile: "/proc/\(entry)/comm", encoding: .utf8),
-                  comm.trimmingCharacters(in: .whitespacesAndNewlines) == name,
-                  let raw = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { return nil }
-            return String(decoding: raw, as: UTF8.self).contains(text) ? pid : nil
+            guard let pid = Int32(entry), pid != own else { return nil }
+            if let name {
+                guard let comm = try? String(contentsOfFile: "/proc/\(entry)/comm", encoding: .utf8),
+                      comm.trimmingCharacters(in: .whitespacesAndNewlines) == name else { return nil }
+            }
+            return commandLine(of: pid)?.contains(text) == true ? pid : nil
         }
+    }
+
+    /// Pids of processes with the variable assignment `assignment` (`NAME=value`) in their environment.
+    static func processes(environmentContaining assignment: String) -> [Int32] {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
+        let own = getpid()
+        return entries.compactMap { entry -> Int32? in
+            guard let pid = Int32(entry), pid != own,
+                  let raw = FileManager.default.contents(atPath: "/proc/\(entry)/environ") else { return nil }
+            return raw.split(separator: 0).contains { String(decoding: $0, as: UTF8.self) == assignment } ? pid : nil
+        }
+    }
+
+    /// A process's arguments joined by spaces, nil when it is gone.
+    static func commandLine(of pid: Int32) -> String? {
+        guard let raw = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"), !raw.isEmpty else { return nil }
+        return raw.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }.joined(separator: " ")
     }
 }

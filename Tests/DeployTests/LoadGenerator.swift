@@ -27,13 +27,13 @@ final class LoadGenerator: @unchecked Sendable {
 
     /// Starts the load at `rate` requests per second and returns once the first report is written.
     init(sandbox: DeploySandbox, rate: Int, name: String) throws {
-        statusPath = sandbox.directory + "/load-\(name).json"
+        statusPath = sandbox.workDirectory + "/load-\(name).json"
         try? FileManager.default.removeItem(atPath: statusPath)
         child = try ChildProcess(
             "/usr/bin/env", ["python3", sandbox.repository + "/sandbox/loadgen.py", "--url", sandbox.lbURL,
                              "--rate", String(rate), "--status-file", statusPath],
             environment: sandbox.environment, cwd: sandbox.repository,
-            outputPath: sandbox.directory + "/load-\(name).out", label: "loadgen (\(name))")
+            outputPath: sandbox.workDirectory + "/load-\(name).out", label: "loadgen (\(name))")
         let deadline = Date().addingTimeInterval(10)
         while !FileManager.default.fileExists(atPath: statusPath) {
             guard child.isRunning, Date() < deadline else {
