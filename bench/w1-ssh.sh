@@ -15,8 +15,7 @@ cd "$(dirname "$0")/.."
 root=$PWD
 export PATH="$HOME/.pyenv/shims:$PATH"
 if [ -z "${PLAY:-}" ]; then
-  swift build -c release --scratch-path .build-release --product play >/dev/null
-  PLAY="$root/.build-release/release/play"
+  PLAY="$(bash bench/build-release.sh)/play"
 fi
 # The real script, not the pyenv shim (which would add a bash start-up to ansible's time).
 ANSIBLE_PLAYBOOK="$(pyenv which ansible-playbook 2>/dev/null || command -v ansible-playbook)"

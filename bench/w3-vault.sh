@@ -4,8 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.pyenv/shims:$PATH"
-swift build -c release --scratch-path .build-release --product vault >/dev/null
-VAULT="$PWD/.build-release/release/vault"
+VAULT="${VAULT:-$(bash bench/build-release.sh)/vault}"
 # The real script, not the pyenv shim (which would add a bash start-up to ansible's time).
 ANSIBLE_VAULT="$(pyenv which ansible-vault 2>/dev/null || command -v ansible-vault)"
 out=bench/out/w3
