@@ -18,6 +18,7 @@ public enum BuiltinModules {
             WaitForModule(), URIModule(), PauseModule(),
             S3FetchModule(), EC2LaunchModule(), EC2InfoModule(), EC2StateModule(), ELBRegisterModule(),
             ELBDeregisterModule(), HealthWaitModule(),
+            ECSTaskDefinitionModule(), ECSTaskDefinitionInfoModule(), ECSServiceModule(), ECSServiceInfoModule(),
             SSHStartModule(),
         ]
     }
