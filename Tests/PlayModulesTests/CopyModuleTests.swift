@@ -1,5 +1,6 @@
 import Foundation
 import PlayBase
+import PlayConnection
 import PlayExecutor
 @testable import PlayModules
 import XCTest
@@ -86,9 +87,69 @@ final class CopyModuleTests: XCTestCase {
         let asIs = try await h.run(CopyModule(), ["src": "secret.yml", "dest": .string(dir.file("secret.yml")), "decrypt": false])
         XCTAssertTrue(asIs.changed)
 
-        let directory = try await h.run(CopyModule(), ["src": .string(dir.file("play/files")), "dest": .string(dir.file("y"))])
-        XCTAssertTrue(directory.failed)
-        XCTAssertTrue(directory.message!.contains("is a directory"))
+    }
+
+    func testDirectoryTreesAreCopiedFileByFile() async throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("site/index.html", "<h1>hi</h1>\n", mode: 0o600)
+        try dir.write("site/css/main.css", "body{}\n")
+        try dir.write("site/js/app.js", "run()\n", mode: 0o755)
+        try FileManager.default.createDirectory(atPath: dir.file("site/empty"), withIntermediateDirectories: true)
+        let counter = CountingConnection(base: LocalConnection())
+        var h = harness
+        h.connection = counter
+        let first = try await h.run(CopyModule(), ["src": .string(dir.file("site")), "dest": .string(dir.file("www")),
+                                                   "directory_mode": "0750"])
+        XCTAssertFalse(first.failed, first.message ?? "")
+        XCTAssertTrue(first.changed)
+        XCTAssertEqual(first.string("dest"), dir.file("www/site"))
+        XCTAssertEqual(dir.read("www/site/index.html"), "<h1>hi</h1>\n")
+        XCTAssertEqual(dir.read("www/site/css/main.css"), "body{}\n")
+        XCTAssertEqual(dir.read("www/site/js/app.js"), "run()\n")
+        XCTAssertTrue(dir.exists("www/site/empty"))
+        XCTAssertEqual(dir.mode("www/site/css"), 0o750)
+        XCTAssertEqual(dir.mode("www/site/index.html"), 0o644, "new files get the umask's default")
+        XCTAssertEqual(counter.commands, 1)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.file("www/site")).filter { $0.hasPrefix(".") }, [])
+
+        let again = try await h.run(CopyModule(), ["src": .string(dir.file("site")), "dest": .string(dir.file("www"))])
+        XCTAssertFalse(again.changed)
+        let inode = try FileManager.default.attributesOfItem(atPath: dir.file("www/site/index.html"))[.systemFileNumber] as? Int
+
+        try dir.write("site/css/main.css", "body{margin:0}\n")
+        var check = h
+        check.checkMode = true
+        let checked = try await check.run(CopyModule(), ["src": .string(dir.file("site")), "dest": .string(dir.file("www"))])
+        XCTAssertTrue(checked.changed)
+        XCTAssertEqual(dir.read("www/site/css/main.css"), "body{}\n", "check mode wrote nothing")
+        let one = try await h.run(CopyModule(), ["src": .string(dir.file("site")), "dest": .string(dir.file("www"))])
+        XCTAssertTrue(one.changed)
+        XCTAssertEqual(dir.read("www/site/css/main.css"), "body{margin:0}\n")
+        XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: dir.file("www/site/index.html"))[.systemFileNumber] as? Int,
+                       inode, "unchanged files are not rewritten")
+
+        let preserved = try await h.run(CopyModule(), ["src": .string(dir.file("site/")), "dest": .string(dir.file("flat")),
+                                                       "mode": "preserve"])
+        XCTAssertTrue(preserved.changed)
+        XCTAssertEqual(dir.read("flat/index.html"), "<h1>hi</h1>\n", "a trailing slash copies the contents")
+        XCTAssertEqual(dir.mode("flat/index.html"), 0o600)
+        XCTAssertEqual(dir.mode("flat/js/app.js"), 0o755)
+    }
+
+    func testLargeTreesAreComparedBeforeTheBytesGo() async throws {
+        let dir = try TemporaryDirectory()
+        let chunk = String(repeating: "z", count: 100_000)
+        for i in 0..<4 { try dir.write("big/part\(i).txt", chunk + "\(i)") }
+        let counter = CountingConnection(base: LocalConnection())
+        var h = harness
+        h.connection = counter
+        let first = try await h.run(CopyModule(), ["src": .string(dir.file("big/")), "dest": .string(dir.file("out"))])
+        XCTAssertTrue(first.changed, first.message ?? "")
+        XCTAssertEqual(counter.commands, 2, "a probe, then the files that differ")
+        XCTAssertEqual(dir.read("out/part3.txt"), chunk + "3")
+        let second = try await h.run(CopyModule(), ["src": .string(dir.file("big/")), "dest": .string(dir.file("out"))])
+        XCTAssertFalse(second.changed)
+        XCTAssertEqual(counter.commands, 3, "nothing differs: the probe only")
     }
 
     func testCheckModeChangesNothing() async throws {

@@ -95,6 +95,15 @@ final class RemoteModuleTests: XCTestCase {
             let largeAgain = try await h.run(CopyModule(), ["content": .string(big), "dest": "~/big"])
             XCTAssertFalse(largeAgain.changed)
             XCTAssertEqual(counter.commands, 10, "large content already there: the probe only")
+
+            try local.write("files/site/a.txt", "a\n")
+            try local.write("files/site/sub/b.txt", "b\n")
+            let tree = try await h.run(CopyModule(), ["src": "site", "dest": "~/www/"])
+            XCTAssertTrue(tree.changed, tree.message ?? "")
+            XCTAssertEqual(try String(contentsOfFile: home + "/www/site/sub/b.txt", encoding: .utf8), "b\n")
+            let treeAgain = try await h.run(CopyModule(), ["src": "site", "dest": "~/www/"])
+            XCTAssertFalse(treeAgain.changed)
+            XCTAssertEqual(counter.commands, 12)
         }
     }
 

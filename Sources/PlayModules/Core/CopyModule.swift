@@ -6,8 +6,8 @@ import PlayLanguage
 
 /// `copy`: puts a controller file (`src`, looked up in `files/` beside the task, then beside
 /// the playbook) or literal `content` on the target at `dest`, writing only when the SHA-1
-/// differs. `remote_src: true` copies a file already on the target. Directory sources are not
-/// supported (they fail with a message saying so).
+/// differs. A directory `src` is copied recursively (see `DirectoryCopy`). `remote_src: true`
+/// copies a file already on the target.
 public struct CopyModule: Module {
     public init() {}
 
@@ -16,6 +16,7 @@ public struct CopyModule: Module {
         ArgumentSpec("content", .raw),
         ArgumentSpec("dest", .path, required: true),
         ArgumentSpec("mode", .raw),
+        ArgumentSpec("directory_mode", .raw),
         ArgumentSpec("owner", .string),
         ArgumentSpec("group", .string),
         ArgumentSpec("backup", .bool, defaultValue: false),
@@ -61,9 +62,19 @@ public struct CopyModule: Module {
                     return .failed("Could not find or access '\(src)' on the controller (looked in files/ beside the task"
                         + " and the playbook, then beside them; last tried \(path))")
                 }
-                if isDirectory.boolValue || src.hasSuffix("/") {
-                    return .failed("src '\(src)' is a directory: copying directories is not supported yet;"
-                        + " copy its files one by one (with_fileglob) or archive them")
+                if isDirectory.boolValue {
+                    let directoryMode: FileMode?
+                    do {
+                        directoryMode = try FileMode.parse(context.args["directory_mode"])
+                    } catch {
+                        return .failed(error.description)
+                    }
+                    let copy = DirectoryCopy(
+                        root: URL(fileURLWithPath: path).standardizedFileURL.path, contentsOnly: src.hasSuffix("/"),
+                        dest: dest, mode: mode, directoryMode: directoryMode, owner: context.string("owner"),
+                        group: context.string("group"), force: context.bool("force", default: true),
+                        followLinks: context.bool("local_follow", default: true))
+                    return try await copy.run(context)
                 }
                 let data: Data
                 do {
