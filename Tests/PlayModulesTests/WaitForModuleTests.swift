@@ -112,6 +112,41 @@ final class WaitForModuleTests: XCTestCase {
         }
     }
 
+    func testPortChecksFallBackToPythonWithoutBash() async throws {
+        // A target without bash or nc: a PATH holding only the tools the script needs besides them.
+        let bin = try TemporaryDirectory()
+        for tool in ["python3", "sleep", "grep", "timeout", "stat", "cat"] {
+            let which = Process()
+            which.executableURL = URL(fileURLWithPath: "/bin/sh")
+            // The interpreter itself, not a wrapper script (pyenv's shims need bash).
+            which.arguments = ["-c", tool == "python3" ? "python3 -c 'import sys; print(sys.executable)'" : "command -v \(tool)"]
+            let pipe = Pipe()
+            which.standardOutput = pipe
+            try which.run()
+            which.waitUntilExit()
+            let path = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            try FileManager.default.createSymbolicLink(atPath: bin.file(tool), withDestinationPath: path)
+        }
+        let server = try LoopbackServer { client in
+            LoopbackServer.sendAll(client, Data("220 ready\r\n".utf8))
+        }
+        defer { server.stop() }
+        var h = ModuleHarness()
+        h.connection = ForwardingConnection(base: LocalConnection())
+        h.environment = ["PATH": bin.path]
+        let open = try await h.run(WaitForModule(), ["port": .int(server.port), "timeout": 5])
+        XCTAssertFalse(open.failed, open.message ?? "")
+        let banner = try await h.run(WaitForModule(), ["port": .int(server.port), "search_regex": "^220 (\\w+)", "timeout": 5])
+        XCTAssertEqual(banner["match_groups"], ["ready"], banner.message ?? "")
+        let closed = try await h.run(WaitForModule(), ["port": .int(try LoopbackServer.closedPort()), "timeout": 0.3, "sleep": 0.1])
+        XCTAssertTrue(closed.failed)
+
+        h.environment = ["PATH": "/nonexistent"]
+        let none = try await h.run(WaitForModule(), ["port": .int(server.port), "timeout": 1])
+        XCTAssertEqual(none.message, "wait_for needs bash, nc or python3 on the target to check a port")
+    }
+
     func testPlainDelayAndArgumentErrors() async throws {
         let h = ModuleHarness()
         let r = try await h.run(WaitForModule(), ["timeout": 0.3])
