@@ -117,9 +117,11 @@ public struct ECSServiceModule: Module {
                 var data = result
                 data["service"] = service.resultValue
                 data["changed"] = .bool(changed)
+                let previous = result["previous_task_definition"]?.stringValue
+                let advice = changed && previous != nil && previous != service.taskDefinition
+                    ? "; roll back to \(Self.shortName(previous)) if the new revision cannot start" : ""
                 throw AWSModuleError("service '\(name)' not stable after \(Int(loop.elapsed))s: \(service.progressSummary). "
-                    + "Check the service's events and stopped tasks; roll back to "
-                    + "\(Self.shortName(result["previous_task_definition"]?.stringValue)) if the new revision cannot start", data)
+                    + "Check the service's events and stopped tasks" + advice, data)
             }
             context.progress("\(name): \(service.progressSummary) \(loop.progressSuffix)")
             try await loop.pause()
