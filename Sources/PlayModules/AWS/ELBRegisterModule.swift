@@ -34,8 +34,12 @@ public struct ELBRegisterModule: Module {
         if let port, !(1...65535).contains(port) { throw AWSModuleError("port must be 1-65535, got \(port)") }
         let targets = try TargetArgument.parse(context.list("targets") ?? [], port: port)
         let minHealthy = context.int("min_healthy") ?? targets.count
-        if minHealthy < 0 || minHealthy > targets.count {
-            throw AWSModuleError("min_healthy must be between 0 and the number of targets (\(targets.count)), got \(minHealthy)")
+        if minHealthy < 0 { throw AWSModuleError("min_healthy must be 0 or more, got \(minHealthy)") }
+        if minHealthy > targets.count {
+            // Fewer targets than needed (some hosts failed before): registering them cannot help.
+            throw AWSModuleError("min_healthy \(minHealthy) cannot be reached with \(targets.count) target\(targets.count == 1 ? "" : "s"); nothing was registered",
+                                 ["healthy": [], "unhealthy": .list(targets.map { .string($0.id) }), "states": .emptyDict,
+                                  "deregistered": []])
         }
         if targets.isEmpty {
             if minHealthy == 0 { return .ok(changed: false, ["healthy": [], "unhealthy": [], "states": .emptyDict, "msg": "no targets to register"]) }

@@ -172,7 +172,8 @@ final class ELBModuleTests: AWSModuleTestCase {
         XCTAssertNotNil(runner.argumentError(ELBRegisterModule(), ["targets": ["i-1"], "target_group_name": "a", "target_group_arn": "b"]))
         let tooMany = try await runner.run(ELBRegisterModule(), args(group, ids, ["min_healthy": 4]))
         XCTAssertTrue(tooMany.failed)
-        XCTAssertTrue(tooMany.message?.contains("min_healthy") ?? false)
+        XCTAssertEqual(tooMany.message, "min_healthy 4 cannot be reached with 3 targets; nothing was registered")
+        XCTAssertEqual(tooMany.strings("healthy"), [])
     }
 
     func testATargetNotHealthyAtTheTimeoutIsDeregistered() async throws {
