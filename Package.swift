@@ -46,7 +46,7 @@ let package = Package(
         ], swiftSettings: strict),
         // Built-in modules: core, remote, aws, deploy.
         .target(name: "PlayModules", dependencies: [
-            "PlayBase", "PlayTemplating", "PlayExecutor", "PlayConnection", "PlayAWS", "PlayVault",
+            "PlayBase", "PlayTemplating", "PlayExecutor", "PlayConnection", "PlayAWS", "PlayVault", "CLibCrypto",
             "PlayLanguage", "PlayInventory", .product(name: "OrderedCollections", package: "swift-collections"),
         ], swiftSettings: strict),
 
@@ -68,7 +68,10 @@ let package = Package(
         .testTarget(name: "PlayVaultTests", dependencies: ["PlayVault", "PlayBase"], exclude: ["Vectors"], swiftSettings: strict),
         .testTarget(name: "PlayAWSTests", dependencies: ["PlayAWS"], swiftSettings: strict),
         .testTarget(name: "PlayExecutorTests", dependencies: ["PlayExecutor", "PlayLanguage", "PlayBase", "PlayTemplating", "PlayInventory", .product(name: "OrderedCollections", package: "swift-collections")], swiftSettings: strict),
-        .testTarget(name: "PlayModulesTests", dependencies: ["PlayModules", "PlayTestSupport"], swiftSettings: strict),
+        .testTarget(name: "PlayModulesTests", dependencies: [
+            "PlayModules", "PlayTestSupport", "PlayExecutor", "PlayConnection", "PlayTemplating", "PlayLanguage",
+            "PlayBase", "PlayAWS", .product(name: "OrderedCollections", package: "swift-collections"),
+        ], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["PlayBase", "PlayTestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
         // The translate-api playbook run by the built `play` against a private sandbox, under load.
         .testTarget(name: "DeployTests", dependencies: ["PlayBase"], exclude: ["Fixtures"], swiftSettings: strict),
