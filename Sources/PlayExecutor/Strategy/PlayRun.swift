@@ -124,6 +124,9 @@ struct PlayRun {
         for (host, it) in iterators where it.hostFailed { markFailed(host) }
     }
 
+    /// Modules Ansible runs once per task rather than once per host (its BYPASS_HOST_LOOP actions).
+    static let bypassesHostLoop: Set<String> = ["add_host", "pause"]
+
     private func location(of step: HostIterator.Step) -> SourceLocation {
         switch step {
         case .task(let t, _): return t.task.location
@@ -146,7 +149,7 @@ struct PlayRun {
             return
         }
         let runOnce = (try? flag(task.keywords.runOnce, host: hosts[0], task: task)) ?? false
-            || task.task.module == "add_host"
+            || Self.bypassesHostLoop.contains(task.task.module)
         let targets = runOnce ? [hosts[0]] : hosts
         events.emit(.taskStarted(TaskInfo(name: task.displayName, kind: kind, location: task.task.location,
                                           checkMode: options.checkMode)))
