@@ -19,6 +19,7 @@ public enum BuiltinModules {
             S3FetchModule(), EC2LaunchModule(), EC2InfoModule(), EC2StateModule(), ELBRegisterModule(),
             ELBDeregisterModule(), HealthWaitModule(),
             ECSTaskDefinitionModule(), ECSTaskDefinitionInfoModule(), ECSServiceModule(), ECSServiceInfoModule(),
+            EC2VPCNetModule(), EC2VPCSubnetModule(), EC2SecurityGroupModule(), ELBTargetGroupModule(), ELBApplicationLBModule(),
             SSHStartModule(),
         ]
     }

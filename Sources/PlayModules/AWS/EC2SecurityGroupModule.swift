@@ -1,0 +1,104 @@
+import Foundation
+import OrderedCollections
+import PlayAWS
+import PlayBase
+import PlayExecutor
+import PlayLanguage
+
+/// `ec2_security_group`: the group of `vpc_id` with this name and `tags`, created when missing,
+/// with every rule of `rules` present (missing ones are added; rules it does not list are left
+/// alone), or deleted with `state: absent` (only when it carries the tags).
+/// A rule: `{proto: tcp, ports: [80, 443]}` or `{proto: tcp, from_port: 8000, to_port: 8100}`,
+/// with `cidr_ip` (default 0.0.0.0/0).
+public struct EC2SecurityGroupModule: Module {
+    public init() {}
+
+    public let spec = ModuleSpec(name: "ec2_security_group", arguments: [
+        ArgumentSpec("name", .string, required: true),
+        ArgumentSpec("description", .string),
+        ArgumentSpec("vpc_id", .string, required: true),
+        ArgumentSpec("rules", .list, elements: .dict),
+        ArgumentSpec("tags", .dict),
+        ArgumentSpec("state", .string, choices: ["present", "absent"], defaultValue: "present"),
+    ] + AWSArguments.specs)
+
+    public func run(_ context: ModuleContext) async throws -> TaskResult {
+        try await runAWSModule { try await apply(context) }
+    }
+
+    private func apply(_ context: ModuleContext) async throws -> TaskResult {
+        let name = context.string("name") ?? ""
+        let vpcID = context.string("vpc_id") ?? ""
+        let tags = ResourceTags.given(context)
+        let wanted = try rules(context)
+        let ec2 = try await context.awsSession().ec2
+        let named = try await AWSModuleError.wrapping("looking up security group '\(name)' in \(vpcID)") {
+            try await ec2.describeSecurityGroups(filters: [EC2Filter("group-name", [name]), EC2Filter("vpc-id", [vpcID])])
+        }
+        let found = named.first { ResourceTags.matches($0.tags, tags) }
+        if context.string("state") == "absent" {
+            guard let group = found else { return .ok(changed: false, ["group_id": .null, "msg": .string("no group '\(name)' to delete")]) }
+            if !context.checkMode {
+                try await AWSModuleError.wrapping("deleting security group \(group.groupID) ('\(name)'); remove what uses it first") {
+                    try await ec2.deleteSecurityGroup(group.groupID)
+                }
+            }
+            return .ok(changed: true, ["group_id": .string(group.groupID), "msg": .string("deleted security group \(group.groupID)")])
+        }
+        if found == nil, let other = named.first {
+            throw AWSModuleError("\(vpcID) already has a group '\(name)' (\(other.groupID)) without these tags: tag it or choose another name")
+        }
+        var changed = false
+        var groupID = found?.groupID
+        if groupID == nil {
+            changed = true
+            if context.checkMode {
+                return .ok(changed: true, ["group_id": .null, "msg": .string("would create security group '\(name)' with \(wanted.count) rules")])
+            }
+            groupID = try await AWSModuleError.wrapping("creating security group '\(name)' in \(vpcID)") {
+                try await ec2.createSecurityGroup(name: name, description: context.string("description") ?? name, vpcID: vpcID, tags: tags)
+            }
+        }
+        let id = groupID ?? ""
+        let existing = try await AWSModuleError.wrapping("reading the rules of \(id)") { try await ec2.ingressRules(groupID: id) }
+        let missing = wanted.filter { !existing.contains($0) }
+        if !missing.isEmpty {
+            changed = true
+            if !context.checkMode {
+                for rule in missing {
+                    try await AWSModuleError.wrapping("opening \(rule.protocol) \(rule.fromPort ?? 0)-\(rule.toPort ?? 0) to \(rule.cidr) on \(id)") {
+                        try await ec2.authorizeIngress(groupID: id, port: rule.fromPort ?? -1, toPort: rule.toPort,
+                                                       protocol: rule.protocol, cidr: rule.cidr)
+                    }
+                }
+            }
+        }
+        return .ok(changed: changed, [
+            "group_id": .string(id),
+            "added_rules": .int(missing.count),
+            "msg": .string(changed ? "security group \(id): \(missing.count) rules added" : "security group \(id) is as asked"),
+        ])
+    }
+
+    private func rules(_ context: ModuleContext) throws -> [EC2IngressRule] {
+        var out: [EC2IngressRule] = []
+        for (position, rule) in (context.list("rules") ?? []).enumerated() {
+            let proto = (rule["proto"] ?? rule["protocol"])?.renderedString ?? "tcp"
+            let cidr = rule["cidr_ip"]?.renderedString ?? "0.0.0.0/0"
+            if let ports = rule["ports"].flatMap(ValueCoercion.list) {
+                for port in ports {
+                    guard let number = ValueCoercion.int(port) else {
+                        throw AWSModuleError("rule \(position + 1): port '\(port.renderedString)' is not a number")
+                    }
+                    out.append(EC2IngressRule(protocol: proto, fromPort: number, toPort: number, cidr: cidr))
+                }
+            } else if let from = rule["from_port"].flatMap(ValueCoercion.int) {
+                let to = rule["to_port"].flatMap(ValueCoercion.int) ?? from
+                out.append(EC2IngressRule(protocol: proto, fromPort: from, toPort: to, cidr: cidr))
+            } else {
+                throw AWSModuleError("rule \(position + 1) needs ports (a list) or from_port (and to_port)")
+            }
+        }
+        return out
+    }
+}
