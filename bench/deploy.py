@@ -41,7 +41,7 @@ WAITING = {
     "elb_register": "health checks",
     "elb_deregister": "draining",
     "ec2_state": "stopping / terminating",
-    "health_wait": "load balancer serves the new version",
+    "health_wait": "LB serves the new version",
 }
 AWS_READS = {"ec2_info", "s3_fetch"}
 
@@ -175,13 +175,14 @@ def main():
     print(f"  wall time                                   {med('wall'):6.2f} s")
     print(f"  waiting (AWS and the app)                   {med('waiting_total'):6.2f} s")
     for module, what in WAITING.items():
-        print(f"    {module:<14} {what:<28} {med('waiting', module):6.2f} s")
+        print(f"    {module:<14} {what:<29}{med('waiting', module):6.2f} s")
     print(f"  AWS reads that do not wait (ec2_info, s3)   {med('aws_reads'):6.2f} s")
     print(f"  play's own work                             {med('own'):6.2f} s"
           f"  ({med('own_outside_tasks'):.2f} s outside tasks, {med('own_in_tasks'):.2f} s in set_fact/assert/debug)")
     print(f"  play CPU time (user+sys, ssh clients too)   {med('cpu'):6.2f} s")
+    actions = sorted(results[-1]["aws_by_action"].items())
     print(f"  AWS requests                                {results[-1]['aws_requests']}: "
-          + ", ".join(f"{k.split(':')[1]} {v}" for k, v in sorted(results[-1]["aws_by_action"].items())))
+          + ", ".join(f"{'S3 object' if k.startswith('s3:') else k.split(':')[1]} {v}" for k, v in actions))
 
 
 if __name__ == "__main__":
