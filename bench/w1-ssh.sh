@@ -99,9 +99,10 @@ rss = []
 for i in (1, 2, 3):
     text = open(os.path.join(out, f"time-{i}.txt")).read()
     rss.append(int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1)) / 1024)
+# CPU: user + system of the controller-side process tree (the hosts' share is not in it).
 def line(name, r):
     return (f"  {name:17} {r['mean']:7.2f} s ± {r['stddev'] or 0:4.2f}   median {r['median']:6.2f} s"
-            f"   min {r['min']:6.2f} s   ({len(r['times'])} runs)")
+            f"   min {r['min']:6.2f} s   controller CPU {r['user'] + r['system']:5.2f} s   ({len(r['times'])} runs)")
 print(f"W1: 10 hosts x 10 tasks over ssh, cold masters ({cores} cores, load {load})")
 print(line("play", play))
 print(line("raw floor (ssh)", floor))
