@@ -11,6 +11,7 @@ import PlayLanguage
 /// `state: absent` (its listeners go with it). Looked up by name and tags first: AWS returns the
 /// existing one for a second create, moto makes a second one.
 /// A listener: `{port: 80, protocol: HTTP, target_group: NAME}` (or `target_group_arn`).
+/// Without `listeners`, the result's `listeners` lists every listener and where it forwards.
 public struct ELBApplicationLBModule: Module {
     public init() {}
 
@@ -98,6 +99,14 @@ public struct ELBApplicationLBModule: Module {
                     arn = .string(made.arn)
                 }
                 listeners.append(["arn": arn, "port": .int(port), "target_group_arn": .string(groupARN)])
+            }
+        }
+        if context.args["listeners"] == nil || context.args["listeners"]?.isNull == true {
+            // Nothing asked of the listeners: report where each one sends traffic now.
+            listeners = existing.map { listener in
+                ["arn": .string(listener.arn), "port": listener.port.map(Value.int) ?? .null,
+                 "target_group_arn": listener.forwardedTargetGroups.first.map(Value.string) ?? .null,
+                 "target_group_arns": .list(listener.forwardedTargetGroups.map(Value.string))]
             }
         }
         return .ok(changed: changed, [

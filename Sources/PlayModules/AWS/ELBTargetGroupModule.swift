@@ -70,7 +70,8 @@ public struct ELBTargetGroupModule: Module {
             if !missing.isEmpty && !context.checkMode {
                 try await AWSModuleError.wrapping("tagging target group '\(name)'") { try await elb.addTags(resourceARNs: [group.arn], tags: missing) }
             }
-            return .ok(changed: !missing.isEmpty, ["target_group_arn": .string(group.arn), "target_group": value(group)])
+            return .ok(changed: !missing.isEmpty, ["target_group_arn": .string(group.arn), "target_group": value(group),
+                                                   "tags": ResourceTags.value(have.merging(missing) { $1 })])
         }
         guard let port, let vpcID = context.string("vpc_id") else {
             throw AWSModuleError("target group '\(name)' does not exist: give port and vpc_id to create it")
@@ -90,7 +91,7 @@ public struct ELBTargetGroupModule: Module {
             }
         }
         return .ok(changed: true, ["target_group_arn": .string(group.arn), "target_group": value(group),
-                                   "msg": .string("created target group '\(name)'")])
+                                   "tags": ResourceTags.value(tags), "msg": .string("created target group '\(name)'")])
     }
 
     private func value(_ group: ELBv2TargetGroup) -> Value {

@@ -129,6 +129,19 @@ final class EnvironmentModuleTests: ECSTestCase {
         let after = try await elb.describeListeners(loadBalancerARN: lbARN)
         XCTAssertEqual(after.first?.forwardedTargetGroups, [second.string("target_group_arn")!])
 
+        // Tags flip in place (blue/green's IsProduction), the others stay.
+        for flag in ["true", "false"] {
+            let flip = try await runner.run(ELBTargetGroupModule(), ["name": .string(env + "-tg"), "tags": ["IsProduction": .string(flag)]])
+            XCTAssertTrue(flip.changed, flip.text)
+            XCTAssertEqual(flip["tags"]?["IsProduction"]?.stringValue, flag)
+            XCTAssertEqual(flip["tags"]?["managed-by"]?.stringValue, "play")
+        }
+        let tgARN = try XCTUnwrap(tg.string("target_group_arn"))
+        let flipped = try await elb.describeTags(resourceARNs: [tgARN])
+        XCTAssertEqual(flipped[tgARN]?["IsProduction"], "false")
+        let same = try await runner.run(ELBTargetGroupModule(), ["name": .string(env + "-tg"), "tags": ["IsProduction": "false"]])
+        XCTAssertFalse(same.changed, same.text)
+
         // Without the tags, absent leaves them alone; with them, they go.
         let untagged = try await runner.run(ELBTargetGroupModule(), ["name": .string(env + "-tg"), "tags": ["environment": "other"], "state": "absent"])
         XCTAssertFalse(untagged.changed, untagged.text)
