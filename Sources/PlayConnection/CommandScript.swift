@@ -1,4 +1,5 @@
 import Foundation
+import PlayBase
 
 /// Turns a `CommandRequest` into the words that run it on the target (`/bin/sh -c SCRIPT`,
 /// behind `sudo` for become) and reads the answer back. Pure: tested without any process.
@@ -34,7 +35,7 @@ enum CommandScript {
                 throw .configuration(host: host, message: "environment variable name '\(name)' is not valid in a shell"
                     + " (use letters, digits and _, not starting with a digit)")
             }
-            lines.append("export \(name)=\(ShellQuoting.quote(request.environment[name]!))")
+            lines.append("export \(name)=\(ShellWords.quote(request.environment[name]!))")
         }
         lines.append(request.command)
         let shell = ["/bin/sh", "-c", lines.joined(separator: "\n")]
@@ -47,7 +48,7 @@ enum CommandScript {
 
     /// The words as one command line, for ssh to hand to the remote login shell.
     static func commandLine(_ words: [String]) -> String {
-        words.map(ShellQuoting.quote).joined(separator: " ")
+        words.map(ShellWords.quote).joined(separator: " ")
     }
 
     enum Outcome: Equatable {

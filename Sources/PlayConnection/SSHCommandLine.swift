@@ -1,3 +1,5 @@
+import PlayBase
+
 /// The `ssh` invocations for one host: start the master, run a command over it, stop it.
 /// Pure: tested without any process.
 ///
@@ -41,7 +43,8 @@ struct SSHCommandLine: Sendable {
         ] {
             guard let value else { continue }
             do {
-                options += try ShellQuoting.split(value)
+                // Ansible itself uses shlex.split here; these POSIX sh rules predate the shared splitter.
+                options += try ShellWords.split(value, syntax: .init(backslash: .posixShell))
             } catch {
                 throw .configuration(host: hostName, message: "\(name) has an unbalanced quote: \(value)")
             }

@@ -1,4 +1,5 @@
 import XCTest
+import PlayBase
 @testable import PlayConnection
 import PlayTestSupport
 
@@ -107,7 +108,7 @@ final class SSHConnectionTests: FleetTestCase {
 
             try await connection.put(Data("#!/bin/sh\necho hi\n".utf8), to: path, mode: 0o755)
             XCTAssertEqual(try permissions(path), 0o755)
-            let ran = try await connection.run(CommandRequest(command: ShellQuoting.quote(path)))
+            let ran = try await connection.run(CommandRequest(command: ShellWords.quote(path)))
             XCTAssertEqual(ran.stdoutText, "hi\n")
 
             // No mode: the remote umask decides for a new file; `~/` is the remote home.
