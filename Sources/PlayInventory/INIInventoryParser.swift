@@ -122,7 +122,7 @@ struct INIInventoryParser {
     /// `name [key=value ...]` with shell quoting; the name may hold ranges and a port.
     private func parseHostLine(_ line: Substring, group: String, graph: inout InventoryGraph, at: SourceLocation) throws(Diagnostic) {
         let words: [String]
-        do throws(ShellWords.SplitError) { words = try ShellWords.split(line) } catch {
+        do throws(ShellWords.SplitError) { words = try ShellWords.split(line, syntax: .shlexWithComments) } catch {
             throw .error(at: at, "Error parsing host definition '\(line)': \(error.message)")
         }
         guard let pattern = words.first else { return }
