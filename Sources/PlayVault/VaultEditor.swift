@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import PlayBase
 
 /// `vault edit` and `vault create`: plaintext goes only to a memory-filesystem scratch directory,
 /// the editor runs on it, and the vault file is replaced atomically, and only if the text changed.
@@ -23,7 +24,10 @@ package struct VaultEditor {
     /// `$ANSIBLE_EDITOR`, else `$EDITOR`, else `vi`, split like a shell command line.
     package func editorCommand() throws(VaultError) -> [String] {
         let configured = [environment["ANSIBLE_EDITOR"], environment["EDITOR"]].compactMap { $0 }.first { !$0.isEmpty } ?? "vi"
-        let words = try ShellWords.split(configured)
+        let words: [String]
+        do throws(ShellWords.SplitError) { words = try ShellWords.split(configured) } catch {
+            throw VaultError(.editor, "\(error.message) in editor command '\(configured)'")
+        }
         guard !words.isEmpty else { throw VaultError(.editor, "the editor command is empty: set EDITOR") }
         return words
     }
