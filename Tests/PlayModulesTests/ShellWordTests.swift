@@ -3,7 +3,8 @@ import Foundation
 import PlayBase
 import XCTest
 
-/// The pure helpers behind the module scripts, checked against what a real `sh` makes of them.
+/// The pure helpers behind the module scripts, checked against what a real `sh` makes of them
+/// (quoting and splitting themselves are tested with `ShellWords` in PlayBaseTests).
 final class ShellWordTests: XCTestCase {
     /// The words `sh` makes of `words` (printed NUL-separated, so words may hold newlines).
     private func shell(_ words: String, environment: [String: String] = [:]) throws -> [String] {
@@ -20,13 +21,6 @@ final class ShellWordTests: XCTestCase {
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return String(decoding: data, as: UTF8.self).split(separator: "\0", omittingEmptySubsequences: false).dropLast().map(String.init)
-    }
-
-    func testQuoteKeepsEveryCharacterLiteral() throws {
-        let nasty = ["plain", "a b", "it's", "$HOME", "`id`", "*", "\"q\"", "", "semi;colon", "new\nline", "~"]
-        let words = nasty.map(ShellWord.quote).joined(separator: " ")
-        XCTAssertEqual(try shell(words), nasty)
-        XCTAssertEqual(ShellWord.quote("safe/path-1.txt"), "safe/path-1.txt")
     }
 
     func testExpandedBehavesLikePythonExpandvarsAndExpanduser() throws {
@@ -57,15 +51,6 @@ final class ShellWordTests: XCTestCase {
         XCTAssertEqual(try shell(ShellWord.glob(dir.path + "/[ab]*")), [dir.file("a 1.txt"), dir.file("a 2.txt"), dir.file("b.log")])
         XCTAssertEqual(try shell(ShellWord.glob(dir.path + "/?.log")), [dir.file("b.log")])
         XCTAssertEqual(try shell(ShellWord.glob(dir.path + "/none*")), [dir.path + "/none*"], "no match stays as written")
-    }
-
-    func testSplitterMatchesPythonShlex() throws {
-        XCTAssertEqual(try ShellSplitter.split(#"echo "a b" 'c d' e\ f"#), ["echo", "a b", "c d", "e f"])
-        XCTAssertEqual(try ShellSplitter.split(#"x "in \"q\" \$HOME""#), ["x", #"in "q" \$HOME"#])
-        XCTAssertEqual(try ShellSplitter.split("  spaced\tout\n "), ["spaced", "out"])
-        XCTAssertEqual(try ShellSplitter.split(#"a''b "" c"#), ["ab", "", "c"])
-        XCTAssertThrowsError(try ShellSplitter.split("echo 'open"))
-        XCTAssertThrowsError(try ShellSplitter.split("trailing\\"))
     }
 
     func testFileModeReadsAnsibleForms() throws {

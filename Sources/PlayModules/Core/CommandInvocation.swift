@@ -98,9 +98,9 @@ struct CommandInvocation {
         lines.append(#"printf '\036play:run\036'"#)
         switch program {
         case .argv(let words, let expand):
-            lines.append(words.map { expand ? ShellWord.expanded($0) : ShellWord.quote($0) }.joined(separator: " "))
+            lines.append(words.map { expand ? ShellWord.expanded($0) : ShellWords.quote($0) }.joined(separator: " "))
         case .shell(let text, let executable):
-            lines.append("\(ShellWord.quote(executable)) -c \(ShellWord.quote(text))")
+            lines.append("\(ShellWords.quote(executable)) -c \(ShellWords.quote(text))")
         }
         return lines.joined(separator: "\n")
     }

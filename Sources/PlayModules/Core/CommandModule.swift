@@ -39,7 +39,7 @@ public struct CommandModule: Module {
             words = argv ?? []
         } else {
             do {
-                words = try ShellSplitter.split(raw)
+                words = try ShellWords.split(raw)
             } catch {
                 return CommandText.failure("cannot split the command into words: \(error) (check the quotes in: \(raw))",
                                            cmd: .string(raw))

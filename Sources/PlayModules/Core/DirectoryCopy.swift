@@ -119,7 +119,7 @@ struct DirectoryCopy {
     static func tar(_ entries: [Entry], root: String) async throws -> Result<Data, PackFailure> {
         var list = Data()
         for entry in entries { list.append(Data(entry.path.utf8)); list.append(0) }
-        let command = "tar -c -h -f - -C \(ShellWord.quote(root)) --null -T -"
+        let command = "tar -c -h -f - -C \(ShellWords.quote(root)) --null -T -"
         let answer = try await LocalConnection(hostName: "localhost").run(CommandRequest(command: command, stdin: list))
         guard answer.exitCode == 0 else {
             return .failure(PackFailure(description: "could not pack \(root) on the controller with tar: "
@@ -137,9 +137,9 @@ struct DirectoryCopy {
                  FileScript.functions]
         let name = (root as NSString).lastPathComponent
         s.append("_pD=\(ShellWord.expanded(dest))")
-        s.append(contentsOnly ? #"_pB=$_pD"# : #"_pB="${_pD%/}/"\#(ShellWord.quote(name))"#)
+        s.append(contentsOnly ? #"_pB=$_pD"# : #"_pB="${_pD%/}/"\#(ShellWords.quote(name))"#)
         s.append("""
-            _pforce=\(force ? 1 : 0); _pprobe=\(probe ? 1 : 0); _pdmode=\(ShellWord.quote(directoryMode?.shellText ?? ""))
+            _pforce=\(force ? 1 : 0); _pprobe=\(probe ? 1 : 0); _pdmode=\(ShellWords.quote(directoryMode?.shellText ?? ""))
             _pneeds=0; _pmk=0; _ptmp=; _pnew=$(printf %o $((0666 & ~$(umask))))
             """)
         s.append(#"""
@@ -181,8 +181,8 @@ struct DirectoryCopy {
             """#)
         // Pass 1: what differs (nothing is touched yet).
         s.append(#"_pisdir "$_pB""#)
-        for directory in directories { s.append("_pisdir \"$_pB\"/\(ShellWord.quote(directory))") }
-        for file in files { s.append("_pneed \(ShellWord.quote(file.path)) \(LocalDigest.hex(file.data))") }
+        for directory in directories { s.append("_pisdir \"$_pB\"/\(ShellWords.quote(directory))") }
+        for file in files { s.append("_pneed \(ShellWords.quote(file.path)) \(LocalDigest.hex(file.data))") }
         s.append(#"""
             if [ $_pneeds = 1 ] || [ $_pmk = 1 ]; then _pch=1; fi
             if [ "$_pck" = 1 ]; then printf 'dest=%s\0changed=%s\0' "$_pB" "$_pch"; exit 0; fi
@@ -193,7 +193,7 @@ struct DirectoryCopy {
               _pmkdir "$_pB"
             fi
             """#)
-        for directory in directories { s.append("_pmkdir \"$_pB\"/\(ShellWord.quote(directory))") }
+        for directory in directories { s.append("_pmkdir \"$_pB\"/\(ShellWords.quote(directory))") }
         if !sent.isEmpty {
             s.append(#"""
                 _ptmp=$(mktemp -d "$_pB/.play-tmp-XXXXXX") || _pfail "could not create a temporary directory in $_pB"
@@ -203,7 +203,7 @@ struct DirectoryCopy {
         // Pass 2: write what differs, then attributes on every file.
         for file in files {
             let preserve = mode == .preserve ? FileMode.octalText(file.mode) : "''"
-            s.append("_pput \(ShellWord.quote(file.path)) \(LocalDigest.hex(file.data)) \(preserve)")
+            s.append("_pput \(ShellWords.quote(file.path)) \(LocalDigest.hex(file.data)) \(preserve)")
         }
         s.append(#"""
             [ -z "$_ptmp" ] || rm -rf "$_ptmp"

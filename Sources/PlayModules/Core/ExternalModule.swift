@@ -82,7 +82,7 @@ public struct ExternalModule: Module {
             }
             words = interpreter + words
         }
-        let request = CommandRequest(command: words.map(ShellWord.quote).joined(separator: " "),
+        let request = CommandRequest(command: words.map(ShellWords.quote).joined(separator: " "),
                                      stdin: Data(json.utf8), environment: context.environment)
         let answer = try await LocalConnection(hostName: "localhost").run(request)
         return Self.result(of: answer, module: name, path: path)

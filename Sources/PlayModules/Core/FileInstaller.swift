@@ -43,7 +43,7 @@ struct FileInstaller {
         }
         let validateWords: [String]?
         do {
-            validateWords = try validate.map { try ShellSplitter.split($0) }
+            validateWords = try validate.map { try ShellWords.split($0) }
         } catch {
             return .failed("cannot split validate into words: \(error) (check the quotes in: \(validate ?? ""))")
         }
@@ -95,7 +95,7 @@ struct FileInstaller {
         }
         if let name {
             let base = (name as NSString).lastPathComponent
-            s.append("if [ -d \"$_pD\" ] || [ $_pmade = 1 ]; then _pD=\"${_pD%/}/\"\(ShellWord.quote(base)); fi")
+            s.append("if [ -d \"$_pD\" ] || [ $_pmade = 1 ]; then _pD=\"${_pD%/}/\"\(ShellWords.quote(base)); fi")
         } else {
             s.append(#"[ -d "$_pD" ] && _pfail "can not use content with a dir as dest""#)
         }
@@ -184,7 +184,7 @@ struct FileInstaller {
     private static func validateWord(_ word: String) -> String {
         let parts = word.components(separatedBy: "%s")
         return parts.enumerated().map { i, part in
-            (i > 0 ? "\"$_pt\"" : "") + (part.isEmpty ? "" : ShellWord.quote(part))
+            (i > 0 ? "\"$_pt\"" : "") + (part.isEmpty ? "" : ShellWords.quote(part))
         }.joined()
     }
 

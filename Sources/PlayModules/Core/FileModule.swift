@@ -103,7 +103,7 @@ public struct FileModule: Module {
         var s = [FileScript.settings(mode: mode, owner: owner, group: group, checkMode: checkMode, follow: follow),
                  FileScript.functions]
         s.append("""
-            _pP=\(ShellWord.expanded(path)); _pstate=\(ShellWord.quote(state ?? ""))
+            _pP=\(ShellWord.expanded(path)); _pstate=\(ShellWords.quote(state ?? ""))
             _psrc=\(src.map(ShellWord.expanded) ?? "''"); _pforce=\(force ? 1 : 0); _precurse=\(recurse ? 1 : 0)
             _pmt=\(modificationTime?.shellText ?? "''"); _pat=\(accessTime?.shellText ?? "''")
             """)

@@ -1,3 +1,5 @@
+import PlayBase
+
 /// Shell functions the file-handling modules (copy, template, file) send ahead of their own
 /// steps, so each module call is one command on the target. They speak only POSIX `sh` plus
 /// the coreutils every Debian host has (`stat -c`, `sha1sum`, `mktemp`, `find`); scripts answer
@@ -19,8 +21,8 @@ enum FileScript {
         }
         return """
             _pch=0
-            _pm=\(ShellWord.quote(modeText)); _pms=\(symbolic ? 1 : 0)
-            _po=\(ShellWord.quote(owner ?? "")); _pg=\(ShellWord.quote(group ?? ""))
+            _pm=\(ShellWords.quote(modeText)); _pms=\(symbolic ? 1 : 0)
+            _po=\(ShellWords.quote(owner ?? "")); _pg=\(ShellWords.quote(group ?? ""))
             _pck=\(checkMode ? 1 : 0); _pfl=\(follow ? 1 : 0)
             """
     }

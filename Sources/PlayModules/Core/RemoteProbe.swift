@@ -1,3 +1,5 @@
+import PlayBase
+
 /// The shell script `wait_for` runs on a target: it checks the condition every `sleep` seconds
 /// for a bounded number of rounds and answers `ok=1` (with the matching line for patterns) or
 /// `ok=0`, so a short wait costs one command and a long one a command every few seconds, between
@@ -13,7 +15,7 @@ enum RemoteProbe {
         let ct = seconds(connectTimeout)
         switch condition {
         case .portOpen(let host, let port, _), .portClosed(let host, let port):
-            let h = ShellWord.quote(host)
+            let h = ShellWords.quote(host)
             s.append(#"""
                 if command -v bash >/dev/null 2>&1; then _ptool=bash
                 elif command -v nc >/dev/null 2>&1; then _ptool=nc
@@ -44,7 +46,7 @@ enum RemoteProbe {
         }
         if let pattern = condition.pattern {
             s.append("if printf x | grep -qP x 2>/dev/null; then _pgp=-P; else _pgp=-E; fi")
-            s.append("_pre=\(ShellWord.quote(pattern))")
+            s.append("_pre=\(ShellWords.quote(pattern))")
         }
         switch condition {
         case .portOpen(_, _, nil):

@@ -1,12 +1,12 @@
+import PlayBase
+
 /// Builds words of POSIX `sh` text for the scripts modules send to a target. Every value that
-/// comes from a playbook goes through here, so nothing a user writes is ever parsed as shell
-/// syntax unless the module is `shell`.
+/// comes from a playbook goes through here (or `ShellWords.quote`), so nothing a user writes is
+/// ever parsed as shell syntax unless the module is `shell`.
 enum ShellWord {
-    /// `s` as one literal word: bare when it holds only characters no shell treats specially,
-    /// otherwise in single quotes (a single quote inside becomes `'\''`).
+    /// `ShellWords.quote`, kept under this name for the Deploy modules that call it.
     static func quote(_ s: String) -> String {
-        if !s.isEmpty, s.unicodeScalars.allSatisfy(isSafe) { return s }
-        return "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        ShellWords.quote(s)
     }
 
     /// One word that the target's shell expands the way Python's
@@ -26,7 +26,7 @@ enum ShellWord {
                 if rest.first == "/" { out += "/"; rest = rest.dropFirst() }
             }
         }
-        out += variablesExpanded(rest, literal: quote)
+        out += variablesExpanded(rest, literal: ShellWords.quote)
         return out.isEmpty ? "''" : out
     }
 
@@ -90,7 +90,7 @@ enum ShellWord {
         var out = ""
         var pending = ""
         func flush() {
-            if !pending.isEmpty { out += quote(pending); pending = "" }
+            if !pending.isEmpty { out += ShellWords.quote(pending); pending = "" }
         }
         var i = s.startIndex
         while i < s.endIndex {
@@ -101,7 +101,7 @@ enum ShellWord {
             } else if c == "[", let close = s[s.index(after: i)...].firstIndex(of: "]"), close > s.index(after: i) {
                 let inner = s[s.index(after: i)..<close]
                 let body = inner.first == "!" || inner.first == "^" ? inner.dropFirst() : inner[...]
-                if !body.isEmpty, body.unicodeScalars.allSatisfy({ isSafe($0) || $0 == "-" }) {
+                if !body.isEmpty, body.unicodeScalars.allSatisfy({ ShellWords.isSafeUnquoted($0) || $0 == "-" }) {
                     flush()
                     out += "[" + (inner.first == "!" || inner.first == "^" ? "!" : "") + body + "]"
                     i = s.index(after: close)
@@ -123,14 +123,6 @@ enum ShellWord {
             return false
         }
         return name.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
-    }
-
-    private static func isSafe(_ c: Unicode.Scalar) -> Bool {
-        switch c {
-        case "a"..."z", "A"..."Z", "0"..."9": return true
-        case "@", "%", "+", "=", ":", ",", ".", "/", "_", "-": return true
-        default: return false
-        }
     }
 
     private static func isUserNameScalar(_ c: Unicode.Scalar) -> Bool {

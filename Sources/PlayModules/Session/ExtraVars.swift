@@ -28,10 +28,19 @@ enum ExtraVars {
         return vars
     }
 
+    /// A backslash escapes any character outside single quotes, and `\r` is not a separator.
+    private static let keyValueSyntax = ShellWords.Syntax(backslash: .escapesAnything, whitespace: [" ", "\t", "\n"])
+
     /// `a=1 b="two words"`: values stay strings, as Ansible keeps them for key=value extra vars.
     static func keyValues(_ text: String) throws -> OrderedDictionary<String, Value> {
         var out: OrderedDictionary<String, Value> = [:]
-        for word in try ShellWords.split(text) {
+        let words: [String]
+        // Not quite Ansible's parse_kv, which keeps backslashes (`a=b\` is `b\`) and decodes
+        // Python escapes: these are the rules `-e` has always had here, kept as they are.
+        do throws(ShellWords.SplitError) { words = try ShellWords.split(text, syntax: keyValueSyntax) } catch {
+            throw Diagnostic.error(at: .synthetic("-e"), "unbalanced quotes in '\(text)'")
+        }
+        for word in words {
             guard let eq = word.firstIndex(of: "=") else {
                 throw Diagnostic.error(at: .synthetic("-e"), "'\(word)' is not key=value",
                                        notes: ["for example: -e version=2"])
@@ -39,34 +48,5 @@ enum ExtraVars {
             out[String(word[..<eq])] = .string(String(word[word.index(after: eq)...]))
         }
         return out
-    }
-}
-
-/// Splits a line into words the way a POSIX shell does for quotes and backslashes.
-enum ShellWords {
-    static func split(_ text: String) throws -> [String] {
-        var words: [String] = []
-        var current = ""
-        var inWord = false
-        var quote: Character?
-        var escaped = false
-        for ch in text {
-            if escaped { current.append(ch); escaped = false; continue }
-            if ch == "\\" && quote != "'" { escaped = true; inWord = true; continue }
-            if let q = quote {
-                if ch == q { quote = nil } else { current.append(ch) }
-                continue
-            }
-            if ch == "\"" || ch == "'" { quote = ch; inWord = true; continue }
-            if ch == " " || ch == "\t" || ch == "\n" {
-                if inWord { words.append(current); current = ""; inWord = false }
-                continue
-            }
-            current.append(ch)
-            inWord = true
-        }
-        if quote != nil { throw Diagnostic.error(at: .synthetic("-e"), "unbalanced quotes in '\(text)'") }
-        if inWord { words.append(current) }
-        return words
     }
 }
