@@ -4,7 +4,8 @@ import XCTest
 /// playbooks/blue-green.yml run by the built `play` against a private sandbox, whose nginx
 /// follows the listener's target group: a first deploy, a deploy and a rollback under load (no
 /// failed request of at least 1,000, the right version after), a refusal (production untouched,
-/// exit 0) and a version whose health check fails (production untouched, exit 2).
+/// exit 0) and a version whose health check fails (production untouched, exit 2); each run's
+/// deployment statuses arrive at a local webhook in the shape of GitHub's API.
 final class BlueGreenDeployTests: XCTestCase {
     private static let sandboxes = SandboxRegistry()
     private static let rate = 250
@@ -60,15 +61,52 @@ final class BlueGreenDeployTests: XCTestCase {
         XCTAssertEqual(report.lastVersion, last, report.summary, file: file, line: line)
     }
 
+    /// A local webhook (Fixtures/webhook_receiver.py) and the statuses it received.
+    private final class Webhook {
+        let child: ChildProcess
+        let log: String
+        let url: String
+
+        init(_ sandbox: DeploySandbox) throws {
+            log = sandbox.workDirectory + "/statuses.jsonl"
+            try? FileManager.default.removeItem(atPath: log)
+            let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().path + "/Fixtures/webhook_receiver.py"
+            child = try ChildProcess("/usr/bin/env", ["python3", script, log], environment: sandbox.environment,
+                                     cwd: sandbox.repository, outputPath: sandbox.workDirectory + "/webhook.out", label: "webhook")
+            let deadline = Date().addingTimeInterval(10)
+            var port = ""
+            while port.isEmpty {
+                port = child.output.trimmingCharacters(in: .whitespacesAndNewlines)
+                guard child.isRunning, Date() < deadline else { throw DeployTestFailure("the webhook did not start: \(child.output)") }
+                if port.isEmpty { usleep(50_000) }
+            }
+            url = "http://127.0.0.1:\(port)/repos/acme/th3/deployments/7/statuses"
+        }
+
+        /// Every status received so far: (state, description, authorization header).
+        func statuses() -> [(state: String, description: String, authorization: String?)] {
+            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            return text.split(separator: "\n").compactMap { line in
+                guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                      let body = object["body"] as? [String: Any] else { return nil }
+                return ((body["state"] as? String) ?? "", (body["description"] as? String) ?? "", object["authorization"] as? String)
+            }
+        }
+    }
+
     func testDeployRefuseFailAndRollBackUnderLoad() throws {
         let sandbox = try Self.sandboxes.sandbox(for: String(describing: Self.self))
+        let webhook = try Webhook(sandbox)
+        defer { webhook.child.stop() }
+        let token = "tok-" + UUID().uuidString.prefix(12)
+        let notify = ["-e", "deployment_status_url=" + webhook.url, "-e", "deployment_status_token=" + token]
 
         let first = try blueGreen(sandbox, ["--tags", "deploy", "-e", "version=1", "-e", "approve=true"], name: "deploy-1")
         XCTAssertEqual(first.exitCode, 0, first.output)
         XCTAssertEqual(try sandbox.servedVersions().lastVersion, "1")
 
         let (second, report) = try underLoad(sandbox, "deploy-2") {
-            try blueGreen(sandbox, ["--tags", "deploy", "-e", "version=2", "-e", "approve=true"], name: "deploy-2")
+            try blueGreen(sandbox, ["--tags", "deploy", "-e", "version=2", "-e", "approve=true"] + notify, name: "deploy-2")
         }
         XCTAssertEqual(second.exitCode, 0, second.output)
         XCTAssertTrue(second.output.contains("Production runs version 2"), second.output)
@@ -77,24 +115,33 @@ final class BlueGreenDeployTests: XCTestCase {
         XCTAssertEqual(try sandbox.state().ids(version: "1", state: "running").count, 2)
 
         let (back, backReport) = try underLoad(sandbox, "rollback") {
-            try blueGreen(sandbox, ["--tags", "rollback", "-e", "approve=true"], name: "rollback")
+            try blueGreen(sandbox, ["--tags", "rollback", "-e", "approve=true"] + notify, name: "rollback")
         }
         XCTAssertEqual(back.exitCode, 0, back.output)
         assertServed(backReport, versions: ["1", "2"], last: "1")
 
         // No terminal and no approve=true: the prompt gets no yes, production stays on 1.
-        let refused = try blueGreen(sandbox, ["--tags", "deploy", "-e", "version=2"], name: "refused")
+        let refused = try blueGreen(sandbox, ["--tags", "deploy", "-e", "version=2"] + notify, name: "refused")
         XCTAssertEqual(refused.exitCode, 0, refused.output)
         XCTAssertTrue(refused.output.contains("Not approved"), refused.output)
         XCTAssertEqual(try sandbox.servedVersions().lastVersion, "1")
 
         // Build 3 fails its health check: its instances are removed, production stays on 1.
         let (bad, badReport) = try underLoad(sandbox, "deploy-3") {
-            try blueGreen(sandbox, ["--tags", "deploy", "-e", "version=3", "-e", "approve=true"], name: "deploy-3")
+            try blueGreen(sandbox, ["--tags", "deploy", "-e", "version=3", "-e", "approve=true"] + notify, name: "deploy-3")
         }
         XCTAssertEqual(bad.exitCode, 2, bad.output)
         XCTAssertTrue(bad.output.contains("did not get ready"), bad.output)
         assertServed(badReport, versions: ["1"], last: "1")
         XCTAssertEqual(try sandbox.state().ids(version: "3", state: "running"), [])
+
+        // Started and finished, per run, in order; the token only in the header, never in output.
+        let statuses = webhook.statuses()
+        XCTAssertEqual(statuses.map(\.state), ["in_progress", "success", "in_progress", "success",
+                                                "in_progress", "inactive", "in_progress", "failure"], "\(statuses)")
+        XCTAssertTrue(statuses.allSatisfy { $0.authorization == "Bearer " + token }, "\(statuses)")
+        XCTAssertTrue(statuses[3].description.hasPrefix("Rolled back"), statuses[3].description)
+        XCTAssertTrue(statuses[7].description.hasPrefix("Version 3: "), statuses[7].description)
+        for run in [second, back, refused, bad] { XCTAssertFalse(run.output.contains(token)) }
     }
 }
