@@ -109,21 +109,24 @@ final class DeploySandbox: @unchecked Sendable {
 
     // MARK: play
 
-    /// The playbook with this sandbox's inventory and vault password, plus `arguments`.
-    func playArguments(_ arguments: [String]) -> [String] {
-        ["playbooks/translate-api.yml", "-i", inventory, "--vault-password-file", directory + "/vault-password"] + arguments
+    static let playbook = "playbooks/translate-api.yml"
+
+    /// `playbook` with this sandbox's inventory and vault password, plus `arguments`.
+    func playArguments(_ playbook: String, _ arguments: [String]) -> [String] {
+        [playbook, "-i", inventory, "--vault-password-file", directory + "/vault-password"] + arguments
     }
 
     /// Starts `play` (returns at once).
-    func startPlay(_ arguments: [String], name: String) throws -> ChildProcess {
-        try ChildProcess(playPath, playArguments(arguments), environment: environment, cwd: repository,
+    func startPlay(_ arguments: [String], name: String, playbook: String = DeploySandbox.playbook) throws -> ChildProcess {
+        try ChildProcess(playPath, playArguments(playbook, arguments), environment: environment, cwd: repository,
                          outputPath: workDirectory + "/play-\(name).log", label: "play (\(name))")
     }
 
     /// Runs `play` to the end.
-    func play(_ arguments: [String], name: String, timeout: Double = 240) throws -> PlayResult {
+    func play(_ arguments: [String], name: String, playbook: String = DeploySandbox.playbook,
+              timeout: Double = 240) throws -> PlayResult {
         let started = Date()
-        let child = try startPlay(arguments, name: name)
+        let child = try startPlay(arguments, name: name, playbook: playbook)
         let code = try child.wait(timeout: timeout)
         return PlayResult(exitCode: code, output: child.output, seconds: Date().timeIntervalSince(started))
     }

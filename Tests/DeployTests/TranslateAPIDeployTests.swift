@@ -48,6 +48,11 @@ final class TranslateAPIDeployTests: XCTestCase {
         let v1 = try sandbox.state().ids(version: "1", state: "running")
         XCTAssertEqual(v1.count, 2, "deploy 1 launches app_instance_count (2) instances")
 
+        let check = try sandbox.play(["--tags", "deploy", "-e", "version=2", "--check"], name: "deploy-2-check")
+        XCTAssertEqual(check.exitCode, 0, check.output)
+        XCTAssertTrue(check.output.contains("would deploy th3-server 2: launch 2 and start 0 instance(s)"), check.output)
+        XCTAssertEqual(try sandbox.state().instances.map(\.id).sorted(), v1, "check mode changes nothing")
+
         let (second, report) = try underLoad(sandbox, "deploy-2") { try sandbox.play(["--tags", "deploy", "-e", "version=2"], name: "deploy-2") }
         XCTAssertEqual(second.exitCode, 0, second.output)
         XCTAssertTrue(second.output.contains("th3-server 2 serves from"), second.output)
@@ -83,6 +88,30 @@ final class TranslateAPIDeployTests: XCTestCase {
         XCTAssertEqual(state.targetIDs, v1, state.summary)
         XCTAssertEqual(state.healthyTargetIDs, v1, state.summary)
         print("[failed deploy] build 3 under load: \(fmt(failed.seconds)) s, \(report.summary)")
+    }
+
+    func testAnInstanceThatFailsToStartDoesNotFailTheOthers() throws {
+        let sandbox = try startClean()
+        try deploy(sandbox, "1")
+        let v1 = try sandbox.state().ids(version: "1", state: "running")
+        // The second new instance gets a start command that exits at once (twice: start, restart).
+        let command = #"{"app_start_command": "{{ ('./run.sh --bind ' ~ ansible_host ~ ' --port 8080') "#
+            + #"if inventory_hostname == groups['deploy_new'][0] else 'false' }}"}"#
+        let (partial, report) = try underLoad(sandbox, "deploy-2-partial") {
+            try sandbox.play(["--tags", "deploy", "-e", "version=2", "-e", "app_min_healthy=1", "-e", command],
+                             name: "deploy-2-partial")
+        }
+        XCTAssertEqual(partial.exitCode, 0, "one healthy instance of two is enough with app_min_healthy=1: \(partial.output)")
+        XCTAssertTrue(partial.output.contains("did not come up after 1 restart(s): the process exited"), partial.output)
+        XCTAssertTrue(partial.output.contains("failed and terminated"), partial.output)
+        assertNoFailures(report, versions: ["1", "2"], last: "2")
+        let state = try sandbox.state()
+        let v2 = state.ids(version: "2", state: "running")
+        XCTAssertEqual(v2.count, 1, "the instance that failed is terminated: \(state.summary)")
+        XCTAssertEqual(state.ids(version: "1", state: "stopped"), v1, state.summary)
+        XCTAssertEqual(state.instances.count, 3, state.summary)
+        XCTAssertEqual(state.targetIDs, v2, state.summary)
+        print("[partial deploy] 1 of 2 started: \(fmt(partial.seconds)) s, \(report.summary)")
     }
 
     func testRollbackByVersionAndByInstancesUnderLoad() throws {
@@ -145,6 +174,10 @@ final class TranslateAPIDeployTests: XCTestCase {
         let report = try load.stop()
         XCTAssertEqual(again.exitCode, 0, again.output)
         XCTAssertTrue(again.output.contains("th3-server 2 serves from"), again.output)
+        for id in launched {
+            XCTAssertNotNil(again.output.range(of: id + #" +: ok=2 +changed=0 "#, options: .regularExpression),
+                            "the app that the killed run started is not restarted: \(again.output)")
+        }
         assertNoFailures(report, versions: ["1", "2"], last: "2")
         XCTAssertGreaterThan(routing.samples, 20)
         XCTAssertGreaterThanOrEqual(routing.fewest, 1, "the load balancer had no target at \(routing.emptyAt) s")
@@ -172,6 +205,36 @@ final class TranslateAPIDeployTests: XCTestCase {
         XCTAssertEqual(state.instances.count, 0, state.summary)
         XCTAssertEqual(state.targetIDs, [], state.summary)
         XCTAssertFalse(FileManager.default.fileExists(atPath: sandbox.directory + "/artifacts"), "downloaded builds are deleted")
+    }
+
+    func testSSHStartLeavesARunningBuildAloneRestartsOnceKeepsTheEnvironmentSecret() throws {
+        let sandbox = try startClean()
+        try deploy(sandbox, "1")
+        let ids = try sandbox.state().ids(version: "1", state: "running")
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().path + "/Fixtures/ssh-start.yml"
+        let r = try sandbox.play([], name: "ssh-start", playbook: fixture)
+        XCTAssertEqual(r.exitCode, 0, r.output)
+        XCTAssertEqual(r.output.components(separatedBy: "ok=8    changed=3    unreachable=0    failed=0").count, 3,
+                       "every task ran on both instances, the broken build's failure ignored: \(r.output)")
+        XCTAssertFalse(r.output.contains("s3cr3t t0ken"), "the environment's values are never shown")
+        for id in ids {
+            let app = sandbox.directory + "/instances/\(id)/home/apps/th3-server"
+            let envFile = app + "/1/app.env"
+            let attributes = try FileManager.default.attributesOfItem(atPath: envFile)
+            XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o600, "app.env is private")
+            XCTAssertTrue(try String(contentsOfFile: envFile, encoding: .utf8).contains(#"TH3_SECRET_TOKEN='s3cr3t t0ken'\''value'"#),
+                          "values are quoted for the shell")
+            let pid = try String(contentsOfFile: app + "/app.pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            let environ = String(decoding: FileManager.default.contents(atPath: "/proc/\(pid)/environ") ?? Data(), as: UTF8.self)
+                .split(separator: "\0").map(String.init)
+            XCTAssertTrue(environ.contains("TH3_SECRET_TOKEN=s3cr3t t0ken'value"), "the app runs with its environment")
+            XCTAssertTrue(environ.contains("PLAY_APP=th3-server"), "the app carries ssh_start's marker")
+            XCTAssertTrue(FileManager.default.fileExists(atPath: app + "/1/blob"), "the large build is the one unpacked")
+        }
+        // The load balancer took the instances out while build 3 failed; two passing checks bring them back.
+        let deadline = Date().addingTimeInterval(20)
+        while sandbox.routedServers()?.count != 2 && Date() < deadline { usleep(200_000) }
+        XCTAssertEqual(try sandbox.servedVersions().failures, 0, "both instances serve again")
     }
 
     // MARK: Steps
