@@ -122,6 +122,7 @@ final class RollingAMIDeployTests: XCTestCase {
         XCTAssertEqual(bad.exitCode, 2, bad.output)
         XCTAssertTrue(bad.output.contains("did not become healthy"), bad.output)
         XCTAssertTrue(bad.output.contains("stays in service"), bad.output)
+        XCTAssertTrue(bad.output.contains("Health checks failed with these codes: [500]"), bad.output)
         XCTAssertEqual(badReport.failures, 0, "failed requests: \(badReport.summary)")
         XCTAssertGreaterThanOrEqual(badReport.requests, Self.minimumRequests, badReport.summary)
         XCTAssertEqual(Set(badReport.versions.keys), ["2"], badReport.summary)
