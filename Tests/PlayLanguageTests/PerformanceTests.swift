@@ -2,7 +2,8 @@ import Foundation
 import XCTest
 @testable import PlayLanguage
 
-/// A generated 2000-task playbook (the W2 benchmark's shape) compiles and lists quickly.
+/// A generated 2000-task playbook (the W2 benchmark's shape) compiles and lists whole.
+/// Its speed is measured by bench/w2-w4.sh, not asserted here.
 final class PerformanceTests: XCTestCase {
     static func generated(tasks count: Int) -> String {
         var lines = ["- name: generated", "  hosts: localhost", "  gather_facts: false", "  tasks:"]
@@ -27,7 +28,6 @@ final class PerformanceTests: XCTestCase {
             best = min(best, Date().timeIntervalSince(start))
         }
         XCTAssertEqual(listing.split(separator: "\n").count, 2000 + 3)
-        // Release builds take ~20 ms (CPU); this debug-build bound only catches accidental quadratic work.
-        XCTAssertLessThan(best, 1.5, "compiling and listing 2000 tasks took \(best) s")
+        print("compiled and listed 2000 tasks in \(Int(best * 1000)) ms (debug build)")
     }
 }
