@@ -23,13 +23,17 @@ ANSIBLE_PLAYBOOK="$(pyenv which ansible-playbook 2>/dev/null || command -v ansib
 RUNS=${RUNS:-10}
 ANSIBLE_RUNS=${ANSIBLE_RUNS:-3}
 out="$root/bench/out/w1"
+# One W1 at a time: two would measure each other, and share bench/out/w1. Commands that may
+# leave processes behind (sshd, ssh masters) run with fd 9 closed, so only this script holds it.
+exec 9>/tmp/play-bench-w1.lock
+flock -n 9 || { echo "W1: waiting for another W1 run to finish" >&2; flock 9; }
 rm -rf "$out"
 mkdir -p "$out/cp"
 
 # A fleet of its own; the next free 127.0.N network if 127.0.2 is taken.
 fleet=$(mktemp -d /tmp/w1-fleet-XXXXXX)
 cleanup() {
-  [ -f "$out/reset.sh" ] && bash "$out/reset.sh" || true
+  [ -f "$fleet/reset.sh" ] && bash "$fleet/reset.sh" || true
   scripts/sshd-fleet.sh stop "$fleet" >/dev/null 2>&1 || true
   rm -rf "$fleet"
 }
@@ -37,7 +41,7 @@ trap cleanup EXIT
 started=no
 for n in $(seq 2 30); do
   status=0
-  FLEET_NET=127.0.$n scripts/sshd-fleet.sh start "$fleet" 10 >"$out/fleet.log" 2>&1 || status=$?
+  FLEET_NET=127.0.$n scripts/sshd-fleet.sh start "$fleet" 10 >"$out/fleet.log" 2>&1 9>&- || status=$?
   if [ $status = 0 ]; then started=yes; break; fi
   [ $status = 75 ] || break
 done
@@ -46,7 +50,7 @@ done
 . "$fleet/fleet.env"
 
 # Before every timed run: close ansible's persisted masters, forget the remote state.
-cat >"$out/reset.sh" <<EOF
+cat >"$fleet/reset.sh" <<EOF
 for s in "$out"/cp/*; do [ -S "\$s" ] && ssh -o ControlPath="\$s" -O exit x >/dev/null 2>&1; done
 rm -rf "$fleet"/h*/home/w1
 EOF
@@ -63,8 +67,8 @@ floor_cmd="bash bench/w1/floor.sh $fleet"
 
 # Each tool once, checked: it succeeds and leaves the same files on every host.
 verify() {  # name, command
-  bash "$out/reset.sh"
-  $2 >"$out/$1.log" 2>&1 || { echo "W1: $1 failed, see $out/$1.log" >&2; exit 1; }
+  bash "$fleet/reset.sh"
+  $2 >"$out/$1.log" 2>&1 9>&- || { echo "W1: $1 failed, see $out/$1.log" >&2; exit 1; }
   for k in $(seq 1 "$COUNT"); do
     [ "$(cat "$fleet/h$k/home/w1/host.txt")" = "host h$k" ] &&
       cmp -s "$fleet/h$k/home/w1/payload.txt" bench/w1/files/payload.txt ||
@@ -84,13 +88,14 @@ masters() { pgrep -f "ControlMaster=yes.* -- ${NET//./\\.}\.[0-9]+\$" || true; }
 # Each run is preceded by the reset. Wall time from fork to exit; CPU is user + system of the
 # controller-side process tree (the hosts' share, which is this machine too, is not in it).
 left=0
-python3 - "$out" "$RUNS" "$ANSIBLE_RUNS" "$play_cmd" "$floor_cmd" "$ansible_cmd" <<'PY'
+python3 - "$out" "$RUNS" "$ANSIBLE_RUNS" "$play_cmd" "$floor_cmd" "$ansible_cmd" "$fleet/reset.sh" <<'PY'
 import json, os, shlex, subprocess, sys, time
 out, runs, ansible_runs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 commands = {"play": sys.argv[4], "floor": sys.argv[5], "ansible-playbook": sys.argv[6]}
+reset = sys.argv[7]
 times = {name: [] for name in commands}
 def timed(name):
-    subprocess.run(["bash", os.path.join(out, "reset.sh")], check=True)
+    subprocess.run(["bash", reset], check=True)
     start = time.perf_counter()
     child = subprocess.Popen(shlex.split(commands[name]), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(child.pid, 0)
@@ -109,8 +114,8 @@ PY
 left=$(masters | wc -l)
 
 for i in 1 2 3; do
-  bash "$out/reset.sh"
-  /usr/bin/time -v $play_cmd >/dev/null 2>"$out/time-$i.txt"
+  bash "$fleet/reset.sh"
+  /usr/bin/time -v $play_cmd >/dev/null 2>"$out/time-$i.txt" 9>&-
 done
 
 python3 - "$out" "$left" "$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)" <<'PY'
