@@ -25,7 +25,8 @@ export SANDBOX_DIR=${SANDBOX_DIR:-$root/sandbox/run}
 export NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost
 logs=$(mktemp -d /tmp/play-demo.XXXXXX)
 
-say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+if [ -t 1 ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold= plain=; fi
+say() { printf '\n%s== %s%s\n' "$bold" "$*" "$plain"; }
 now() { date +%s.%N; }
 
 # ------------------------------------------------------------------------------ setup and build
