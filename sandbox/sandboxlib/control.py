@@ -398,6 +398,8 @@ def env_cmd(settings):
         "SANDBOX_VARS": paths.vars_yml,
         "SANDBOX_VAULT_FILE": env["vault_file"],
         "SANDBOX_VAULT_PASSWORD_FILE": env["vault_password_file"],
+        # As for Ansible: play and vault read the vault password from here when no flag is given.
+        "ANSIBLE_VAULT_PASSWORD_FILE": env["vault_password_file"],
         "SANDBOX_SSH_CONFIG": env["ssh_config"],
     }
     say("# eval \"$(sandbox/sandboxctl env)\"   (credentials stay in the vault file)")

@@ -36,6 +36,11 @@ struct PlayRun {
     }
 
     private var play: Play { compiled.play }
+
+    /// Every host of the play failed or was unreachable: ansible-playbook then runs no further play.
+    var allHostsFailed: Bool {
+        !playHosts.isEmpty && playHosts.allSatisfy { state.failedHosts.contains($0) || state.unreachableHosts.contains($0) }
+    }
     private var events: any EventSink { executor.events }
     private var templar: Templar { executor.templar }
     private var options: RunOptions { executor.options }

@@ -37,6 +37,7 @@ public struct PlaybookExecutor: Sendable {
             var play = PlayRun(executor: self, compiled: compiled, state: state, pool: pool, interrupt: interrupt,
                                resources: resources)
             await play.run()
+            if play.allHostsFailed { break }
         }
         if interrupt.isRaised {
             state.interrupted = true
