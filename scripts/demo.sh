@@ -7,6 +7,9 @@
 #     3. try build 3 under load: its health check fails, the deploy fails and cleans up
 #                                                   (no failed request; 2 keeps serving)
 #     4. roll back to build 1 by version under load (no failed request; 1 serves after)
+#   then the rolling strategy on the same fleet (playbooks/rolling-ami.yml):
+#     5. rolling AMI replacement to the AMI of build 2, one instance at a time, under load
+#     6. rolling replacement with build 3's AMI: fails, the build-2 instances keep serving
 #   print a summary, tear everything down (also when a step fails or on Ctrl-C).
 # Exits non-zero when any step does not do what it should.
 #
@@ -90,6 +93,7 @@ vault_args=(--vault-password-file "$SANDBOX_DIR/vault-password")
 
 # ------------------------------------------------------------------------------ steps
 # step NAME EXPECTED_EXIT(0|fail) LOAD(yes|no) EXPECTED_VERSION_AFTER ALLOWED_VERSIONS -- PLAY ARGS...
+# (the playbook is playbooks/translate-api.yml unless the step sets `playbook=...` before calling)
 rows=()
 failed_steps=0
 step() {
@@ -108,7 +112,7 @@ step() {
   local t0 t1 code
   t0=$(now)
   set +e
-  "$play" playbooks/translate-api.yml -i "$inventory" "${vault_args[@]}" "$@" 2>&1 | tee "$logs/$slug.log"
+  "$play" "${playbook:-playbooks/translate-api.yml}" -i "$inventory" "${vault_args[@]}" "$@" 2>&1 | tee "$logs/$slug.log"
   code=${PIPESTATUS[0]}
   set -e
   t1=$(now)
@@ -164,6 +168,8 @@ step "deploy build 1" 0 no 1 1 -- --tags deploy -e version=1 -e app_instance_cou
 step "deploy build 2 under load" 0 yes 2 1,2 -- --tags deploy -e version=2 -e app_instance_count="$instances"
 step "deploy build 3 under load" fail yes 2 2 -- --tags deploy -e version=3 -e app_instance_count="$instances"
 step "roll back to build 1 under load" 0 yes 1 1,2 -- --tags rollback -e version=1
+playbook=playbooks/rolling-ami.yml step "rolling AMI to build 2 under load" 0 yes 2 1,2 -- -e version=2
+playbook=playbooks/rolling-ami.yml step "rolling AMI to build 3 under load" fail yes 2 2 -- -e version=3
 
 # ------------------------------------------------------------------------------ summary
 say "Summary (load: $([ "$rate" = 0 ] && echo 'as fast as possible' || echo "$rate requests/s"), through the load balancer)"
