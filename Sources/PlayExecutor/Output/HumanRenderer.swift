@@ -42,7 +42,7 @@ public struct HumanRenderer: Sendable {
             if verbosity >= 2 || always {
                 var shown = result.values
                 for key in shown.keys where key.hasPrefix("_ansible") { shown.removeValue(forKey: key) }
-                text += "Result was: " + (always || verbosity > 2 ? JSONText.pretty(.dict(shown), indent: 4)
+                text += "Result was: " + (always || verbosity > 2 ? Value.dict(shown).jsonString(sortKeys: true, pretty: true)
                                                                   : compactJSON(shown))
             }
             return paint(text, "0;31") + "\n"
@@ -168,14 +168,14 @@ public struct HumanRenderer: Sendable {
             }
         }
         for key in shown.keys where key.hasPrefix("_ansible") { shown.removeValue(forKey: key) }
-        return JSONText.pretty(.dict(shown), indent: 4)
+        return Value.dict(shown).jsonString(sortKeys: true, pretty: true)
     }
 
     /// The result as Ansible prints it after `=>`: sorted compact JSON without internal keys.
     func compactJSON(_ values: OrderedDictionary<String, Value>) -> String {
         var v = values
         for key in ["failed", "_ansible_verbose_always", "_ansible_no_log"] { v.removeValue(forKey: key) }
-        return JSONText.compact(.dict(v), sortKeys: true)
+        return Value.dict(v).jsonString(sortKeys: true)
     }
 
     private func paint(_ s: String, _ code: String) -> String {

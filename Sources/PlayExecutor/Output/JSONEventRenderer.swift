@@ -48,6 +48,6 @@ public struct JSONEventRenderer: Sendable {
         case .interrupted:
             o = ["event": "interrupted"]
         }
-        return JSONText.compact(.dict(o), sortKeys: false) + "\n"
+        return Value.dict(o).jsonString() + "\n"
     }
 }
