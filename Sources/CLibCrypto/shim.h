@@ -1,5 +1,8 @@
 #ifndef PLAY_CLIBCRYPTO_SHIM_H
 #define PLAY_CLIBCRYPTO_SHIM_H
+/* The vault's PBKDF2 keeps keyed SHA-256 states (SHA256_CTX), which OpenSSL 3 marks deprecated
+   in favour of EVP contexts that cost an allocation per copy. */
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/sha.h>

@@ -8,24 +8,9 @@ enum VaultCrypto {
         var description: String { "libcrypto failed in \(operation)" }
     }
 
-    /// PBKDF2-HMAC-SHA256.
+    /// PBKDF2-HMAC-SHA256: see `PBKDF2`.
     static func pbkdf2SHA256(password: [UInt8], salt: [UInt8], iterations: Int, length: Int) throws(Failure) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: length)
-        // A zero-length buffer has no base address; libcrypto wants a pointer even then.
-        let pw = password.isEmpty ? [0] : password
-        let sl = salt.isEmpty ? [0] : salt
-        let ok = pw.withUnsafeBufferPointer { p in
-            sl.withUnsafeBufferPointer { s in
-                out.withUnsafeMutableBufferPointer { o in
-                    p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: p.count) { pc in
-                        PKCS5_PBKDF2_HMAC(pc, Int32(password.count), s.baseAddress, Int32(salt.count),
-                                          Int32(iterations), EVP_sha256(), Int32(length), o.baseAddress)
-                    }
-                }
-            }
-        }
-        guard ok == 1 else { throw Failure(operation: "PKCS5_PBKDF2_HMAC") }
-        return out
+        try PBKDF2.sha256(password: password, salt: salt, iterations: iterations, length: length)
     }
 
     /// AES-256 in CTR mode with a 128-bit big-endian counter (OpenSSL increments all 16 bytes).
