@@ -5,7 +5,9 @@ import XCTest
 /// follows the listener's target group: a first deploy, a deploy and a rollback under load (no
 /// failed request of at least 1,000, the right version after), a refusal (production untouched,
 /// exit 0) and a version whose health check fails (production untouched, exit 2); each run's
-/// deployment statuses arrive at a local webhook in the shape of GitHub's API.
+/// deployment statuses arrive at a local webhook in the shape of GitHub's API. And blue/green on a
+/// fleet that translate-api.yml deployed: rollback goes back to the instances that flow put in the
+/// production group, and the next deploy to that group replaces them.
 final class BlueGreenDeployTests: XCTestCase {
     private static let sandboxes = SandboxRegistry()
     private static let rate = 250
@@ -143,5 +145,62 @@ final class BlueGreenDeployTests: XCTestCase {
         XCTAssertTrue(statuses[3].description.hasPrefix("Rolled back"), statuses[3].description)
         XCTAssertTrue(statuses[7].description.hasPrefix("Version 3: "), statuses[7].description)
         for run in [second, back, refused, bad] { XCTAssertFalse(run.output.contains(token)) }
+    }
+
+    /// Production first deployed by playbooks/translate-api.yml (instances it launched, registered
+    /// in target_group_name, without blue/green's tags), then blue/green on the same fleet.
+    func testRollBackToWhatTranslateAPIDeployed() throws {
+        // A sandbox of its own: this story starts from a fleet blue/green never touched.
+        let sandbox = try DeploySandbox.start()
+        defer { sandbox.stop() }
+
+        let first = try sandbox.play(["--tags", "deploy", "-e", "version=1"], name: "ta-deploy-1")
+        XCTAssertEqual(first.exitCode, 0, first.output)
+        let translateAPI = try sandbox.state().ids(version: "1", state: "running")
+        XCTAssertEqual(translateAPI.count, 2)
+
+        // Deploy 2 to the idle group: the translate-api instances stay registered and healthy.
+        let (deploy, deployReport) = try underLoad(sandbox, "ta-bg-deploy-2") {
+            try blueGreen(sandbox, ["--tags", "deploy", "-e", "version=2", "-e", "approve=true"], name: "ta-bg-deploy-2")
+        }
+        XCTAssertEqual(deploy.exitCode, 0, deploy.output)
+        assertServed(deployReport, versions: ["1", "2"], last: "2")
+        var state = try sandbox.state()
+        XCTAssertEqual(state.ids(version: "1", state: "running"), translateAPI, state.summary)
+        XCTAssertEqual(state.healthyTargetIDs, translateAPI, state.summary)
+
+        // The case that failed: rollback finds what served before in the old production group.
+        let (back, backReport) = try underLoad(sandbox, "ta-bg-rollback") {
+            try blueGreen(sandbox, ["--tags", "rollback", "-e", "approve=true"], name: "ta-bg-rollback")
+        }
+        XCTAssertEqual(back.exitCode, 0, back.output)
+        XCTAssertTrue(back.output.contains("Production is back on th3-tg (version 1)"), back.output)
+        assertServed(backReport, versions: ["1", "2"], last: "1")
+
+        // A second rollback rolls forward to 2 again; translate-api's instances stay the standby.
+        let forward = try blueGreen(sandbox, ["--tags", "rollback", "-e", "approve=true"], name: "ta-bg-forward")
+        XCTAssertEqual(forward.exitCode, 0, forward.output)
+        XCTAssertEqual(try sandbox.servedVersions().lastVersion, "2")
+
+        // The next deploy to th3-tg replaces what translate-api put there: only the new instances serve.
+        let (again, againReport) = try underLoad(sandbox, "ta-bg-deploy-1") {
+            try blueGreen(sandbox, ["--tags", "deploy", "-e", "version=1", "-e", "approve=true"], name: "ta-bg-deploy-1")
+        }
+        XCTAssertEqual(again.exitCode, 0, again.output)
+        assertServed(againReport, versions: ["1", "2"], last: "1")
+        state = try sandbox.state()
+        XCTAssertTrue(Set(state.instances.map(\.id)).isDisjoint(with: translateAPI), state.summary)
+        let blueGreenOne = state.ids(version: "1", state: "running")
+        XCTAssertEqual(blueGreenOne.count, 2, state.summary)
+        XCTAssertEqual(state.healthyTargetIDs, blueGreenOne, state.summary)
+
+        // A refused deploy replaces the standby: a rollback then says there is nothing to go back to.
+        let refused = try blueGreen(sandbox, ["--tags", "deploy", "-e", "version=2"], name: "ta-bg-refused")
+        XCTAssertEqual(refused.exitCode, 0, refused.output)
+        XCTAssertTrue(refused.output.contains("Not approved"), refused.output)
+        let nothing = try blueGreen(sandbox, ["--tags", "rollback", "-e", "approve=true"], name: "ta-bg-nothing")
+        XCTAssertEqual(nothing.exitCode, 2, nothing.output)
+        XCTAssertTrue(nothing.output.contains("there is no previous version to go back to"), nothing.output)
+        XCTAssertEqual(try sandbox.servedVersions().versions.keys.sorted(), ["1"])
     }
 }
