@@ -17,7 +17,7 @@ let package = Package(
     ],
     targets: [
         // OpenSSL's libcrypto (PBKDF2, AES-CTR, HMAC, SHA-256) for the vault and SigV4.
-        .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CLibCrypto", providers: [.apt(["libssl-dev"])]),
 
         // Values, source locations, diagnostics and YAML loading with marks: shared by every layer.
         .target(name: "PlayBase", dependencies: [
