@@ -10,6 +10,10 @@
 #   then the rolling strategy on the same fleet (playbooks/rolling-ami.yml):
 #     5. rolling AMI replacement to the AMI of build 2, one instance at a time, under load
 #     6. rolling replacement with build 3's AMI: fails, the build-2 instances keep serving
+#   then blue/green on the same fleet (playbooks/blue-green.yml, -e approve=true):
+#     7. build 1 on the idle target group, then the listener swap, under load (build 1 is the other
+#        good build of the sandbox; the build-2 instances stay registered on the old group)
+#     8. --tags rollback under load: the listener back to the build-2 group (2 serves after)
 #   print a summary, tear everything down (also when a step fails or on Ctrl-C).
 # Exits non-zero when any step does not do what it should.
 #
@@ -170,6 +174,8 @@ step "deploy build 3 under load" fail yes 2 2 -- --tags deploy -e version=3 -e a
 step "roll back to build 1 under load" 0 yes 1 1,2 -- --tags rollback -e version=1
 playbook=playbooks/rolling-ami.yml step "rolling AMI to build 2 under load" 0 yes 2 1,2 -- -e version=2
 playbook=playbooks/rolling-ami.yml step "rolling AMI to build 3 under load" fail yes 2 2 -- -e version=3
+playbook=playbooks/blue-green.yml step "blue-green deploy build 1 under load" 0 yes 1 1,2 -- --tags deploy -e version=1 -e approve=true -e app_instance_count="$instances"
+playbook=playbooks/blue-green.yml step "blue-green rollback to build 2 under load" 0 yes 2 1,2 -- --tags rollback -e approve=true
 
 # ------------------------------------------------------------------------------ summary
 say "Summary (load: $([ "$rate" = 0 ] && echo 'as fast as possible' || echo "$rate requests/s"), through the load balancer)"
