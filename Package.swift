@@ -35,9 +35,11 @@ let package = Package(
         .target(name: "PlayVault", dependencies: [.product(name: "OrderedCollections", package: "swift-collections"), "PlayBase", "CLibCrypto"], swiftSettings: strict),
         // The `vault` command tree (create/edit/view/...), shared by `vault` and `play vault`.
         .target(name: "VaultCommand", dependencies: ["PlayVault", .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: strict),
+        // libcurl, dlopen()ed on the first HTTP request (never linked): typed non-variadic wrappers.
+        .target(name: "CCurl"),
         // AWS: credentials, SigV4, HTTP transport, EC2 / ELBv2 / S3 / ECS clients.
         .target(name: "PlayAWS", dependencies: [
-            "PlayBase", "CLibCrypto", .product(name: "OrderedCollections", package: "swift-collections"),
+            "PlayBase", "CLibCrypto", "CCurl", .product(name: "OrderedCollections", package: "swift-collections"),
         ], swiftSettings: strict),
         // Strategies, per-host state machine, module protocol, events and renderers.
         .target(name: "PlayExecutor", dependencies: [

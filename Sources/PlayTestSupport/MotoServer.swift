@@ -59,7 +59,7 @@ public final class MotoServer: Sendable {
     public func session(transport: (any HTTPTransport)? = nil,
                         options: AWSSession.Options = AWSSession.Options()) -> AWSSession {
         AWSSession(credentials: credentials, region: region, endpoint: awsEndpoint,
-                   transport: LoopbackOnlyTransport(transport ?? URLSessionTransport(defaultTimeout: 10)), options: options)
+                   transport: LoopbackOnlyTransport(transport ?? CurlTransport(defaultTimeout: 10)), options: options)
     }
 
     /// Starts a server and sets up its IAM key. `environment` adds moto switches
@@ -90,7 +90,7 @@ public final class MotoServer: Sendable {
                 port = Int(log[range].split(separator: ":").last ?? "")
             }
         }
-        let transport = LoopbackOnlyTransport(URLSessionTransport(defaultTimeout: 5))
+        let transport = LoopbackOnlyTransport(CurlTransport(defaultTimeout: 5))
         defer { transport.shutdown() }
         while true {
             let probe = HTTPRequest(method: "GET", scheme: "http", host: "127.0.0.1", port: port, path: "/moto-api/data.json")

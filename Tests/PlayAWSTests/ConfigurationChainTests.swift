@@ -5,7 +5,7 @@ import PlayBase
 
 /// Credentials, region, endpoints and retry settings: the order and the messages.
 final class ConfigurationChainTests: XCTestCase {
-    let transport = URLSessionTransport(defaultTimeout: 2)
+    let transport = CurlTransport(defaultTimeout: 2)
 
     override func tearDown() {
         transport.shutdown()

@@ -13,7 +13,7 @@ final class FaultToleranceTests: MotoTestCase, @unchecked Sendable {
 
     func faulty(_ script: [FaultInjectingTransport.Fault], repeatLast: Bool = false, maxAttempts: Int = 3,
                 timeout: TimeInterval = 10, log: EventLog? = nil) -> (AWSSession, FaultInjectingTransport) {
-        let transport = FaultInjectingTransport(URLSessionTransport(defaultTimeout: timeout), script: script, repeatLast: repeatLast)
+        let transport = FaultInjectingTransport(CurlTransport(defaultTimeout: timeout), script: script, repeatLast: repeatLast)
         var onEvent: (@Sendable (AWSRequestEvent) -> Void)?
         if let log { onEvent = { event in log.add(event) } }
         let options = MotoServer.fastOptions(maxAttempts: maxAttempts, timeout: timeout, onEvent: onEvent)
@@ -112,7 +112,7 @@ final class FaultToleranceTests: MotoTestCase, @unchecked Sendable {
         let blackHole = try LocalHTTPServer { _ in .stall }
         defer { blackHole.stop() }
 
-        // First attempt goes to a server that never answers: a real URLSession timeout, then success.
+        // First attempt goes to a server that never answers: a real transport timeout, then success.
         let (s, transport) = faulty([.redirect(host: "127.0.0.1", port: blackHole.port)], timeout: 1)
         defer { s.shutdown() }
         let started = Date()

@@ -4,7 +4,7 @@ import XCTest
 
 /// IMDSv2 against a fake metadata service on 127.0.0.1 (never the real 169.254.169.254).
 final class InstanceMetadataTests: XCTestCase {
-    let transport = URLSessionTransport(defaultTimeout: 2)
+    let transport = CurlTransport(defaultTimeout: 2)
 
     override func tearDown() {
         transport.shutdown()

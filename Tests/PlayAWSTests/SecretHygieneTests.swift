@@ -42,7 +42,7 @@ final class SecretHygieneTests: MotoTestCase, @unchecked Sendable {
             <Response><Errors><Error><Code>AuthFailure</Code><Message>bad secret \(credentials.secretAccessKey)</Message></Error></Errors></Response>
             """)
         let lines = Lines()
-        let transport = FaultInjectingTransport(URLSessionTransport(), script: [echo])
+        let transport = FaultInjectingTransport(CurlTransport(), script: [echo])
         let s = moto.session(credentials, transport: transport,
                              options: MotoServer.fastOptions(onEvent: { lines.add($0.description) }))
         defer { s.shutdown() }

@@ -49,7 +49,7 @@ public final class AWSSession: Sendable {
 
     /// A session with everything given: no lookups. `endpoint` nil means AWS's own endpoints.
     public init(credentials: AWSCredentials, region: String, endpoint: AWSEndpoint? = nil,
-                transport: any HTTPTransport = URLSessionTransport(), options: Options = Options()) {
+                transport: any HTTPTransport = CurlTransport(), options: Options = Options()) {
         self.region = region
         self.regionSource = "explicit"
         self.retryPolicy = options.retryPolicy ?? RetryPolicy()
@@ -77,7 +77,7 @@ public final class AWSSession: Sendable {
     /// Throws an `AWSError` of kind `.configuration` that lists where it looked.
     public static func make(settings: AWSSettings = AWSSettings(), environment: AWSEnvironment = .process,
                             transport: (any HTTPTransport)? = nil, options: Options = Options()) async throws -> AWSSession {
-        let transport = transport ?? URLSessionTransport(defaultTimeout: settings.timeout ?? options.timeout)
+        let transport = transport ?? CurlTransport(defaultTimeout: settings.timeout ?? options.timeout)
         let resolver = try AWSConfigurationResolver(settings: settings, environment: environment, transport: transport)
         let (region, regionSource) = try await resolver.resolveRegion()
         // Check endpoint settings now so a typo fails before any work starts.

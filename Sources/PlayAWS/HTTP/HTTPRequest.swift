@@ -26,7 +26,7 @@ public struct HTTPRequest: Sendable {
     public var timeout: TimeInterval
     /// When set, the response body is written to this file instead of memory.
     public var downloadDestination: URL?
-    /// Requests with the same pool share one connection pool (one URLSession per service and region).
+    /// Requests with the same pool share one connection pool (one set of warm libcurl handles per service and region).
     public var connectionPool: String
 
     public struct QueryItem: Sendable, Hashable {

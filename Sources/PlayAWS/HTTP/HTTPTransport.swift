@@ -1,7 +1,7 @@
 import Foundation
 
 /// Sends one HTTP request and returns the response: the only I/O the AWS clients do.
-/// Fault tests wrap it; the default is `URLSessionTransport`.
+/// Fault tests wrap it; the default is `CurlTransport`.
 public protocol HTTPTransport: Sendable {
     /// Throws `HTTPTransportError` when no HTTP response arrived (connection refused, timeout...).
     func send(_ request: HTTPRequest) async throws -> HTTPResponse

@@ -20,7 +20,7 @@ public final class AWSRunSessions: Sendable {
     private let entries = Mutex<[Key: Task<AWSModuleSession, any Error>]>([:])
     private let made = Mutex<[AWSModuleSession]>([])
 
-    /// `transport` nil gives each session its own `URLSessionTransport`.
+    /// `transport` nil gives each session its own `CurlTransport`.
     public init(transport: (any HTTPTransport)? = nil, options: AWSSession.Options = AWSSession.Options()) {
         self.transport = transport
         self.options = options

@@ -96,7 +96,7 @@ public struct HealthWaitModule: Module {
             elb = session.elbv2
         }
 
-        let transport = context.run.resource("health_wait.transport") { URLSessionTransport(defaultTimeout: 5) }
+        let transport = context.run.resource("health_wait.transport") { CurlTransport(defaultTimeout: 5) }
         let start = ContinuousClock.now
         func elapsed() -> Double {
             let d = ContinuousClock.now - start
@@ -177,7 +177,7 @@ public struct HealthWaitModule: Module {
         try? NSRegularExpression(pattern: pattern.replacingOccurrences(of: "(?P<", with: "(?<"))
     }
 
-    private static func check(_ probe: Probe, transport: URLSessionTransport, codes: [Int], pattern: String?,
+    private static func check(_ probe: Probe, transport: CurlTransport, codes: [Int], pattern: String?,
                               consecutive: Int, timeout: Double) async -> Probe {
         var probe = probe
         probe.attempts += 1

@@ -4,8 +4,8 @@ import PlayBase
 import PlayExecutor
 import PlayLanguage
 
-/// `uri`: an HTTP request from the controller (Foundation's URLSession, libcurl on Linux; see
-/// `HTTPExchange`). Redirects and basic-auth challenges are
+/// `uri`: an HTTP request from the controller (libcurl, loaded on first use; see `HTTPExchange`).
+/// `validate_certs: false` skips certificate and host name checks. Redirects and basic-auth challenges are
 /// handled here so `follow_redirects` and `force_basic_auth` mean what they mean in Ansible.
 /// The result carries `status`, `url`, `msg`, `redirected`, `elapsed`, the response headers
 /// lower-cased with `-` as `_`, `json` for JSON answers and `content` with `return_content`.
@@ -51,12 +51,7 @@ public struct URIModule: Module {
             }
             statusCodes.append(code)
         }
-        if scheme == "https" && !context.bool("validate_certs", default: true) {
-            #if os(Linux)
-            return .failed("validate_certs: false is not supported on Linux: Foundation's URLSession always verifies"
-                + " certificates there. Add the server's CA to the system trust store (update-ca-certificates).")
-            #endif
-        }
+        let verifyTLS = context.bool("validate_certs", default: true)
         // Credentials in the URL count as url_username/url_password, and never show in results.
         var username = context.string("url_username") ?? components.user
         var password = context.string("url_password") ?? components.password
@@ -103,7 +98,7 @@ public struct URIModule: Module {
             }
             do {
                 response = try await HTTPExchange.send(method: method, url: url, headers: headers.fields, body: body,
-                                                       timeout: timeout)
+                                                       timeout: timeout, verifyTLS: verifyTLS)
             } catch let error as HTTPExchange.Failure {
                 let message = error.timedOut ? "Connection failure: timed out" : "Request failed: \(error.description)"
                 return .failed(message, ["status": -1, "url": .string(Self.display(current)), "redirected": .bool(redirected),

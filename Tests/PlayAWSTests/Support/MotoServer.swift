@@ -68,7 +68,7 @@ final class MotoServer: @unchecked Sendable {
         }
         let server = MotoServer(process: process, port: port!, log: log)
         // Readiness: GET /moto-api/data.json answers 200.
-        let transport = URLSessionTransport(defaultTimeout: 2)
+        let transport = CurlTransport(defaultTimeout: 2)
         defer { transport.shutdown() }
         while true {
             if let response = try? await transport.send(server.raw("GET", "/moto-api/data.json")), response.status == 200 { break }
@@ -104,7 +104,7 @@ final class MotoServer: @unchecked Sendable {
     /// in a fresh free window of unauthenticated actions (3 per user); after that every request
     /// must be signed with one of the returned keys.
     func freshAccount(users: [(name: String, policy: String)] = [("tester", MotoServer.allowAll)]) async throws -> [AWSCredentials] {
-        let transport = URLSessionTransport(defaultTimeout: 10)
+        let transport = CurlTransport(defaultTimeout: 10)
         defer { transport.shutdown() }
         for (path, body) in [("/moto-api/reset", ""), ("/moto-api/reset-auth", String(users.count * 3))] {
             let response = try await transport.send(raw("POST", path, body: body))
@@ -137,7 +137,7 @@ final class MotoServer: @unchecked Sendable {
     func session(_ credentials: AWSCredentials, region: String = "us-east-1", transport: (any HTTPTransport)? = nil,
                  options: AWSSession.Options = MotoServer.fastOptions()) -> AWSSession {
         AWSSession(credentials: credentials, region: region, endpoint: endpoint,
-                   transport: transport ?? URLSessionTransport(defaultTimeout: 10), options: options)
+                   transport: transport ?? CurlTransport(defaultTimeout: 10), options: options)
     }
 
     static func fastOptions(maxAttempts: Int = 3, timeout: TimeInterval = 10,

@@ -28,7 +28,7 @@ final class AWSModuleRunner: @unchecked Sendable {
 
     /// `variables` as a play would have them (the vault file's AWS names).
     init(variables: OrderedDictionary<String, Value>, transport: (any HTTPTransport)? = nil) {
-        let sessions = AWSRunSessions(transport: LoopbackOnlyTransport(transport ?? URLSessionTransport(defaultTimeout: 10)))
+        let sessions = AWSRunSessions(transport: LoopbackOnlyTransport(transport ?? CurlTransport(defaultTimeout: 10)))
         self.sessions = sessions
         _ = resources.resource(AWSRunSessions.resourceKey) { sessions }
         self.variables = variables

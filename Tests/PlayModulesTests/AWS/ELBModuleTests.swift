@@ -130,7 +130,7 @@ final class ELBModuleTests: AWSModuleTestCase {
         let (server, f) = try await setUpAWS()
         let group = try await f.targetGroup()
         let ids = try await f.instances(2)
-        let transport = ScriptedTargetHealthTransport(URLSessionTransport(defaultTimeout: 10), afterRegister: [
+        let transport = ScriptedTargetHealthTransport(CurlTransport(defaultTimeout: 10), afterRegister: [
             ids[0]: ["initial", "initial"],
             ids[1]: ["initial", "unhealthy"],
         ])
@@ -158,7 +158,7 @@ final class ELBModuleTests: AWSModuleTestCase {
         let (server, f) = try await setUpAWS()
         let group = try await f.targetGroup()
         let ids = try await f.instances(3)
-        let transport = ScriptedTargetHealthTransport(URLSessionTransport(defaultTimeout: 10), afterRegister: [
+        let transport = ScriptedTargetHealthTransport(CurlTransport(defaultTimeout: 10), afterRegister: [
             ids[2]: ["unhealthy"],
         ])
         let runner = AWSModuleRunner(moto: server, transport: transport)
@@ -180,7 +180,7 @@ final class ELBModuleTests: AWSModuleTestCase {
         let (server, f) = try await setUpAWS()
         let group = try await f.targetGroup()
         let ids = try await f.instances(1)
-        let transport = ScriptedTargetHealthTransport(URLSessionTransport(defaultTimeout: 10), afterRegister: [
+        let transport = ScriptedTargetHealthTransport(CurlTransport(defaultTimeout: 10), afterRegister: [
             ids[0]: Array(repeating: "initial", count: 50),
         ])
         let runner = AWSModuleRunner(moto: server, transport: transport)
@@ -199,7 +199,7 @@ final class ELBModuleTests: AWSModuleTestCase {
         let (server, f) = try await setUpAWS()
         let group = try await f.targetGroup()
         let ids = try await f.instances(2)
-        let transport = ScriptedTargetHealthTransport(URLSessionTransport(defaultTimeout: 10), afterDeregister: [
+        let transport = ScriptedTargetHealthTransport(CurlTransport(defaultTimeout: 10), afterDeregister: [
             ids[0]: ["draining", "draining"], ids[1]: ["draining"],
         ])
         let runner = AWSModuleRunner(moto: server, transport: transport)

@@ -81,7 +81,7 @@ final class HealthWaitModuleTests: AWSModuleTestCase {
         try await f.session.elbv2().registerTargets(targetGroupARN: group.arn, targets: ids.map { ELBv2Target(id: $0) })
         let http = try ScriptedHTTPServer([(200, "ok")])
         defer { http.stop() }
-        let transport = ScriptedTargetHealthTransport(URLSessionTransport(defaultTimeout: 10))
+        let transport = ScriptedTargetHealthTransport(CurlTransport(defaultTimeout: 10))
         let runner = AWSModuleRunner(moto: server, transport: transport)
         let result = try await runner.run(HealthWaitModule(), [
             "url": .string(http.url), "consecutive": 2, "interval": 0.2,

@@ -101,7 +101,7 @@ final class S3FetchModuleTests: AWSModuleTestCase {
         let name = try await bucket(server, objects: ["app/1/app.tar.gz": ("the real build", [:])])
         let dir = try TemporaryDirectory()
         try dir.write("app.tar.gz", "previous build")
-        let runner = AWSModuleRunner(moto: server, transport: CorruptingTransport(URLSessionTransport(defaultTimeout: 10)))
+        let runner = AWSModuleRunner(moto: server, transport: CorruptingTransport(CurlTransport(defaultTimeout: 10)))
         let result = try await runner.run(S3FetchModule(), ["bucket": .string(name), "key": "app/1/app.tar.gz", "dest": .string(dir.file("app.tar.gz"))])
         XCTAssertTrue(result.failed, result.text)
         XCTAssertTrue(result.message?.contains("differs from the ETag") ?? false, result.text)
