@@ -17,6 +17,7 @@ public actor ConnectionPool {
     }
 
     private var masters: [Key: SSHMaster] = [:]
+    private var sessions: [Key: SSHShellSession] = [:]
     private var socketDirectory: String?
     private var nextSocket = 0
     private var closed = false
@@ -52,9 +53,12 @@ public actor ConnectionPool {
             nextSocket += 1
             master = SSHMaster(hostName: hostName, commandLine: line)
             masters[key] = master
+            if settings.persistentShell {
+                sessions[key] = SSHShellSession(launch: line.command("exec /bin/sh"))
+            }
         }
         try await master.ensureRunning()
-        return SSHConnection(hostName: hostName, master: master, settings: settings)
+        return SSHConnection(hostName: hostName, master: master, session: sessions[key], settings: settings)
     }
 
     /// Stops every master (`ssh -O exit`, in parallel), waits until they are gone and removes
@@ -64,11 +68,16 @@ public actor ConnectionPool {
     public func closeAll() async {
         closed = true
         let all = Array(masters.values)
+        let shells = Array(sessions.values)
         masters.removeAll()
+        sessions.removeAll()
         let directory = socketDirectory
         socketDirectory = nil
         // Unstructured so that a cancelled caller does not cancel the `ssh -O exit` processes.
         await Task {
+            await withTaskGroup(of: Void.self) { group in
+                for shell in shells { group.addTask { await shell.close() } }
+            }
             await withTaskGroup(of: Void.self) { group in
                 for master in all { group.addTask { await master.stop() } }
             }

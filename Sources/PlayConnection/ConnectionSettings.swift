@@ -41,6 +41,10 @@ public struct ConnectionSettings: Sendable, Hashable {
     /// How long an idle master stays up if play dies without closing it; play closes its
     /// masters explicitly, and reopens one that timed out during a long pause.
     public var controlPersist: Duration
+    /// Run commands through one long-lived shell per host (`SSHShellSession`) rather than one
+    /// `ssh` process each (`play_ssh_persistent_shell`, or `PLAY_SSH_PERSISTENT_SHELL` in the
+    /// environment; on by default).
+    public var persistentShell: Bool
     /// Host-level become defaults (`ansible_become`, `ansible_become_user`,
     /// `ansible_become_method`). The connection itself follows each request's `become`; the
     /// executor merges these with task keywords. Only `sudo` is supported.
@@ -65,6 +69,7 @@ public struct ConnectionSettings: Sendable, Hashable {
         connectTimeout: Duration = .seconds(10),
         commandTimeout: Duration? = nil,
         controlPersist: Duration = .seconds(60),
+        persistentShell: Bool = true,
         become: Bool = false,
         becomeUser: String? = nil,
         becomeMethod: String = "sudo",
@@ -83,6 +88,7 @@ public struct ConnectionSettings: Sendable, Hashable {
         self.connectTimeout = connectTimeout
         self.commandTimeout = commandTimeout
         self.controlPersist = controlPersist
+        self.persistentShell = persistentShell
         self.become = become
         self.becomeUser = becomeUser
         self.becomeMethod = becomeMethod
@@ -166,6 +172,15 @@ public struct ConnectionSettings: Sendable, Hashable {
         }
         if let t = duration("ansible_ssh_timeout", "ansible_timeout") { settings.connectTimeout = t }
         settings.commandTimeout = duration("ansible_command_timeout")
+        if let persistent = bool("play_ssh_persistent_shell") {
+            settings.persistentShell = persistent
+        } else if let env = environment["PLAY_SSH_PERSISTENT_SHELL"] {
+            if let b = Self.ansibleBool(.string(env)) {
+                settings.persistentShell = b
+            } else {
+                problems.append("PLAY_SSH_PERSISTENT_SHELL must be a boolean (true/false), got '\(env)'")
+            }
+        }
         settings.become = bool("ansible_become") ?? false
         settings.becomeUser = string("ansible_become_user")
         settings.becomeMethod = string("ansible_become_method") ?? "sudo"

@@ -1,20 +1,25 @@
 import Foundation
 
-/// `ansible_connection=ssh`: every command is one `ssh` process multiplexed over the host's
-/// master (about 10 ms, no new handshake); files travel through the same channel as a
-/// command's stdin/stdout. Obtain it from `ConnectionPool.connection(for:settings:)`.
+/// `ansible_connection=ssh`: commands go to the host's long-lived shell session over its
+/// master (`SSHShellSession`), or, when that is busy or the input is large, each as one `ssh`
+/// process multiplexed over the master (about 10 ms, no new handshake); files travel through
+/// the same channels as a command's stdin/stdout. Obtain it from
+/// `ConnectionPool.connection(for:settings:)`.
 public struct SSHConnection: Connection {
     public let hostName: String
     let master: SSHMaster
+    let session: SSHShellSession?
     let settings: ConnectionSettings
 
-    init(hostName: String, master: SSHMaster, settings: ConnectionSettings) {
+    init(hostName: String, master: SSHMaster, session: SSHShellSession?, settings: ConnectionSettings) {
         self.hostName = hostName
         self.master = master
+        self.session = session
         self.settings = settings
     }
 
     public func run(_ request: CommandRequest) async throws(ConnectionError) -> CommandResult {
+        if let session, let result = try await runInSession(session, request) { return result }
         let words = try CommandScript.words(for: request, becomeMethod: settings.becomeMethod, markExit255: true, host: hostName)
         if !master.isRunning { try await master.ensureRunning() }
         let arguments = master.commandLine.command(CommandScript.commandLine(words))
@@ -42,6 +47,39 @@ public struct SSHConnection: Connection {
                 return CommandResult(exitCode: 255, stdout: stdout, stderr: stderr + note, duration: output.duration)
             }
             throw SSHCommandLine.classify(message, host: hostName)
+        }
+    }
+
+    /// The request through the shell session; nil when the session cannot take it now.
+    private func runInSession(_ session: SSHShellSession, _ request: CommandRequest) async throws(ConnectionError) -> CommandResult? {
+        let words = try CommandScript.words(for: request, becomeMethod: settings.becomeMethod, markExit255: false, host: hostName)
+        if !master.isRunning { try await master.ensureRunning() }
+        let timeout = request.timeout ?? settings.commandTimeout
+        guard let reply = await session.run(words, stdin: request.stdin, timeout: timeout) else { return nil }
+        switch reply {
+        case .finished(let status, let stdout, let stderr, let duration):
+            switch CommandScript.interpret(status: status, stdout: stdout, stderr: stderr, become: request.become, viaSSH: false) {
+            case .completed(let status, let stdout, let stderr):
+                return CommandResult(exitCode: status, stdout: stdout, stderr: stderr, duration: duration)
+            case .becomeFailed(let message):
+                throw .becomeFailed(host: hostName, message: message)
+            case .connectionFailed(let message, _, _):
+                throw SSHCommandLine.classify(message, host: hostName)
+            }
+        case .timedOut:
+            guard let timeout else { throw .cancelled(host: hostName) }
+            throw .timedOut(host: hostName, after: timeout)
+        case .cancelled:
+            throw .cancelled(host: hostName)
+        case .lost(let stdout, let stderr):
+            // As with one ssh per command: a shell killed by the command itself (`pkill -f`
+            // matching it, say) is the command's doing; a master that no longer answers is the host.
+            if await masterAnswers() {
+                let note = Data("play: the remote shell ended without an exit status (killed by a signal?)\n".utf8)
+                return CommandResult(exitCode: 255, stdout: stdout, stderr: stderr + note, duration: .zero)
+            }
+            let message = CommandScript.text(stderr)
+            throw SSHCommandLine.classify(message.isEmpty ? "connection to \(settings.host) lost" : message, host: hostName)
         }
     }
 

@@ -139,7 +139,7 @@ enum Subprocess {
         ))
     }
 
-    private static func makePipe(_ fds: inout [Int32]) -> Bool {
+    static func makePipe(_ fds: inout [Int32]) -> Bool {
         #if canImport(Darwin)
         guard pipe(&fds) == 0 else { return false }
         for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
@@ -154,9 +154,9 @@ enum Subprocess {
         #endif
     }
 
-    private enum Spawned { case success(pid_t), failure(Int32) }
+    enum Spawned { case success(pid_t), failure(Int32) }
 
-    private static func spawn(
+    static func spawn(
         _ arguments: [String],
         _ environment: [String: String]?,
         stdinFD: Int32,
