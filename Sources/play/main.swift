@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dispatch
 import Foundation
 import VaultCommand
 
@@ -7,6 +8,18 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.first == "vault" {
     VaultCommand.runAsExecutable(Array(arguments.dropFirst()))
 } else {
+    // The run happens on Swift's cooperative threads while this thread waits. A top-level
+    // `await` would make this an async main, whose dispatch_main() ends the main thread with
+    // pthread_exit: a forced unwind that reads about 1 MiB of unwind tables on every start.
+    let finished = DispatchSemaphore(value: 0)
+    Task.detached {
+        await runPlay(arguments)
+        finished.signal()
+    }
+    finished.wait()
+}
+
+@Sendable func runPlay(_ arguments: [String]) async {
     do {
         let command = try PlayCommand.parse(arguments)
         try await command.run()
