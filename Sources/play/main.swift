@@ -2,6 +2,16 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import VaultCommand
+#if canImport(Glibc)
+import Glibc
+
+// Every thread that allocates would get a malloc arena of its own (a run has one thread per
+// command in flight); two arenas are plenty for play and keep the heap compact. mallopt is not
+// in Swift's Glibc module; M_ARENA_MAX is -8 in glibc's malloc.h.
+if let mallopt = dlsym(nil, "mallopt") {
+    _ = unsafeBitCast(mallopt, to: (@convention(c) (Int32, Int32) -> Int32).self)(-8, 2)
+}
+#endif
 
 // `play vault ...` is the vault command, for machines where another `vault` owns the name.
 let arguments = Array(CommandLine.arguments.dropFirst())
