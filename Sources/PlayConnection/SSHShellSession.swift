@@ -285,18 +285,8 @@ final class SSHShellSession: @unchecked Sendable {
             return .finished(status: status!, stdout: commandStdout, stderr: commandStderr!, duration: clock.now - start)
         }
 
-        /// Reads what is available; false at end of file or on an error.
         private func drain(_ fd: Int32, into data: inout Data) -> Bool {
-            while true {
-                let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-                if n > 0 {
-                    data.append(contentsOf: buffer[0..<n])
-                    continue
-                }
-                if n == 0 { return false }
-                if errno == EINTR { continue }
-                return errno == EAGAIN || errno == EWOULDBLOCK
-            }
+            Pump.drain(fd, buffer: &buffer, into: &data)
         }
 
         /// Ends input (the shell exits at end of file), waits up to `grace`, then kills the

@@ -247,7 +247,7 @@ enum Subprocess {
 }
 
 /// Moves bytes between this process and the child's three pipes.
-private struct Pump {
+struct Pump {
     var stdoutFD: Int32
     var stderrFD: Int32
     var stdinFD: Int32
@@ -288,8 +288,8 @@ private struct Pump {
         }
     }
 
-    /// Reads what is available; false at end of file or on an error.
-    private static func drain(_ fd: Int32, buffer: inout [UInt8], into data: inout Data) -> Bool {
+    /// Reads what a non-blocking descriptor has; false at end of file or on an error.
+    static func drain(_ fd: Int32, buffer: inout [UInt8], into data: inout Data) -> Bool {
         while true {
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n > 0 {
