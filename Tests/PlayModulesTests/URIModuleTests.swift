@@ -125,4 +125,73 @@ final class URIModuleTests: XCTestCase {
         let badCodes = try await harness.run(URIModule(), ["url": "http://127.0.0.1:1/", "status_code": ["ok"]])
         XCTAssertEqual(badCodes.message, "status_code must be a list of integers, got 'ok'")
     }
+
+    /// A real TLS server on loopback with a self-signed certificate: refused by default (the
+    /// certificate is checked), accepted with `validate_certs: false`.
+    func testValidateCertsAgainstASelfSignedServer() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("uri-tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let cert = directory.appendingPathComponent("cert.pem").path
+        let key = directory.appendingPathComponent("key.pem").path
+        let openssl = Process()
+        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        openssl.arguments = ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                             "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1"]
+        openssl.standardOutput = FileHandle.nullDevice
+        openssl.standardError = FileHandle.nullDevice
+        try openssl.run()
+        openssl.waitUntilExit()
+        XCTAssertEqual(openssl.terminationStatus, 0, "openssl req")
+
+        let script = """
+        import http.server, ssl, sys
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                body = b"tls ok"
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            def log_message(self, *args):
+                pass
+        server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(sys.argv[1], sys.argv[2])
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        print(server.server_address[1], flush=True)
+        server.serve_forever()
+        """
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        server.arguments = ["python3", "-c", script, cert, key]
+        let output = Pipe()
+        server.standardOutput = output
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer {
+            // SIGKILL: the test process blocks SIGTERM, and children inherit that mask.
+            kill(server.processIdentifier, SIGKILL)
+            server.waitUntilExit()
+        }
+        var portLine = Data()
+        while !portLine.contains(UInt8(ascii: "\n")) {
+            let chunk = output.fileHandleForReading.availableData
+            guard !chunk.isEmpty else { break }
+            portLine.append(chunk)
+        }
+        let port = try XCTUnwrap(Int(String(decoding: portLine, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))
+        let url = "https://127.0.0.1:\(port)/"
+
+        let checked = try await harness.run(URIModule(), ["url": .string(url), "timeout": 10])
+        XCTAssertTrue(checked.failed)
+        XCTAssertEqual(checked["status"], -1)
+        XCTAssertTrue(checked.message?.contains("TLS failed") ?? false, checked.message ?? "")
+
+        let unchecked = try await harness.run(URIModule(), ["url": .string(url), "validate_certs": false, "return_content": true,
+                                                            "timeout": 10])
+        XCTAssertFalse(unchecked.failed, unchecked.message ?? "")
+        XCTAssertEqual(unchecked["status"], 200)
+        XCTAssertEqual(unchecked["content"], "tls ok")
+    }
 }

@@ -166,7 +166,7 @@ final class CurlTransfer: @unchecked Sendable {
 
     private func receiveHeader(_ line: UnsafeRawBufferPointer) {
         var text = String(decoding: line, as: UTF8.self)
-        while text.last == "\n" || text.last == "\r" { text.removeLast() }
+        while let last = text.last, last.isNewline { text.removeLast() }  // "\r\n" is one Character
         if text.hasPrefix("HTTP/") {
             // A new status line: an interim 1xx answer's fields do not belong to the final one.
             let parts = text.split(separator: " ", maxSplits: 2)
