@@ -137,10 +137,19 @@ public struct ConnectionSettings: Sendable, Hashable {
             problems.append("\(name) must be a number of seconds, got \(v.pythonRepr)")
             return nil
         }
-        func bool(_ names: String...) -> Bool? {
+        func bool(_ names: String...) -> Bool? { boolValue(names) }
+        func boolValue(_ names: [String]) -> Bool? {
             guard let (name, v) = first(names) else { return nil }
             if let b = Self.ansibleBool(v) { return b }
             problems.append("\(name) must be a boolean (true/false, yes/no), got \(v.pythonRepr)")
+            return nil
+        }
+        /// A variable, else an environment variable, as a boolean.
+        func bool(_ names: [String], orEnvironment key: String) -> Bool? {
+            if first(names) != nil { return boolValue(names) }
+            guard let env = environment[key] else { return nil }
+            if let b = Self.ansibleBool(.string(env)) { return b }
+            problems.append("\(key) must be a boolean (true/false), got '\(env)'")
             return nil
         }
 
@@ -161,26 +170,11 @@ public struct ConnectionSettings: Sendable, Hashable {
         settings.sshArgs = string("ansible_ssh_args")
         settings.sshCommonArgs = string("ansible_ssh_common_args")
         settings.sshExtraArgs = string("ansible_ssh_extra_args")
-        if let checking = bool("host_key_checking", "ansible_host_key_checking", "ansible_ssh_host_key_checking") {
-            settings.hostKeyChecking = checking
-        } else if let env = environment["ANSIBLE_HOST_KEY_CHECKING"] {
-            if let b = Self.ansibleBool(.string(env)) {
-                settings.hostKeyChecking = b
-            } else {
-                problems.append("ANSIBLE_HOST_KEY_CHECKING must be a boolean (True/False), got '\(env)'")
-            }
-        }
+        settings.hostKeyChecking = bool(["host_key_checking", "ansible_host_key_checking", "ansible_ssh_host_key_checking"],
+                                        orEnvironment: "ANSIBLE_HOST_KEY_CHECKING") ?? true
         if let t = duration("ansible_ssh_timeout", "ansible_timeout") { settings.connectTimeout = t }
         settings.commandTimeout = duration("ansible_command_timeout")
-        if let persistent = bool("play_ssh_persistent_shell") {
-            settings.persistentShell = persistent
-        } else if let env = environment["PLAY_SSH_PERSISTENT_SHELL"] {
-            if let b = Self.ansibleBool(.string(env)) {
-                settings.persistentShell = b
-            } else {
-                problems.append("PLAY_SSH_PERSISTENT_SHELL must be a boolean (true/false), got '\(env)'")
-            }
-        }
+        settings.persistentShell = bool(["play_ssh_persistent_shell"], orEnvironment: "PLAY_SSH_PERSISTENT_SHELL") ?? true
         settings.become = bool("ansible_become") ?? false
         settings.becomeUser = string("ansible_become_user")
         settings.becomeMethod = string("ansible_become_method") ?? "sudo"
