@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs everything play's build, tests, benchmarks and sandbox need on a fresh Debian machine.
-# Idempotent: a second run installs nothing new. libcurl/libxml2 headers let release builds link
-# the Swift runtime and Foundation statically (--static-swift-stdlib): one self-contained binary.
+# Idempotent: a second run installs nothing new. libcurl's header builds the CCurl shim (libcurl
+# itself is opened at run time, on the first HTTP request); valgrind records the profile that the
+# release build's code layout follows (bench/build-release.sh).
 set -euo pipefail
 
-apt_packages=(libssl-dev libcurl4-openssl-dev libxml2-dev openssh-server openssh-client sudo nginx-light curl procps iproute2 hyperfine netcat-openbsd)
+apt_packages=(libssl-dev libcurl4-openssl-dev libxml2-dev valgrind openssh-server openssh-client sudo nginx-light curl procps iproute2 hyperfine netcat-openbsd)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
