@@ -242,6 +242,8 @@ final class RemoteHostsTests: XCTestCase {
             usleep(20_000)
         }
         XCTAssertEqual(sshMasters(fleet).count, Self.hostCount, "one master per host while the play runs")
+        XCTAssertEqual(sshClients(fleet).count - sshMasters(fleet).count, Self.hostCount,
+                       "one shell session per host carries the commands")
         kill(process.processIdentifier, SIGINT)
         text += String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
@@ -279,14 +281,22 @@ final class RemoteHostsTests: XCTestCase {
         }.map(\.pid)
     }
 
+    /// Every ssh client process (masters, shell sessions, single commands) for the fleet's addresses.
+    private func sshClients(_ fleet: SSHFleet) -> [Int32] {
+        let addresses = Set(hosts.map { fleet.address($0) })
+        return ProcessTable.commandLines(named: "ssh").filter { entry in
+            entry.commandLine.split(separator: " ").contains { addresses.contains(String($0)) }
+        }.map(\.pid)
+    }
+
     private func assertNoMastersLeft(_ fleet: SSHFleet, file: StaticString = #filePath, line: UInt = #line) {
         // A master removes its socket just before it exits: allow it that moment.
         let deadline = Date().addingTimeInterval(2)
         while Date() < deadline {
-            if sshMasters(fleet).isEmpty { return }
+            if sshClients(fleet).isEmpty { return }
             usleep(20_000)
         }
-        XCTFail("ssh masters outlived play: \(sshMasters(fleet))", file: file, line: line)
+        XCTFail("ssh processes outlived play: masters \(sshMasters(fleet)), all \(sshClients(fleet))", file: file, line: line)
     }
 
     private func recapLine(_ host: String, ok: Int, changed: Int, unreachable: Int = 0, failed: Int = 0,
