@@ -18,6 +18,8 @@ public actor ConnectionPool {
 
     private var masters: [Key: SSHMaster] = [:]
     private var sessions: [Key: SSHShellSession] = [:]
+    /// What `closeAllNow` needs, readable without the actor (from a signal handler's thread).
+    private nonisolated let emergency = EmergencyList()
     private var socketDirectory: String?
     private var nextSocket = 0
     private var closed = false
@@ -53,9 +55,12 @@ public actor ConnectionPool {
             nextSocket += 1
             master = SSHMaster(hostName: hostName, commandLine: line)
             masters[key] = master
+            var session: SSHShellSession?
             if settings.persistentShell {
-                sessions[key] = SSHShellSession(launch: line.command("exec /bin/sh"))
+                session = SSHShellSession(launch: line.command("exec /bin/sh"))
+                sessions[key] = session
             }
+            emergency.add(stopMaster: line.stopMaster, session: session)
         }
         try await master.ensureRunning()
         return SSHConnection(hostName: hostName, master: master, session: sessions[key], settings: settings)
@@ -85,6 +90,30 @@ public actor ConnectionPool {
         }.value
     }
 
+    /// For a second Ctrl-C, when play exits at once: kills the shell sessions and asks every
+    /// master to exit (in parallel, waiting at most a second), without the actor or any task,
+    /// so it works while tasks are stuck. `closeAll()` is the orderly way.
+    public nonisolated func closeAllNow() {
+        let (stopCommands, shells, directory) = emergency.snapshot()
+        for shell in shells { shell.killNow() }
+        let devNull = open("/dev/null", O_RDWR)
+        defer { if devNull >= 0 { close(devNull) } }
+        var pids: [pid_t] = []
+        for command in stopCommands {
+            if case .success(let pid) = Subprocess.spawn(command, nil, stdinFD: -1, stdoutFD: devNull, stderrFD: devNull) {
+                pids.append(pid)
+            }
+        }
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(1)
+        while !pids.isEmpty && clock.now < deadline {
+            var status: Int32 = 0
+            pids.removeAll { waitpid($0, &status, WNOHANG) == $0 }
+            if !pids.isEmpty { usleep(5_000) }
+        }
+        if let directory { try? FileManager.default.removeItem(atPath: directory) }
+    }
+
     /// The private directory for control sockets, for diagnostics; nil until the first ssh
     /// host is connected and after `closeAll()`.
     public var controlDirectory: String? { socketDirectory }
@@ -100,6 +129,7 @@ public actor ConnectionPool {
         }
         let path = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
         socketDirectory = path
+        emergency.setDirectory(path)
         return path
     }
 }
@@ -120,4 +150,27 @@ public func withConnectionPool<T>(
     }
     await pool.closeAll()
     return result
+}
+
+/// The masters' stop commands and the shell sessions of a pool, behind a lock.
+private final class EmergencyList: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stopCommands: [[String]] = []
+    private var sessions: [SSHShellSession] = []
+    private var directory: String?
+
+    func setDirectory(_ path: String) {
+        lock.withLock { directory = path }
+    }
+
+    func add(stopMaster: [String], session: SSHShellSession?) {
+        lock.withLock {
+            stopCommands.append(stopMaster)
+            if let session { sessions.append(session) }
+        }
+    }
+
+    func snapshot() -> ([[String]], [SSHShellSession], String?) {
+        lock.withLock { (stopCommands, sessions, directory) }
+    }
 }

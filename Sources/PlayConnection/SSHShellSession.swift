@@ -100,6 +100,15 @@ final class SSHShellSession: @unchecked Sendable {
         if let child { await Self.blocking { child.terminate(grace: .seconds(2)) } }
     }
 
+    /// Kills the shell's ssh process group at once, for an exit that cannot wait; nothing is reaped.
+    func killNow() {
+        let child: Child? = lock.withLock {
+            closed = true
+            return self.child
+        }
+        if let child { kill(-child.pid, SIGKILL) }
+    }
+
     private static func blocking(_ work: @escaping @Sendable () -> Void) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let thread = Thread {

@@ -257,6 +257,31 @@ final class RemoteHostsTests: XCTestCase {
         assertNoMastersLeft(fleet)
     }
 
+    func testASecondInterruptExitsAtOnceAndStillClosesEveryConnection() throws {
+        let fleet = try fleet()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: PlayProcess.playPath)
+        process.arguments = ["-i", fleet.inventoryFile, "-f", "10", "interrupt.yml", "-e", "root=twice"]
+        process.currentDirectoryURL = fixtures
+        process.environment = PlayProcess.environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline && !hosts.allSatisfy({ FileManager.default.fileExists(atPath: fleet.home($0) + "/twice-slow") }) {
+            usleep(20_000)
+        }
+        XCTAssertFalse(sshClients(fleet).isEmpty)
+        kill(process.processIdentifier, SIGINT)
+        usleep(200_000)
+        let second = Date()
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 99)
+        XCTAssertLessThan(Date().timeIntervalSince(second), 1.5, "the second Ctrl-C does not wait for the running commands")
+        assertNoMastersLeft(fleet)
+    }
+
     // MARK: Helpers
 
     /// Runs `play` on the fleet from the fixtures directory, then checks that no ssh master

@@ -193,7 +193,7 @@ public enum PlaybookSession {
         var exitCode: Int32 = 0
         do {
             try await withConnectionPool { pool in
-                let signals = SignalWatcher(interrupt: interrupt)
+                let signals = SignalWatcher(interrupt: interrupt) { pool.closeAllNow() }
                 defer { signals.stop() }
                 // Several playbooks run as one: one run, one recap, as ansible-playbook does.
                 let all = CompiledPlaybook(path: compiled[0].path, plays: compiled.flatMap(\.plays),

@@ -3,17 +3,21 @@ import Foundation
 import PlayExecutor
 
 /// Ctrl-C (and SIGTERM) raise the interrupt flag: no new step starts, running steps end, the recap
-/// prints and `play` exits 99. A second Ctrl-C exits at once.
+/// prints and `play` exits 99. A second Ctrl-C runs `beforeExit` (closing connections) and exits
+/// at once.
 final class SignalWatcher {
     private let sources: [any DispatchSourceSignal]
 
-    init(interrupt: InterruptFlag) {
+    init(interrupt: InterruptFlag, beforeExit: @escaping @Sendable () -> Void = {}) {
         var sources: [any DispatchSourceSignal] = []
         for sig in [SIGINT, SIGTERM] {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler {
-                if interrupt.isRaised { exit(99) }
+                if interrupt.isRaised {
+                    beforeExit()
+                    exit(99)
+                }
                 interrupt.raise()
             }
             source.resume()
