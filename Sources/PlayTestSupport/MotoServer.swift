@@ -9,33 +9,26 @@ import Glibc
 /// A real `moto_server` for tests: on 127.0.0.1 with a port the kernel picks, signature checking
 /// ON (`INITIAL_NO_AUTH_ACTION_COUNT`: the free actions create an IAM user with an `Action:*`
 /// policy and its access key, and from then on every request must be signed with that key).
-/// Started with `start()`, stopped by pid with `stop()`; if the test process dies first, the
-/// server notices its parent is gone and exits by itself.
+/// Started with `start()`, stopped by pid with `stop()` (see `MotoProcess`).
 public final class MotoServer: Sendable {
-    public let port: Int
-    public let pid: pid_t
+    public let process: MotoProcess
     public let accessKey: String
     public let secretKey: String
     public let region: String
-    /// stderr and stdout of the server (one line per request).
-    public let logPath: String
     private let stopped = Mutex(false)
 
-    public struct Failure: Error, CustomStringConvertible {
-        public var description: String
+    public typealias Failure = MotoProcess.Failure
 
-        public init(_ description: String) {
-            self.description = description
-        }
-    }
+    public var port: Int { process.port }
+    public var pid: pid_t { process.pid }
+    /// stderr and stdout of the server (one line per request).
+    public var logPath: String { process.logPath }
 
-    private init(port: Int, pid: pid_t, accessKey: String, secretKey: String, region: String, logPath: String) {
-        self.port = port
-        self.pid = pid
+    private init(process: MotoProcess, accessKey: String, secretKey: String, region: String) {
+        self.process = process
         self.accessKey = accessKey
         self.secretKey = secretKey
         self.region = region
-        self.logPath = logPath
     }
 
     /// `http://127.0.0.1:PORT`
@@ -65,44 +58,19 @@ public final class MotoServer: Sendable {
     /// Starts a server and sets up its IAM key. `environment` adds moto switches
     /// (`MOTO_ENABLE_AMI_VALIDATION`, ...).
     public static func start(region: String = "us-east-1", environment: [String: String] = [:]) async throws -> MotoServer {
-        let logPath = NSTemporaryDirectory() + "play-moto-\(getpid())-\(UUID().uuidString.prefix(8)).log"
-        var variables = ProcessInfo.processInfo.environment
-        for (name, value) in environment { variables[name] = value }
+        var variables = environment
         // The three actions of the IAM setup below are free; everything after is checked.
         variables["INITIAL_NO_AUTH_ACTION_COUNT"] = "3"
-        variables["PYTHONUNBUFFERED"] = "1"
-        let pid = try spawn([try pythonExecutable(), "-c", launcher, String(getpid())], environment: variables, log: logPath)
-
-        var port: Int?
-        let deadline = Date().addingTimeInterval(30)
-        func fail(_ message: String) -> Failure {
-            stopProcess(pid)
-            let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
-            try? FileManager.default.removeItem(atPath: logPath)
-            return Failure("\(message); moto_server said: \(log.suffix(1500))")
-        }
-        while port == nil {
-            if Date() > deadline { throw fail("moto_server printed no port within 30 s") }
-            if waitpid(pid, nil, WNOHANG) == pid { throw fail("moto_server exited at start") }
-            try await Task.sleep(nanoseconds: 50_000_000)
-            let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
-            if let range = log.range(of: #"Running on http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression) {
-                port = Int(log[range].split(separator: ":").last ?? "")
-            }
-        }
+        let process = try await MotoProcess.start(environment: variables)
         let transport = LoopbackOnlyTransport(CurlTransport(defaultTimeout: 5))
         defer { transport.shutdown() }
-        while true {
-            let probe = HTTPRequest(method: "GET", scheme: "http", host: "127.0.0.1", port: port, path: "/moto-api/data.json")
-            if let answer = try? await transport.send(probe), answer.status == 200 { break }
-            if Date() > deadline { throw fail("moto_server did not answer /moto-api/data.json") }
-            try await Task.sleep(nanoseconds: 50_000_000)
-        }
         do {
-            let (accessKey, secretKey) = try await createIAMKey(port: port!, transport: transport)
-            return MotoServer(port: port!, pid: pid, accessKey: accessKey, secretKey: secretKey, region: region, logPath: logPath)
+            let (accessKey, secretKey) = try await createIAMKey(port: process.port, transport: transport)
+            return MotoServer(process: process, accessKey: accessKey, secretKey: secretKey, region: region)
         } catch {
-            throw fail("IAM setup failed: \(error)")
+            let log = process.logTail(1500)
+            process.stop()
+            throw Failure("IAM setup failed: \(error); moto_server said: \(log)")
         }
     }
 
@@ -113,98 +81,12 @@ public final class MotoServer: Sendable {
             return !done
         }
         guard first else { return }
-        Self.stopProcess(pid)
-        try? FileManager.default.removeItem(atPath: logPath)
+        process.stop()
     }
 
     /// The last `count` characters of the server's log, for failure messages.
     public func logTail(_ count: Int = 2000) -> String {
-        String(((try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "").suffix(count))
-    }
-
-    // MARK: process
-
-    /// Closes inherited descriptors (a test's listening sockets must not live on in the server),
-    /// exits when the test process is gone, then runs moto's own entry point; exits as soon as
-    /// that returns (SIGTERM).
-    static let launcher = """
-        import os, sys, threading, time, runpy
-        os.closerange(3, 4096)
-        owner = int(sys.argv[1])
-        def owner_alive():
-            while True:
-                time.sleep(1)
-                try:
-                    os.kill(owner, 0)
-                except ProcessLookupError:
-                    os._exit(0)
-        threading.Thread(target=owner_alive, daemon=True).start()
-        sys.argv = ["moto.server", "-H", "127.0.0.1", "-p", "0"]
-        try:
-            runpy.run_module("moto.server", run_name="__main__", alter_sys=True)
-        finally:
-            # moto answers SIGTERM with sys.exit, which would then wait for request threads
-            # parked on idle keep-alive connections: leave at once instead.
-            os._exit(0)
-        """
-
-    /// The interpreter itself, not a pyenv shim, so the pid we hold is the server's.
-    static func pythonExecutable() throws -> String {
-        let out = NSTemporaryDirectory() + "play-python-\(getpid())-\(UUID().uuidString.prefix(8))"
-        defer { try? FileManager.default.removeItem(atPath: out) }
-        let pid = try spawn(["/usr/bin/env", "python3", "-c", "import sys; print(sys.executable)"],
-                            environment: ProcessInfo.processInfo.environment, log: out)
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        let path = ((try? String(contentsOfFile: out, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !path.isEmpty, FileManager.default.isExecutableFile(atPath: path) else {
-            throw Failure("python3 not found (install moto[server] with pip): \(path)")
-        }
-        return path
-    }
-
-    /// posix_spawn with stdout and stderr to `log`, stdin from /dev/null.
-    static func spawn(_ arguments: [String], environment: [String: String], log: String) throws -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let argv = arguments.map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
-        }
-        // Threads of a test process block signals; the child must start with none blocked and
-        // default handlers, or SIGTERM would never reach it.
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGCHLD] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, envp)
-        guard rc == 0 else { throw Failure("cannot start \(arguments[0]): \(String(cString: strerror(rc)))") }
-        return pid
-    }
-
-    static func stopProcess(_ pid: pid_t) {
-        kill(pid, SIGTERM)
-        let deadline = Date().addingTimeInterval(5)
-        while Date() < deadline {
-            if waitpid(pid, nil, WNOHANG) != 0 { return }
-            usleep(20_000)
-        }
-        kill(pid, SIGKILL)
-        while waitpid(pid, nil, 0) == -1 && errno == EINTR {}
+        process.logTail(count)
     }
 
     // MARK: IAM

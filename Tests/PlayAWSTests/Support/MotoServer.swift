@@ -1,96 +1,33 @@
 import Foundation
+import PlayTestSupport
 import XCTest
 @testable import PlayAWS
 
-/// One `moto_server` for the whole test process, on 127.0.0.1 with a free port and signature
-/// checking on (`INITIAL_NO_AUTH_ACTION_COUNT`). Stopped by pid when the test bundle finishes; a
-/// watchdog thread inside it also exits if this process dies, so a crash leaves nothing behind.
+/// One `moto_server` for the whole test process (a `MotoProcess`), with signature checking on
+/// (`INITIAL_NO_AUTH_ACTION_COUNT`). Stopped by pid when the test bundle finishes; it also exits
+/// by itself if this process dies, so a crash leaves nothing behind.
 final class MotoServer: @unchecked Sendable {
-    let process: Process
-    let port: Int
-    let log: URL
-    var pid: Int32 { process.processIdentifier }
+    let process: MotoProcess
+    var port: Int { process.port }
+    var pid: Int32 { process.pid }
     var endpoint: AWSEndpoint { AWSEndpoint(scheme: "http", host: "127.0.0.1", port: port, isCustom: true, source: "test moto_server") }
     var url: String { "http://127.0.0.1:\(port)" }
 
-    /// `python3 -m moto.server -H 127.0.0.1 -p 0`, run through runpy so a parent watchdog can be added
-    /// first; the interpreter is exec'd by the pyenv shim, so `pid` is the server's own.
-    static let launcher = """
-        import os, sys, threading, time, runpy
-        parent = os.getppid()
-        def watch():
-            while True:
-                time.sleep(0.5)
-                if os.getppid() != parent:
-                    os._exit(0)
-        threading.Thread(target=watch, daemon=True).start()
-        sys.argv = ["moto.server", "-H", "127.0.0.1", "-p", "0"]
-        runpy.run_module("moto.server", run_name="__main__", alter_sys=True)
-        """
-
-    private init(process: Process, port: Int, log: URL) {
+    private init(process: MotoProcess) {
         self.process = process
-        self.port = port
-        self.log = log
     }
 
+    /// Every request checked from the start (`freshAccount` opens a window of free actions), and
+    /// AMI ids validated as AWS does.
     static func start() async throws -> MotoServer {
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("play-moto-\(UUID().uuidString).log")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", launcher]
-        var environment = ProcessInfo.processInfo.environment
-        environment["INITIAL_NO_AUTH_ACTION_COUNT"] = "0"
-        environment["MOTO_ENABLE_AMI_VALIDATION"] = "true"
-        environment["PYTHONUNBUFFERED"] = "1"
-        process.environment = environment
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardError = handle
-        process.standardOutput = handle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-
-        // The port is printed on stderr: " * Running on http://127.0.0.1:NNNNN".
-        let deadline = Date().addingTimeInterval(30)
-        var port: Int?
-        while port == nil {
-            guard Date() < deadline, process.isRunning else {
-                if process.isRunning { kill(process.processIdentifier, SIGTERM) }
-                let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-                throw NSError(domain: "MotoServer", code: 1, userInfo: [NSLocalizedDescriptionKey: "moto_server did not start: \(text.suffix(2000))"])
-            }
-            try await Task.sleep(nanoseconds: 50_000_000)
-            let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-            if let range = text.range(of: #"Running on http://127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
-                port = Int(text[range].split(separator: ":").last!)
-            }
-        }
-        let server = MotoServer(process: process, port: port!, log: log)
-        // Readiness: GET /moto-api/data.json answers 200.
-        let transport = CurlTransport(defaultTimeout: 2)
-        defer { transport.shutdown() }
-        while true {
-            if let response = try? await transport.send(server.raw("GET", "/moto-api/data.json")), response.status == 200 { break }
-            guard Date() < deadline else {
-                server.stop()
-                throw NSError(domain: "MotoServer", code: 2, userInfo: [NSLocalizedDescriptionKey: "moto_server never became ready"])
-            }
-            try await Task.sleep(nanoseconds: 50_000_000)
-        }
-        return server
+        MotoServer(process: try await MotoProcess.start(environment: [
+            "INITIAL_NO_AUTH_ACTION_COUNT": "0", "MOTO_ENABLE_AMI_VALIDATION": "true",
+        ]))
     }
 
     /// SIGTERM to the server's own pid, then SIGKILL if it has not gone within 5 s.
     func stop() {
-        let pid = self.pid
-        if kill(pid, 0) == 0 {
-            kill(pid, SIGTERM)
-            let deadline = Date().addingTimeInterval(5)
-            while process.isRunning && Date() < deadline { usleep(20_000) }
-            if process.isRunning { kill(pid, SIGKILL) }
-        }
-        try? FileManager.default.removeItem(at: log)
+        process.stop()
     }
 
     func raw(_ method: String, _ path: String, body: String = "") -> HTTPRequest {
