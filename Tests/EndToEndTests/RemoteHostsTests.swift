@@ -223,15 +223,8 @@ final class RemoteHostsTests: XCTestCase {
 
     func testInterruptFinishesRunningCommandsPrintsTheRecapAndClosesMasters() throws {
         let fleet = try fleet()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: PlayProcess.playPath)
-        process.arguments = ["-i", fleet.inventoryFile, "-f", "10", "interrupt.yml", "-e", "root=interrupt"]
-        process.currentDirectoryURL = fixtures
-        process.environment = PlayProcess.environment
         let out = Pipe()
-        process.standardOutput = out
-        process.standardError = Pipe()
-        try process.run()
+        let process = try startInterruptPlay(fleet, root: "interrupt", output: out)
         // Ctrl-C once every host is inside the slow command.
         let deadline = Date().addingTimeInterval(30)
         var text = ""
@@ -259,14 +252,7 @@ final class RemoteHostsTests: XCTestCase {
 
     func testASecondInterruptExitsAtOnceAndStillClosesEveryConnection() throws {
         let fleet = try fleet()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: PlayProcess.playPath)
-        process.arguments = ["-i", fleet.inventoryFile, "-f", "10", "interrupt.yml", "-e", "root=twice"]
-        process.currentDirectoryURL = fixtures
-        process.environment = PlayProcess.environment
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try startInterruptPlay(fleet, root: "twice", output: FileHandle.nullDevice)
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline && !hosts.allSatisfy({ FileManager.default.fileExists(atPath: fleet.home($0) + "/twice-slow") }) {
             usleep(20_000)
@@ -283,6 +269,19 @@ final class RemoteHostsTests: XCTestCase {
     }
 
     // MARK: Helpers
+
+    /// Starts `play` on interrupt.yml (a slow command on every host) without waiting for it.
+    private func startInterruptPlay(_ fleet: SSHFleet, root: String, output: Any) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: PlayProcess.playPath)
+        process.arguments = ["-i", fleet.inventoryFile, "-f", "10", "interrupt.yml", "-e", "root=\(root)"]
+        process.currentDirectoryURL = fixtures
+        process.environment = PlayProcess.environment
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
 
     /// Runs `play` on the fleet from the fixtures directory, then checks that no ssh master
     /// for the fleet's addresses outlived it.
