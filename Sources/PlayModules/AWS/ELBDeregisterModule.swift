@@ -11,24 +11,14 @@ import PlayLanguage
 public struct ELBDeregisterModule: Module {
     public init() {}
 
-    public let spec = ModuleSpec(name: "elb_deregister", arguments: [
-        ArgumentSpec("target_group_name", .string),
-        ArgumentSpec("target_group_arn", .string),
-        ArgumentSpec("targets", .list, required: true),
-        ArgumentSpec("port", .int),
-        ArgumentSpec("wait", .bool, defaultValue: true),
-        ArgumentSpec("wait_timeout", .float, defaultValue: 300),
-    ] + AWSArguments.specs, mutuallyExclusive: [["target_group_name", "target_group_arn"]],
-    requiredOneOf: [["target_group_name", "target_group_arn"]])
+    public let spec = TargetGroupReference.moduleSpec("elb_deregister", more: [])
 
     public func run(_ context: ModuleContext) async throws -> TaskResult {
         try await runAWSModule { try await deregister(context) }
     }
 
     private func deregister(_ context: ModuleContext) async throws -> TaskResult {
-        let port = context.int("port")
-        if let port, !(1...65535).contains(port) { throw AWSModuleError("port must be 1-65535, got \(port)") }
-        let targets = try TargetArgument.parse(context.list("targets") ?? [], port: port)
+        let targets = try TargetGroupReference.targets(context)
         if targets.isEmpty {
             return .ok(changed: false, ["deregistered": [], "states": .emptyDict, "msg": "no targets to deregister"])
         }

@@ -13,26 +13,17 @@ import PlayLanguage
 public struct ELBRegisterModule: Module {
     public init() {}
 
-    public let spec = ModuleSpec(name: "elb_register", arguments: [
-        ArgumentSpec("target_group_name", .string),
-        ArgumentSpec("target_group_arn", .string),
-        ArgumentSpec("targets", .list, required: true),
-        ArgumentSpec("port", .int),
-        ArgumentSpec("wait", .bool, defaultValue: true),
-        ArgumentSpec("wait_timeout", .float, defaultValue: 300),
+    public let spec = TargetGroupReference.moduleSpec("elb_register", more: [
         ArgumentSpec("deregister_unhealthy", .bool, defaultValue: true),
         ArgumentSpec("min_healthy", .int),
-    ] + AWSArguments.specs, mutuallyExclusive: [["target_group_name", "target_group_arn"]],
-    requiredOneOf: [["target_group_name", "target_group_arn"]])
+    ])
 
     public func run(_ context: ModuleContext) async throws -> TaskResult {
         try await runAWSModule { try await register(context) }
     }
 
     private func register(_ context: ModuleContext) async throws -> TaskResult {
-        let port = context.int("port")
-        if let port, !(1...65535).contains(port) { throw AWSModuleError("port must be 1-65535, got \(port)") }
-        let targets = try TargetArgument.parse(context.list("targets") ?? [], port: port)
+        let targets = try TargetGroupReference.targets(context)
         let minHealthy = context.int("min_healthy") ?? targets.count
         if minHealthy < 0 { throw AWSModuleError("min_healthy must be 0 or more, got \(minHealthy)") }
         if minHealthy > targets.count {

@@ -1,6 +1,7 @@
 import Foundation
 import PlayAWS
 import PlayExecutor
+import PlayLanguage
 
 /// `target_group_name` or `target_group_arn`, resolved to an ARN (names looked up once per run).
 struct TargetGroupReference {
@@ -25,5 +26,26 @@ struct TargetGroupReference {
         } catch let error as AWSError {
             throw AWSModuleError(error, while: "looking up target group '\(name)'")
         }
+    }
+
+    /// What elb_register and elb_deregister both take: the group, the targets, their port and
+    /// how to wait; `more` are a module's own arguments.
+    static func moduleSpec(_ name: String, more: [ArgumentSpec]) -> ModuleSpec {
+        ModuleSpec(name: name, arguments: [
+            ArgumentSpec("target_group_name", .string),
+            ArgumentSpec("target_group_arn", .string),
+            ArgumentSpec("targets", .list, required: true),
+            ArgumentSpec("port", .int),
+            ArgumentSpec("wait", .bool, defaultValue: true),
+            ArgumentSpec("wait_timeout", .float, defaultValue: 300),
+        ] + more + AWSArguments.specs, mutuallyExclusive: [["target_group_name", "target_group_arn"]],
+        requiredOneOf: [["target_group_name", "target_group_arn"]])
+    }
+
+    /// `targets`, with `port` (1-65535) for those that name none.
+    static func targets(_ context: ModuleContext) throws -> [ELBv2Target] {
+        let port = context.int("port")
+        if let port, !(1...65535).contains(port) { throw AWSModuleError("port must be 1-65535, got \(port)") }
+        return try TargetArgument.parse(context.list("targets") ?? [], port: port)
     }
 }
