@@ -64,16 +64,22 @@ final class AWSModuleRunner: @unchecked Sendable {
     func requests(_ operation: String) -> Int { metrics.requestsByOperation[operation] ?? 0 }
 }
 
-/// The moto_server of the AWS module tests: started on first use and shared by every test class
-/// here (moto's first EC2 call costs seconds; tests keep apart by using their own VPC, names and
-/// tags), stopped by pid when the test bundle finishes. Should this process die first, the server
-/// exits by itself (it watches its parent).
+/// A moto_server started on first use and shared by every test class that asks for it, stopped
+/// by pid when the test bundle finishes. Should this process die first, the server exits by
+/// itself (it watches its parent).
 final class SharedMoto: NSObject, XCTestObservation, @unchecked Sendable {
-    static let shared = SharedMoto()
+    /// The AWS module tests' server: moto's first EC2 call costs seconds, so the classes share
+    /// it and keep apart by using their own VPC, names and tags.
+    static let shared = SharedMoto(environment: ["MOTO_ENABLE_AMI_VALIDATION": "true", "MOTO_EC2_LOAD_DEFAULT_AMIS": "false"])
 
+    private let environment: [String: String]
     private let lock = NSLock()
     private var starting: _Concurrency.Task<MotoServer, any Error>?
     private var observing = false
+
+    init(environment: [String: String]) {
+        self.environment = environment
+    }
 
     /// Registers the end-of-bundle stop; call from `class func setUp()` (XCTest's thread).
     func observeBundle() {
@@ -87,8 +93,8 @@ final class SharedMoto: NSObject, XCTestObservation, @unchecked Sendable {
     func server() async throws -> MotoServer {
         let task = lock.withLock { () -> _Concurrency.Task<MotoServer, any Error> in
             if let starting { return starting }
-            let created = _Concurrency.Task {
-                try await MotoServer.start(environment: ["MOTO_ENABLE_AMI_VALIDATION": "true", "MOTO_EC2_LOAD_DEFAULT_AMIS": "false"])
+            let created = _Concurrency.Task { [environment] in
+                try await MotoServer.start(environment: environment)
             }
             starting = created
             return created
