@@ -8,29 +8,7 @@ import XCTest
 /// deployment statuses arrive at a local webhook in the shape of GitHub's API. And blue/green on a
 /// fleet that translate-api.yml deployed: rollback goes back to the instances that flow put in the
 /// production group, and the next deploy to that group replaces them.
-final class BlueGreenDeployTests: XCTestCase {
-    private static let sandboxes = SandboxRegistry()
-    private static let rate = 250
-    private static let minimumRequests = 1000
-
-    private var loads: [LoadGenerator] = []
-
-    override class func setUp() {
-        super.setUp()
-        sandboxes.start(String(describing: self))
-    }
-
-    override class func tearDown() {
-        sandboxes.stop(String(describing: self))
-        super.tearDown()
-    }
-
-    override func tearDown() {
-        for load in loads { load.kill() }
-        loads = []
-        super.tearDown()
-    }
-
+final class BlueGreenDeployTests: SandboxTestCase {
     private func blueGreen(_ sandbox: DeploySandbox, _ arguments: [String], name: String) throws -> DeploySandbox.PlayResult {
         let started = Date()
         let child = try ChildProcess(sandbox.playPath,
@@ -97,7 +75,7 @@ final class BlueGreenDeployTests: XCTestCase {
     }
 
     func testDeployRefuseFailAndRollBackUnderLoad() throws {
-        let sandbox = try Self.sandboxes.sandbox(for: String(describing: Self.self))
+        let sandbox = try sandbox()
         let webhook = try Webhook(sandbox)
         defer { webhook.child.stop() }
         let token = "tok-" + UUID().uuidString.prefix(12)

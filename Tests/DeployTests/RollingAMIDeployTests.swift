@@ -6,29 +6,8 @@ import XCTest
 /// under load (no failed request of at least 1,000, the load balancer never routes to fewer than
 /// N-1 targets, version 2 served after, the old instances terminated), then the bad version-3 AMI
 /// (exit code 2 with the reason, version 2 keeps serving, no version-3 instance left).
-final class RollingAMIDeployTests: XCTestCase {
-    private static let sandboxes = SandboxRegistry()
-    private static let rate = 250
-    private static let minimumRequests = 1000
+final class RollingAMIDeployTests: SandboxTestCase {
     private static let playbook = "playbooks/rolling-ami.yml"
-
-    private var loads: [LoadGenerator] = []
-
-    override class func setUp() {
-        super.setUp()
-        sandboxes.start(String(describing: self))
-    }
-
-    override class func tearDown() {
-        sandboxes.stop(String(describing: self))
-        super.tearDown()
-    }
-
-    override func tearDown() {
-        for load in loads { load.kill() }
-        loads = []
-        super.tearDown()
-    }
 
     /// The sandbox's ids (env.json: region, security_group_id, app_images, ...).
     private func environment(_ sandbox: DeploySandbox) throws -> [String: Any] {
@@ -92,7 +71,7 @@ final class RollingAMIDeployTests: XCTestCase {
     }
 
     func testRollingReplacementAndBadAMIUnderLoad() throws {
-        let sandbox = try Self.sandboxes.sandbox(for: String(describing: Self.self))
+        let sandbox = try sandbox()
 
         // N = 2 instances of version 1 in the target group.
         let first = try sandbox.play(["--tags", "deploy", "-e", "version=1"], name: "deploy-1")

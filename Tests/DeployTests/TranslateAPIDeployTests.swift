@@ -7,37 +7,14 @@ import XCTest
 /// instance at all and asserts what a user would look at: the play's exit code and message, zero
 /// failed requests of at least 1,000, the version served after, the target group's members, and
 /// every instance that still exists.
-final class TranslateAPIDeployTests: XCTestCase {
-    private static let sandboxes = SandboxRegistry()
-    /// Requests per second of the load: enough for 1,000 requests within a deploy, not so many
-    /// that the load generator starves the machine's two cores.
-    private static let rate = 250
-    private static let minimumRequests = 1000
-
-    /// Processes this test started, stopped in tearDown whatever happened.
-    private var loads: [LoadGenerator] = []
+final class TranslateAPIDeployTests: SandboxTestCase {
+    /// plays this test started in the background, stopped in tearDown whatever happened.
     private var plays: [ChildProcess] = []
 
-    override class func setUp() {
-        super.setUp()
-        sandboxes.start(String(describing: self))
-    }
-
-    override class func tearDown() {
-        sandboxes.stop(String(describing: self))
-        super.tearDown()
-    }
-
     override func tearDown() {
-        for load in loads { load.kill() }
         for play in plays { play.stop(signal: SIGKILL) }
-        loads = []
         plays = []
         super.tearDown()
-    }
-
-    private func sandbox() throws -> DeploySandbox {
-        try Self.sandboxes.sandbox(for: String(describing: Self.self))
     }
 
     // MARK: Scenarios
