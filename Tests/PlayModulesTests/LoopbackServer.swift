@@ -1,4 +1,5 @@
 import Foundation
+import PlayTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -20,24 +21,9 @@ final class LoopbackServer: @unchecked Sendable {
     }
 
     init(port requested: Int = 0, handler: @escaping @Sendable (Int32) -> Void) throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw POSIXError(.EMFILE) }
+        let (fd, port) = try LoopbackSocket.listen(port: requested, backlog: 16)
         self.fd = fd
-        var yes: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(requested).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(fd, 16) == 0 else { close(fd); throw POSIXError(.EADDRINUSE) }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        port = Int(UInt16(bigEndian: address.sin_port))
+        self.port = port
         let listener = fd
         let state = self.state
         let thread = Thread {
@@ -76,12 +62,7 @@ final class LoopbackServer: @unchecked Sendable {
 
     /// Writes all of `data` to a socket.
     static func sendAll(_ fd: Int32, _ data: Data) {
-        var offset = 0
-        while offset < data.count {
-            let n = data.withUnsafeBytes { send(fd, $0.baseAddress! + offset, data.count - offset, Int32(MSG_NOSIGNAL)) }
-            if n <= 0 { return }
-            offset += n
-        }
+        LoopbackSocket.sendAll(fd, data)
     }
 }
 
@@ -132,32 +113,8 @@ final class HTTPTestServer: @unchecked Sendable {
     }
 
     private static func readRequest(_ fd: Int32) -> Request? {
-        var data = Data()
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        var headerEnd: Range<Data.Index>?
-        while headerEnd == nil {
-            let n = recv(fd, &buffer, buffer.count, 0)
-            if n <= 0 { return nil }
-            data.append(contentsOf: buffer[0..<n])
-            headerEnd = data.range(of: Data("\r\n\r\n".utf8))
-        }
-        let head = String(decoding: data[..<headerEnd!.lowerBound], as: UTF8.self)
-        var lines = head.components(separatedBy: "\r\n")
-        let requestLine = lines.removeFirst().split(separator: " ")
-        guard requestLine.count >= 2 else { return nil }
-        var headers: [String: String] = [:]
-        for line in lines {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-        }
-        var body = Data(data[headerEnd!.upperBound...])
-        let length = Int(headers["content-length"] ?? "0") ?? 0
-        while body.count < length {
-            let n = recv(fd, &buffer, buffer.count, 0)
-            if n <= 0 { break }
-            body.append(contentsOf: buffer[0..<n])
-        }
-        return Request(method: String(requestLine[0]), target: String(requestLine[1]), headers: headers,
-                       body: String(decoding: body, as: UTF8.self))
+        guard let request = LoopbackSocket.readHTTPRequest(fd) else { return nil }
+        return Request(method: request.method, target: request.target, headers: request.headers,
+                       body: String(decoding: request.body, as: UTF8.self))
     }
 }
