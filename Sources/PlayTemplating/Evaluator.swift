@@ -98,7 +98,7 @@ final class Evaluator {
         return v.renderedString
     }
 
-    private func renderFor(targets: [String], iterable: Expression, filter: Expression?, body: [Template.Node],
+    private func renderFor(targets: [String], iterable: TemplateExpression, filter: TemplateExpression?, body: [Template.Node],
                            otherwise: [Template.Node]?, into out: inout Output) throws(TemplateError) {
         var items = try Python.iterate(try eval(iterable).get())
         scopes.append([:])
@@ -161,7 +161,7 @@ final class Evaluator {
         try e.get().isTruthy
     }
 
-    func eval(_ expression: Expression) throws(TemplateError) -> Evaluated {
+    func eval(_ expression: TemplateExpression) throws(TemplateError) -> Evaluated {
         switch expression {
         case .name, .attribute, .item:
             let (result, lazy) = try evalPath(expression)
@@ -232,7 +232,7 @@ final class Evaluator {
         }
     }
 
-    private func optionalInt(_ e: Expression?) throws(TemplateError) -> Int? {
+    private func optionalInt(_ e: TemplateExpression?) throws(TemplateError) -> Int? {
         guard let e else { return nil }
         let v = try eval(e).get()
         switch v {
@@ -243,7 +243,7 @@ final class Evaluator {
         }
     }
 
-    func evalArguments(_ args: Expression.Arguments, kind: CallArguments.Kind, name: String) throws(TemplateError) -> CallArguments {
+    func evalArguments(_ args: TemplateExpression.Arguments, kind: CallArguments.Kind, name: String) throws(TemplateError) -> CallArguments {
         var out = CallArguments(kind, name)
         if args.isEmpty { return out }
         out.positional.reserveCapacity(args.positional.count)
@@ -252,7 +252,7 @@ final class Evaluator {
         return out
     }
 
-    private func call(_ callee: Expression, _ args: Expression.Arguments) throws(TemplateError) -> Evaluated {
+    private func call(_ callee: TemplateExpression, _ args: TemplateExpression.Arguments) throws(TemplateError) -> Evaluated {
         switch callee {
         case .attribute(.name(let name, _), let method) where Methods.mutating.contains(method):
             return try callMutating(name, method, try evalArguments(args, kind: .method, name: method))
@@ -295,7 +295,7 @@ final class Evaluator {
 
     /// Evaluates `a`, `a.b`, `a['b'][0]` without rendering the parts that are not used. The flag
     /// says the value came from templated variables and may still hold templates inside.
-    private func evalPath(_ expression: Expression) throws(TemplateError) -> (Evaluated, lazy: Bool) {
+    private func evalPath(_ expression: TemplateExpression) throws(TemplateError) -> (Evaluated, lazy: Bool) {
         switch expression {
         case .name(let name, _):
             return try resolve(name)
@@ -319,7 +319,7 @@ final class Evaluator {
         }
     }
 
-    private func evalPathOrValue(_ e: Expression) throws(TemplateError) -> (Evaluated, lazy: Bool) {
+    private func evalPathOrValue(_ e: TemplateExpression) throws(TemplateError) -> (Evaluated, lazy: Bool) {
         e.isPath ? try evalPath(e) : (try eval(e), false)
     }
 
@@ -461,7 +461,7 @@ final class Evaluator {
     }
 
     /// A stable name for a variable path, for recursion detection.
-    static func pathKey(_ e: Expression) -> String {
+    static func pathKey(_ e: TemplateExpression) -> String {
         switch e {
         case .name(let n, _): return n
         case .attribute(let b, let a): return pathKey(b) + "." + a

@@ -9,14 +9,14 @@ struct ExpressionParser {
         var next: Level? { Level(rawValue: rawValue + 1) }
     }
 
-    private static let binaryTable: [Level: [Token.Operator: Expression.BinaryOperator]] = [
+    private static let binaryTable: [Level: [Token.Operator: TemplateExpression.BinaryOperator]] = [
         .additive: [.plus: .add, .minus: .subtract],
         .concat: [.tilde: .concat],
         .multiplicative: [.star: .multiply, .slash: .divide, .floorDiv: .floorDivide, .percent: .modulo],
         .power: [.power: .power],
     ]
 
-    private static let compareTable: [Token.Operator: Expression.CompareOperator] = [
+    private static let compareTable: [Token.Operator: TemplateExpression.CompareOperator] = [
         .equal: .equal, .notEqual: .notEqual, .less: .less, .lessEqual: .lessEqual,
         .greater: .greater, .greaterEqual: .greaterEqual,
     ]
@@ -70,12 +70,12 @@ struct ExpressionParser {
     // MARK: Expressions
 
     /// A full expression, including `x if c else y`.
-    mutating func parseExpression(allowConditional: Bool = true) throws(TemplateError) -> Expression {
+    mutating func parseExpression(allowConditional: Bool = true) throws(TemplateError) -> TemplateExpression {
         let value = try parseOr()
         guard allowConditional, current.isName("if") else { return value }
         _ = advance()
         let condition = try parseOr()
-        var otherwise: Expression?
+        var otherwise: TemplateExpression?
         if current.isName("else") {
             _ = advance()
             otherwise = try parseExpression()
@@ -84,7 +84,7 @@ struct ExpressionParser {
     }
 
     /// Comma-separated expressions without brackets become a list (Python tuple), as in `{% set a, b = 1, 2 %}`.
-    mutating func parseTupleOrExpression() throws(TemplateError) -> Expression {
+    mutating func parseTupleOrExpression() throws(TemplateError) -> TemplateExpression {
         let first = try parseExpression()
         guard current.isOp(.comma) else { return first }
         var items = [first]
@@ -96,7 +96,7 @@ struct ExpressionParser {
         return .list(items)
     }
 
-    mutating func parseOr() throws(TemplateError) -> Expression {
+    mutating func parseOr() throws(TemplateError) -> TemplateExpression {
         var left = try parseAnd()
         while current.isName("or") {
             _ = advance()
@@ -105,7 +105,7 @@ struct ExpressionParser {
         return left
     }
 
-    mutating func parseAnd() throws(TemplateError) -> Expression {
+    mutating func parseAnd() throws(TemplateError) -> TemplateExpression {
         var left = try parseNot()
         while current.isName("and") {
             _ = advance()
@@ -114,7 +114,7 @@ struct ExpressionParser {
         return left
     }
 
-    mutating func parseNot() throws(TemplateError) -> Expression {
+    mutating func parseNot() throws(TemplateError) -> TemplateExpression {
         if current.isName("not") {
             _ = advance()
             return .not(try parseNot())
@@ -122,10 +122,10 @@ struct ExpressionParser {
         return try parseCompare()
     }
 
-    mutating func parseCompare() throws(TemplateError) -> Expression {
+    mutating func parseCompare() throws(TemplateError) -> TemplateExpression {
         let start = current.start
         let left = try parseBinary(.additive)
-        var chain: [(Expression.CompareOperator, Expression)] = []
+        var chain: [(TemplateExpression.CompareOperator, TemplateExpression)] = []
         while true {
             if case .op(let o) = current.kind, let op = Self.compareTable[o] {
                 _ = advance()
@@ -143,7 +143,7 @@ struct ExpressionParser {
         return chain.isEmpty ? left : .compare(left, chain, offset: start)
     }
 
-    private mutating func parseBinary(_ level: Level) throws(TemplateError) -> Expression {
+    private mutating func parseBinary(_ level: Level) throws(TemplateError) -> TemplateExpression {
         let start = current.start
         var left = try operand(after: level)
         let table = Self.binaryTable[level]!
@@ -155,13 +155,13 @@ struct ExpressionParser {
         return left
     }
 
-    private mutating func operand(after level: Level) throws(TemplateError) -> Expression {
+    private mutating func operand(after level: Level) throws(TemplateError) -> TemplateExpression {
         if let next = level.next { return try parseBinary(next) }
         return try parseUnary(withFilters: true)
     }
 
-    mutating func parseUnary(withFilters: Bool) throws(TemplateError) -> Expression {
-        var node: Expression
+    mutating func parseUnary(withFilters: Bool) throws(TemplateError) -> TemplateExpression {
+        var node: TemplateExpression
         if current.isOp(.minus) {
             _ = advance()
             node = .negate(try parseUnary(withFilters: false))
@@ -175,7 +175,7 @@ struct ExpressionParser {
         return node
     }
 
-    mutating func parsePrimary() throws(TemplateError) -> Expression {
+    mutating func parsePrimary() throws(TemplateError) -> TemplateExpression {
         let token = current
         switch token.kind {
         case .name(let n):
@@ -214,7 +214,7 @@ struct ExpressionParser {
             return .list(items)
         case .op(.lbracket):
             _ = advance()
-            var items: [Expression] = []
+            var items: [TemplateExpression] = []
             while !current.isOp(.rbracket) {
                 if !items.isEmpty { try expect(.comma) }
                 if current.isOp(.rbracket) { break }
@@ -224,7 +224,7 @@ struct ExpressionParser {
             return .list(items)
         case .op(.lbrace):
             _ = advance()
-            var pairs: [(Expression, Expression)] = []
+            var pairs: [(TemplateExpression, TemplateExpression)] = []
             while !current.isOp(.rbrace) {
                 if !pairs.isEmpty { try expect(.comma) }
                 if current.isOp(.rbrace) { break }
@@ -239,7 +239,7 @@ struct ExpressionParser {
         }
     }
 
-    mutating func parsePostfix(_ base: Expression) throws(TemplateError) -> Expression {
+    mutating func parsePostfix(_ base: TemplateExpression) throws(TemplateError) -> TemplateExpression {
         var node = base
         while true {
             if current.isOp(.dot) {
@@ -266,8 +266,8 @@ struct ExpressionParser {
         }
     }
 
-    private mutating func parseSubscript(_ base: Expression) throws(TemplateError) -> Expression {
-        var parts: [Expression?] = [nil]
+    private mutating func parseSubscript(_ base: TemplateExpression) throws(TemplateError) -> TemplateExpression {
+        var parts: [TemplateExpression?] = [nil]
         var isSlice = false
         while !current.isOp(.rbracket) {
             if current.isOp(.colon) {
@@ -289,9 +289,9 @@ struct ExpressionParser {
         return .slice(base, start: parts[0], stop: parts[1], step: parts[2])
     }
 
-    mutating func parseCallArguments() throws(TemplateError) -> Expression.Arguments {
+    mutating func parseCallArguments() throws(TemplateError) -> TemplateExpression.Arguments {
         try expect(.lparen)
-        var args = Expression.Arguments()
+        var args = TemplateExpression.Arguments()
         while !current.isOp(.rparen) {
             if !args.isEmpty { try expect(.comma) }
             if current.isOp(.rparen) { break }
@@ -307,7 +307,7 @@ struct ExpressionParser {
         return args
     }
 
-    private mutating func parseFilterChain(_ base: Expression) throws(TemplateError) -> Expression {
+    private mutating func parseFilterChain(_ base: TemplateExpression) throws(TemplateError) -> TemplateExpression {
         var node = base
         while true {
             if current.isOp(.pipe) {
@@ -323,7 +323,7 @@ struct ExpressionParser {
                     let notes = Suggestions.closest(to: filterName, in: Filters.table.keys).map { " Did you mean '\($0)'?" } ?? ""
                     throw TemplateError.filter(name: filterName, message: "No filter named '\(name)'.\(notes)")
                 }
-                let args = current.isOp(.lparen) ? try parseCallArguments() : Expression.Arguments()
+                let args = current.isOp(.lparen) ? try parseCallArguments() : TemplateExpression.Arguments()
                 node = .filter(node, name: filterName, args, offset: nameToken.start)
             } else if current.isName("is") {
                 _ = advance()
@@ -340,7 +340,7 @@ struct ExpressionParser {
                     let notes = Suggestions.closest(to: testName, in: TestFunctions.table.keys).map { " Did you mean '\($0)'?" } ?? ""
                     throw TemplateError.test(name: testName, message: "No test named '\(name)'.\(notes)")
                 }
-                var args = Expression.Arguments()
+                var args = TemplateExpression.Arguments()
                 if current.isOp(.lparen) {
                     args = try parseCallArguments()
                 } else if startsBareTestArgument {

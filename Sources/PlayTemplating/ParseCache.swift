@@ -10,7 +10,7 @@ final class ParseCache: Sendable {
 
     private enum Entry: Sendable {
         case template(Template)
-        case expression(Expression)
+        case expression(TemplateExpression)
     }
 
     private let entries = Mutex<[Key: Entry]>([:])
@@ -30,7 +30,7 @@ final class ParseCache: Sendable {
         return template
     }
 
-    func expression(_ text: String) throws(TemplateError) -> Expression {
+    func expression(_ text: String) throws(TemplateError) -> TemplateExpression {
         let key = Key(text: text, kind: Self.expressionKind)
         if case .expression(let e)? = entries.withLock({ $0[key] }) { return e }
         let bytes = Array(text.utf8)

@@ -76,7 +76,7 @@ enum Python {
         }
     }
 
-    static func compare(_ op: Expression.CompareOperator, _ a: Value, _ b: Value) throws(TemplateError) -> Bool {
+    static func compare(_ op: TemplateExpression.CompareOperator, _ a: Value, _ b: Value) throws(TemplateError) -> Bool {
         switch op {
         case .equal: return equals(a, b)
         case .notEqual: return !equals(a, b)
@@ -129,7 +129,7 @@ enum Python {
 
     // MARK: Arithmetic
 
-    static func binary(_ op: Expression.BinaryOperator, _ a: Value, _ b: Value) throws(TemplateError) -> Value {
+    static func binary(_ op: TemplateExpression.BinaryOperator, _ a: Value, _ b: Value) throws(TemplateError) -> Value {
         switch op {
         case .add: return try add(a, b)
         case .subtract: return try numeric(a, b, "-", { $0.subtractingReportingOverflow($1) }, { $0 - $1 })

@@ -2,10 +2,10 @@
 struct Template: Sendable {
     indirect enum Node: Sendable {
         case text(String)
-        case output(Expression)
-        case ifBlock(branches: [(Expression, [Node])], otherwise: [Node]?)
-        case forBlock(targets: [String], iterable: Expression, filter: Expression?, body: [Node], otherwise: [Node]?)
-        case set(SetTarget, Expression)
+        case output(TemplateExpression)
+        case ifBlock(branches: [(TemplateExpression, [Node])], otherwise: [Node]?)
+        case forBlock(targets: [String], iterable: TemplateExpression, filter: TemplateExpression?, body: [Node], otherwise: [Node]?)
+        case set(SetTarget, TemplateExpression)
         case setBlock(name: String, body: [Node])
     }
 
@@ -23,7 +23,7 @@ struct Template: Sendable {
     var trailingNewline: Bool
 
     /// The expression when the whole template is exactly one `{{ expr }}`: its value is native.
-    var singleExpression: Expression? {
+    var singleExpression: TemplateExpression? {
         if nodes.count == 1, case .output(let e) = nodes[0] { return e }
         return nil
     }

@@ -6,7 +6,7 @@ import PlayBase
 struct TemplateParser {
     private enum Item {
         case text(String)
-        case output(Expression)
+        case output(TemplateExpression)
         case tag(keyword: String, parser: ExpressionParser, offset: Int)
     }
 
@@ -211,7 +211,7 @@ struct TemplateParser {
     private func parseIf(_ parser: inout ExpressionParser, _ items: [Item], _ index: inout Int, bytes: [UInt8], offset: Int)
         throws(TemplateError) -> Template.Node
     {
-        var branches: [(Expression, [Template.Node])] = []
+        var branches: [(TemplateExpression, [Template.Node])] = []
         var condition = try parser.parseExpression()
         try parser.expectEnd()
         while true {
@@ -257,7 +257,7 @@ struct TemplateParser {
             }
             iterable = .list(list)
         }
-        var filter: Expression?
+        var filter: TemplateExpression?
         if parser.current.isName("if") {
             _ = parser.advance()
             filter = try parser.parseExpression()

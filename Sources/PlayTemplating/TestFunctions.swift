@@ -88,7 +88,7 @@ enum TestFunctions {
                               "superset": "superset", "issubset": "subset", "issuperset": "superset"] {
             t[alias] = t[name]
         }
-        let comparisons: [(String, Expression.CompareOperator)] = [
+        let comparisons: [(String, TemplateExpression.CompareOperator)] = [
             ("==", .equal), ("eq", .equal), ("equalto", .equal), ("!=", .notEqual), ("ne", .notEqual),
             ("<", .less), ("lt", .less), ("lessthan", .less), ("<=", .lessEqual), ("le", .lessEqual),
             (">", .greater), ("gt", .greater), ("greaterthan", .greater), (">=", .greaterEqual), ("ge", .greaterEqual),

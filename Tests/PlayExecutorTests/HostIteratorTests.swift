@@ -10,7 +10,7 @@ final class HostIteratorTests: XCTestCase {
     private func task(_ name: String) -> CompiledItem {
         nextID += 1
         let loc = SourceLocation(file: "t.yml", line: nextID, column: 1)
-        let t = Task(name: name, module: "debug", moduleLocation: loc, location: loc)
+        let t = PlaybookTask(name: name, module: "debug", moduleLocation: loc, location: loc)
         return .task(CompiledTask(id: nextID, task: t, tags: [], conditions: [], blockVars: [],
                                   keywords: EffectiveKeywords(), notify: [], displayName: name))
     }

@@ -42,7 +42,7 @@ extension XCTestCase {
     }
 
     /// The tasks of the first play.
-    func tasks(_ yaml: String, file: StaticString = #filePath, line: UInt = #line) -> [Task] {
+    func tasks(_ yaml: String, file: StaticString = #filePath, line: UInt = #line) -> [PlaybookTask] {
         guard let pb = parse(yaml, file: file, line: line) else { return [] }
         return pb.plays.first?.tasks.compactMap { if case .task(let t) = $0 { return t }; return nil } ?? []
     }

@@ -135,7 +135,7 @@ struct TaskRunner: Sendable {
             emit(outcome, compiled, host: host, item: label, summary: false, noLog: noLog, delegate: delegate,
                  started: started)
             if let pause = control?.pause.flatMap(ValueCoercion.double), pause > 0 {
-                try await _Concurrency.Task.sleep(for: .milliseconds(Int(pause * 1000)))
+                try await Task.sleep(for: .milliseconds(Int(pause * 1000)))
             }
         }
         var summary = TaskResult(["changed": .bool(anyChanged)])
@@ -228,7 +228,7 @@ struct TaskRunner: Sendable {
             }
             events.emit(.retrying(host: host, task: compiled.displayName, retriesLeft: attempts - attempt,
                                   result: result, module: task.module))
-            try await _Concurrency.Task.sleep(for: .milliseconds(Int(delay * 1000)))
+            try await Task.sleep(for: .milliseconds(Int(delay * 1000)))
         }
         return result
     }

@@ -80,7 +80,7 @@ public indirect enum CompiledItem: Sendable {
 /// A task with everything it inherits resolved.
 public struct CompiledTask: Sendable {
     public var id: NodeID
-    public var task: Task
+    public var task: PlaybookTask
     /// Effective tags: its own plus those of the play, enclosing blocks and imports.
     public var tags: Set<String>
     /// Inherited conditions (import_playbook, blocks, imports: outermost first), then its own.
@@ -95,7 +95,7 @@ public struct CompiledTask: Sendable {
     /// What Ansible prints in `TASK [...]`.
     public var displayName: String
 
-    public init(id: NodeID, task: Task, tags: Set<String>, conditions: [Condition],
+    public init(id: NodeID, task: PlaybookTask, tags: Set<String>, conditions: [Condition],
                 blockVars: [OrderedDictionary<String, Value>], keywords: EffectiveKeywords, notify: [String],
                 displayName: String) {
         self.id = id

@@ -122,7 +122,7 @@ struct GraphBuilder {
         return inner
     }
 
-    mutating func compiledTask(_ task: Task, _ context: InheritedContext, filter: Bool) -> CompiledTask? {
+    mutating func compiledTask(_ task: PlaybookTask, _ context: InheritedContext, filter: Bool) -> CompiledTask? {
         let tags = context.tags.union(task.tags)
         if filter && !selection.selects(tags) { return nil }
         return CompiledTask(id: newID(), task: task, tags: tags, conditions: context.conditions + task.when,

@@ -3,7 +3,7 @@ import PlayBase
 
 /// An entry of a task list: a task, a block (also what `import_tasks` expands to), or a dynamic include.
 public enum BlockItem: Sendable {
-    case task(Task)
+    case task(PlaybookTask)
     case block(Block)
     case include(IncludeTasks)
 

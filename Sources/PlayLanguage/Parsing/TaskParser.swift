@@ -368,7 +368,7 @@ extension ParseSession {
     // MARK: Plain tasks
 
     func plainTask(_ call: ActionCall, _ fields: [(key: String, keyNode: YAMLNode, value: YAMLNode)], _ file: SourceFile,
-                   taskLocation: SourceLocation, context: ListContext) -> Task? {
+                   taskLocation: SourceLocation, context: ListContext) -> PlaybookTask? {
         var allowed = KeywordTable.task
         if context.inHandlers { allowed.formUnion(KeywordTable.handlerOnly) }
         var c = commonKeywords(fields, file, allowed: allowed, what: context.inHandlers ? "a handler" : "a task")
@@ -390,7 +390,7 @@ extension ParseSession {
         if let spec {
             ModuleArgumentChecker(session: self).check(args, locations: argLocations, spec: spec, call: call)
         }
-        return Task(name: c.name, module: spec?.name ?? call.short, moduleAsWritten: call.written,
+        return PlaybookTask(name: c.name, module: spec?.name ?? call.short, moduleAsWritten: call.written,
                     moduleLocation: call.location, args: args, argumentLocations: argLocations, when: c.when,
                     loop: c.loop, loopKind: c.loopKind, loopControl: c.loopControl, register: c.register,
                     retries: c.retries, until: c.until, delay: c.delay, failedWhen: c.failedWhen,

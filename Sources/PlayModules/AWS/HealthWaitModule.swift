@@ -154,7 +154,7 @@ public struct HealthWaitModule: Module {
             if let group, !targetsDone { waiting.append("\(group.name): \(view?.summary ?? "no targets")") }
             context.progress("waiting for " + waiting.joined(separator: "; ") + " (\(Int(elapsed()))s of \(PollLoop.seconds(timeout))s)")
             let pause = min(interval - (elapsed() - roundStart), timeout - elapsed())
-            if pause > 0 { try await _Concurrency.Task.sleep(for: .milliseconds(Int(pause * 1000))) }
+            if pause > 0 { try await Task.sleep(for: .milliseconds(Int(pause * 1000))) }
         }
     }
 

@@ -50,7 +50,7 @@ public struct PauseModule: Module {
             var left = duration
             while left > 0 {
                 context.progress("paused for \(RemoteProbe.seconds(duration))s, \(Int(left.rounded(.up)))s left")
-                try await _Concurrency.Task.sleep(for: .milliseconds(Int(min(left, 1) * 1000)))
+                try await Task.sleep(for: .milliseconds(Int(min(left, 1) * 1000)))
                 left = duration - Self.seconds(since: start)
             }
         } else {

@@ -66,7 +66,7 @@ public struct WaitForModule: Module {
 
         if let delay = context.double("delay"), delay > 0 {
             context.progress("waiting \(RemoteProbe.seconds(delay))s before the first check")
-            try await _Concurrency.Task.sleep(for: .milliseconds(Int(delay * 1000)))
+            try await Task.sleep(for: .milliseconds(Int(delay * 1000)))
         }
         let start = ContinuousClock.now
         func elapsed() -> Double {
@@ -77,7 +77,7 @@ public struct WaitForModule: Module {
             var left = timeout
             while left > 0 {
                 context.progress("waiting \(Int(timeout))s (\(Int(elapsed()))s so far)")
-                try await _Concurrency.Task.sleep(for: .milliseconds(Int(min(left, 1) * 1000)))
+                try await Task.sleep(for: .milliseconds(Int(min(left, 1) * 1000)))
                 left = timeout - elapsed()
             }
             return TaskResult(["changed": false, "elapsed": .int(Int(elapsed()))])
@@ -128,7 +128,7 @@ public struct WaitForModule: Module {
                 lastReport = Int(spent)
                 context.progress("\(condition.progressText) (\(Int(spent))s of \(RemoteProbe.seconds(timeout))s)")
             }
-            try await _Concurrency.Task.sleep(for: .milliseconds(Int(min(interval, timeout - spent) * 1000)))
+            try await Task.sleep(for: .milliseconds(Int(min(interval, timeout - spent) * 1000)))
         }
     }
 

@@ -74,7 +74,7 @@ final class SharedMoto: NSObject, XCTestObservation, @unchecked Sendable {
 
     private let environment: [String: String]
     private let lock = NSLock()
-    private var starting: _Concurrency.Task<MotoServer, any Error>?
+    private var starting: Task<MotoServer, any Error>?
     private var observing = false
 
     init(environment: [String: String]) {
@@ -91,9 +91,9 @@ final class SharedMoto: NSObject, XCTestObservation, @unchecked Sendable {
     }
 
     func server() async throws -> MotoServer {
-        let task = lock.withLock { () -> _Concurrency.Task<MotoServer, any Error> in
+        let task = lock.withLock { () -> Task<MotoServer, any Error> in
             if let starting { return starting }
-            let created = _Concurrency.Task { [environment] in
+            let created = Task { [environment] in
                 try await MotoServer.start(environment: environment)
             }
             starting = created
@@ -106,12 +106,12 @@ final class SharedMoto: NSObject, XCTestObservation, @unchecked Sendable {
 
     /// Stops the server if one was started (waits for a start in progress).
     func stop() {
-        guard let task = lock.withLock({ () -> _Concurrency.Task<MotoServer, any Error>? in
+        guard let task = lock.withLock({ () -> Task<MotoServer, any Error>? in
             defer { starting = nil }
             return starting
         }) else { return }
         let done = DispatchSemaphore(value: 0)
-        _Concurrency.Task {
+        Task {
             if let server = try? await task.value { server.stop() }
             done.signal()
         }

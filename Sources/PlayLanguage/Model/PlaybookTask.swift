@@ -3,7 +3,7 @@ import PlayBase
 
 /// One task (or handler) as written: a module call plus its keywords. Nothing here is templated;
 /// the executor renders `args`, `loop`, keyword values and evaluates the conditions per host.
-public struct Task: Sendable, KeywordCarrier {
+public struct PlaybookTask: Sendable, KeywordCarrier {
     public var name: String?
     /// The canonical short module name (`copy` for `ansible.builtin.copy`, `ansible.legacy.copy`, `copy`).
     public var module: String
@@ -83,4 +83,4 @@ public struct Task: Sendable, KeywordCarrier {
 }
 
 /// A handler is a task in a play's `handlers:` section, found by its `name` or its `listen` topics.
-public typealias Handler = Task
+public typealias Handler = PlaybookTask
