@@ -129,9 +129,6 @@ struct PlayRun {
         for (host, it) in iterators where it.hostFailed { markFailed(host) }
     }
 
-    /// Modules Ansible runs once per task rather than once per host (its BYPASS_HOST_LOOP actions).
-    static let bypassesHostLoop: Set<String> = ["add_host", "pause"]
-
     private func location(of step: HostIterator.Step) -> SourceLocation {
         switch step {
         case .task(let t, _): return t.task.location
@@ -149,12 +146,13 @@ struct PlayRun {
 
     private mutating func runTaskStep(_ task: CompiledTask, hosts: [String], iterators: inout [String: HostIterator],
                                       kind: TaskInfo.Kind) async {
-        if task.task.module == "meta" {
+        let traits = executor.modules.spec(named: task.task.module)?.traits ?? .remote
+        if traits.performedByStrategy {
             await runMeta(task, hosts: hosts, iterators: &iterators)
             return
         }
         let runOnce = (try? flag(task.keywords.runOnce, host: hosts[0], task: task)) ?? false
-            || Self.bypassesHostLoop.contains(task.task.module)
+            || traits.bypassesHostLoop
         let targets = runOnce ? [hosts[0]] : hosts
         events.emit(.taskStarted(TaskInfo(name: task.displayName, kind: kind, location: task.task.location,
                                           checkMode: options.checkMode)))
@@ -374,7 +372,7 @@ struct PlayRun {
                 events.emit(.hostResult(HostResult(host: host, task: task.displayName, status: .skipped,
                     result: TaskResult(["changed": false, "false_condition": .string(falseCondition),
                                         "skip_reason": "Conditional result was False", "skipped": true]),
-                    module: "meta")))
+                    module: task.task.module)))
             } else {
                 applies.append(host)
             }

@@ -43,6 +43,42 @@ public enum FreeForm: Sendable, Hashable {
     case keyValue
 }
 
+/// How a renderer shows a module's result.
+public enum ResultDisplay: Sendable, Hashable {
+    /// `ok: [host]`, the result only with `-v`.
+    case standard
+    /// The result is always shown as indented JSON (`assert`).
+    case alwaysVerbose
+    /// Like `alwaysVerbose`, and a `msg` stands alone (`debug`).
+    case message
+}
+
+/// What the executor and the renderers must know about a module, so that neither names it.
+public struct ModuleTraits: Sendable, Hashable {
+    /// An action that works on the controller only: Ansible reports its failures as "Action failed".
+    public var runsOnController: Bool
+    /// Runs once per task for the whole batch, and its result applies to every host
+    /// (Ansible's BYPASS_HOST_LOOP: `add_host`, `pause`).
+    public var bypassesHostLoop: Bool
+    /// The strategy carries it out itself (`meta`): it changes the run's sequencing, and the module
+    /// is never called.
+    public var performedByStrategy: Bool
+    public var display: ResultDisplay
+
+    public init(runsOnController: Bool = false, bypassesHostLoop: Bool = false, performedByStrategy: Bool = false,
+                display: ResultDisplay = .standard) {
+        self.runsOnController = runsOnController
+        self.bypassesHostLoop = bypassesHostLoop
+        self.performedByStrategy = performedByStrategy
+        self.display = display
+    }
+
+    /// A module that works on the host (the default).
+    public static let remote = ModuleTraits()
+    /// An action on the controller.
+    public static let controller = ModuleTraits(runsOnController: true)
+}
+
 /// What the parser knows about a module: its names and its arguments, for checks before running.
 public struct ModuleSpec: Sendable {
     public var name: String
@@ -56,9 +92,11 @@ public struct ModuleSpec: Sendable {
     public var mutuallyExclusive: [[String]]
     /// Groups of arguments of which at least one must be given.
     public var requiredOneOf: [[String]]
+    public var traits: ModuleTraits
 
     public init(name: String, aliases: [String] = [], arguments: [ArgumentSpec] = [], freeForm: FreeForm = .keyValue,
-                acceptsAnyArguments: Bool = false, mutuallyExclusive: [[String]] = [], requiredOneOf: [[String]] = []) {
+                acceptsAnyArguments: Bool = false, mutuallyExclusive: [[String]] = [], requiredOneOf: [[String]] = [],
+                traits: ModuleTraits = .remote) {
         self.name = name
         self.aliases = aliases
         self.arguments = arguments
@@ -66,6 +104,7 @@ public struct ModuleSpec: Sendable {
         self.acceptsAnyArguments = acceptsAnyArguments
         self.mutuallyExclusive = mutuallyExclusive
         self.requiredOneOf = requiredOneOf
+        self.traits = traits
     }
 
     /// The argument a written key names (by name or alias).

@@ -8,7 +8,8 @@ import PlayLanguage
 public struct AddHostModule: Module {
     public init() {}
 
-    public let spec = ModuleSpec(name: "add_host", freeForm: .keyValue, acceptsAnyArguments: true)
+    public let spec = ModuleSpec(name: "add_host", freeForm: .keyValue, acceptsAnyArguments: true,
+                                 traits: ModuleTraits(runsOnController: true, bypassesHostLoop: true))
 
     static let nameKeys = ["name", "host", "hostname"]
     static let groupKeys = ["groups", "group", "groupname"]

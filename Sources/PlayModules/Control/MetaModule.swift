@@ -11,7 +11,8 @@ public struct MetaModule: Module {
                                  "end_play", "end_host", "end_batch", "reset_connection", "end_role"]
 
     public let spec = ModuleSpec(name: "meta", arguments: [ArgumentSpec("_raw_params", .string, choices: actions)],
-                                 freeForm: .rawParams)
+                                 freeForm: .rawParams,
+                                 traits: ModuleTraits(runsOnController: true, performedByStrategy: true))
 
     public func run(_ context: ModuleContext) async throws -> TaskResult {
         TaskResult(["changed": false, "skipped": true, "skip_reason": "meta actions are run by the executor"])

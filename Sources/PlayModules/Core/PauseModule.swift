@@ -20,7 +20,8 @@ public struct PauseModule: Module {
         ArgumentSpec("seconds", .raw),
         ArgumentSpec("prompt", .string),
         ArgumentSpec("echo", .bool, defaultValue: true),
-    ], freeForm: .keyValue, mutuallyExclusive: [["minutes", "seconds"]])
+    ], freeForm: .keyValue, mutuallyExclusive: [["minutes", "seconds"]],
+       traits: ModuleTraits(runsOnController: true, bypassesHostLoop: true))
 
     public func run(_ context: ModuleContext) async throws -> TaskResult {
         let terminal = self.terminal
