@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(name: "PlayLanguageTests", dependencies: ["PlayLanguage", "PlayBase", .product(name: "OrderedCollections", package: "swift-collections")], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "PlayConnectionTests", dependencies: ["PlayConnection", "PlayBase", "PlayTestSupport", .product(name: "OrderedCollections", package: "swift-collections")], swiftSettings: strict),
         .testTarget(name: "PlayVaultTests", dependencies: ["PlayVault", "PlayBase", "CLibCrypto"], exclude: ["Vectors"], swiftSettings: strict),
-        .testTarget(name: "PlayAWSTests", dependencies: ["PlayAWS", "PlayTestSupport"], swiftSettings: strict),
+        .testTarget(name: "PlayAWSTests", dependencies: ["PlayAWS", "PlayTestSupport"], exclude: ["Vectors"], swiftSettings: strict),
         .testTarget(name: "PlayExecutorTests", dependencies: ["PlayExecutor", "PlayLanguage", "PlayBase", "PlayTemplating", "PlayInventory", .product(name: "OrderedCollections", package: "swift-collections")], swiftSettings: strict),
         .testTarget(name: "PlayModulesTests", dependencies: [
             "PlayModules", "PlayTestSupport", "PlayExecutor", "PlayConnection", "PlayTemplating", "PlayLanguage",

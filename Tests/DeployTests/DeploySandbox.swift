@@ -15,6 +15,8 @@ final class DeploySandbox: @unchecked Sendable {
     let inventory: String
     let environment: [String: String]
     let lbURL: String
+    /// The AWS endpoint `play` talks to (the sandbox's counting proxy in front of moto).
+    let endpointURL: String
     let playPath: String
 
     struct PlayResult {
@@ -24,12 +26,13 @@ final class DeploySandbox: @unchecked Sendable {
     }
 
     private init(repository: String, directory: String, inventory: String, environment: [String: String],
-                 lbURL: String, playPath: String) {
+                 lbURL: String, endpointURL: String, playPath: String) {
         self.repository = repository
         self.directory = directory
         self.inventory = inventory
         self.environment = environment
         self.lbURL = lbURL
+        self.endpointURL = endpointURL
         self.playPath = playPath
     }
 
@@ -69,8 +72,9 @@ final class DeploySandbox: @unchecked Sendable {
             throw DeployTestFailure("sandboxctl up exited \(status):\n\(upOutput)")
         }
         let envJSON = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/env.json")))
-        guard let lbURL = (envJSON as? [String: Any])?["lb_url"] as? String else {
-            throw DeployTestFailure("env.json of the sandbox has no lb_url")
+        guard let lbURL = (envJSON as? [String: Any])?["lb_url"] as? String,
+              let endpointURL = (envJSON as? [String: Any])?["endpoint_url"] as? String else {
+            throw DeployTestFailure("env.json of the sandbox has no lb_url or endpoint_url")
         }
 
         // inventory/sandbox, with its links pointing at this sandbox.
@@ -85,7 +89,7 @@ final class DeploySandbox: @unchecked Sendable {
         try fm.createSymbolicLink(atPath: inventory + "/group_vars/all/vault.yml",
                                   withDestinationPath: directory + "/vault/aws.yml")
         return DeploySandbox(repository: repository, directory: directory, inventory: inventory, environment: env,
-                             lbURL: lbURL, playPath: play)
+                             lbURL: lbURL, endpointURL: endpointURL, playPath: play)
     }
 
     /// Stops every process of the sandbox and of the runs against it (by pid), then removes its files.
@@ -105,6 +109,20 @@ final class DeploySandbox: @unchecked Sendable {
         if ProcessInfo.processInfo.environment["DEPLOYTESTS_KEEP"] == nil {
             for path in [directory, workDirectory] { try? FileManager.default.removeItem(atPath: path) }
         }
+    }
+
+    /// AWS requests the sandbox's endpoint answered since the last reset (`/_sandbox/stats`; a
+    /// POST resets the counts). Only `play` talks to that endpoint.
+    func awsRequestCount(reset: Bool = false) throws -> Int {
+        let curl = try ChildProcess("/usr/bin/curl", ["-sf", "-X", reset ? "POST" : "GET", endpointURL + "/_sandbox/stats"],
+                                    environment: environment, cwd: workDirectory,
+                                    outputPath: workDirectory + "/stats.json", label: "curl stats")
+        guard try curl.wait(timeout: 30) == 0,
+              let stats = try JSONSerialization.jsonObject(with: Data(curl.output.utf8)) as? [String: Any],
+              let count = stats["requests"] as? Int else {
+            throw DeployTestFailure("the sandbox endpoint gave no request count: \(curl.output)")
+        }
+        return count
     }
 
     // MARK: play

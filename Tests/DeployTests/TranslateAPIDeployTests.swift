@@ -30,8 +30,12 @@ final class TranslateAPIDeployTests: SandboxTestCase {
         XCTAssertTrue(check.output.contains("would deploy th3-server 2: launch 2 and start 0 instance(s)"), check.output)
         XCTAssertEqual(try sandbox.state().instances.map(\.id).sorted(), v1, "check mode changes nothing")
 
+        _ = try sandbox.awsRequestCount(reset: true)
         let (second, report) = try underLoad(sandbox, "deploy-2") { try sandbox.play(["--tags", "deploy", "-e", "version=2"], name: "deploy-2") }
         XCTAssertEqual(second.exitCode, 0, second.output)
+        // The deploy's AWS budget (bench/deploy.py measures 30 for 4 and for 16 instances).
+        let requests = try sandbox.awsRequestCount()
+        XCTAssertLessThanOrEqual(requests, 40, "AWS requests of one deploy")
         XCTAssertTrue(second.output.contains("th3-server 2 serves from"), second.output)
         assertNoFailures(report, versions: ["1", "2"], last: "2")
 
@@ -43,7 +47,7 @@ final class TranslateAPIDeployTests: SandboxTestCase {
         XCTAssertEqual(state.targetIDs, v2, "only the new version is in the target group: \(state.summary)")
         XCTAssertEqual(state.healthyTargetIDs, v2, state.summary)
         XCTAssertEqual(try sandbox.servedVersions().versions.keys.sorted(), ["2"])
-        print("[deploy] build 1: \(fmt(first.seconds)) s; build 2 under load: \(fmt(second.seconds)) s, \(report.summary)")
+        print("[deploy] build 1: \(fmt(first.seconds)) s; build 2 under load: \(fmt(second.seconds)) s, \(requests) AWS requests, \(report.summary)")
     }
 
     func testFailedDeployCleansUpAndLeavesTheOldVersionServing() throws {

@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 @testable import PlayAWS
 
-/// The raw moto responses in ../shared/vectors/moto-xml decode into the typed results and errors.
+/// The raw moto responses in Tests/PlayAWSTests/Vectors/moto-xml decode into the typed results and errors.
 final class ResponseParsingTests: XCTestCase {
     func fixture(_ name: String) throws -> XMLTree {
         try XCTUnwrap(XMLTree.parse(try SharedFixtures.data(SharedFixtures.motoXML.appendingPathComponent(name))), name)

@@ -103,7 +103,7 @@ final class CommandModuleTests: XCTestCase {
     }
 
     func testArgumentErrors() async throws {
-        XCTAssertNotNil(harness.argumentError(CommandModule(), ["_raw_params": "ls", "chdri": "/tmp"])?.contains("chdri"))
+        XCTAssertEqual(harness.argumentError(CommandModule(), ["_raw_params": "ls", "chdri": "/tmp"])?.contains("chdri"), true)
         XCTAssertEqual(harness.argumentError(CommandModule(), ["_raw_params": "ls", "chdri": "/tmp"])?.contains("Unsupported parameters"), true)
         let both = try await harness.run(CommandModule(), ["_raw_params": "ls", "argv": ["ls"]])
         XCTAssertEqual(both.string("msg"), "only command or argv can be given, not both")

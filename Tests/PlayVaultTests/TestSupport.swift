@@ -6,13 +6,11 @@ enum TestSupport {
     static let packageRoot: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// The vector set: `$PLAY_VAULT_VECTORS`, the shared set beside the checkout, or our copy.
+    /// The vector set: `$PLAY_VAULT_VECTORS` (to try another set), else the copy in the repository.
     static var vectorsDirectory: URL {
         if let override = ProcessInfo.processInfo.environment["PLAY_VAULT_VECTORS"] {
             return URL(fileURLWithPath: override)
         }
-        let shared = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/vectors/vault")
-        if FileManager.default.fileExists(atPath: shared.appendingPathComponent("cases.json").path) { return shared }
         return packageRoot.appendingPathComponent("Tests/PlayVaultTests/Vectors")
     }
 

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The shared test data next to the checkout (`../shared/vectors` from the package root).
+/// The recorded test data inside the repository (`Tests/PlayAWSTests/Vectors`, see its SOURCE.md).
 enum SharedFixtures {
     static let packageRoot: URL = {
         // …/Tests/PlayAWSTests/Support/SharedFixtures.swift → package root
@@ -8,7 +8,7 @@ enum SharedFixtures {
             .deletingLastPathComponent().deletingLastPathComponent()
     }()
 
-    static let vectors = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/vectors")
+    static let vectors = packageRoot.appendingPathComponent("Tests/PlayAWSTests/Vectors")
     static let sigv4Suite = vectors.appendingPathComponent("sigv4/aws4_testsuite")
     static let sigv4Generated = vectors.appendingPathComponent("sigv4/generated")
     static let motoXML = vectors.appendingPathComponent("moto-xml")

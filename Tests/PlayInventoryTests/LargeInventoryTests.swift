@@ -6,7 +6,7 @@ import XCTest
 /// A 10,000-host INI inventory (inline vars, group vars, children) loads whole and right.
 /// Its speed is a benchmark figure (release builds: about 35 ms of CPU), printed here, not asserted:
 /// timing belongs in bench/, never in a unit test's pass or fail.
-final class LoadPerformanceTests: XCTestCase {
+final class LargeInventoryTests: XCTestCase {
     func testTenThousandHostINILoads() throws {
         var text = "[all:vars]\nntp=time.example.com\n"
         for g in 0..<20 {
