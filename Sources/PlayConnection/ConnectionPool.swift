@@ -6,10 +6,9 @@ import Foundation
 /// names (`/tmp/play-XXXXXX/h0`), well inside the 108-byte limit of UNIX socket paths.
 ///
 /// Prefer `withConnectionPool { pool in ... }`, which closes everything however the body
-/// exits. The CLI should also call `closeAll()` from its SIGINT/SIGTERM handler (for example a
-/// `DispatchSource.makeSignalSource` handler that runs `Task { await pool.closeAll() }`), so
-/// masters never outlive play; should play be killed outright, each master still exits after
-/// `controlPersist` (60 s) idle.
+/// exits. A process that must exit at once (a second Ctrl-C) calls `closeAllNow()`, which needs
+/// no actor hop, so masters never outlive play; should play be killed outright, each master still
+/// exits after `controlPersist` (60 s by default) idle.
 public actor ConnectionPool {
     private struct Key: Hashable {
         var hostName: String
