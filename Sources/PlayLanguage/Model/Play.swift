@@ -19,8 +19,8 @@ public struct Play: Sendable {
     public var serial: [Value]
     public var maxFailPercentage: Double?
     public var anyErrorsFatal: Bool?
-    /// Accepted for compatibility; `play` does not gather facts.
-    public var gatherFacts: Bool?
+    /// A boolean, or a template rendered with the play's vars and `-e` (Ansible allows both).
+    public var gatherFacts: Value?
     public var connection: String?
     public var environment: Value?
     public var tags: [String]
@@ -49,7 +49,7 @@ public struct Play: Sendable {
 
     public init(name: String? = nil, hosts: String, vars: OrderedDictionary<String, Value> = [:], varsFiles: [Value] = [],
                 preTasks: [BlockItem] = [], tasks: [BlockItem] = [], postTasks: [BlockItem] = [], handlers: [BlockItem] = [],
-                serial: [Value] = [], maxFailPercentage: Double? = nil, anyErrorsFatal: Bool? = nil, gatherFacts: Bool? = nil,
+                serial: [Value] = [], maxFailPercentage: Double? = nil, anyErrorsFatal: Bool? = nil, gatherFacts: Value? = nil,
                 connection: String? = nil, environment: Value? = nil, tags: [String] = [], strategy: String? = nil,
                 become: Bool? = nil, becomeUser: String? = nil, becomeMethod: String? = nil, checkMode: Bool? = nil,
                 diff: Bool? = nil, noLog: Bool? = nil, ignoreErrors: Bool? = nil, ignoreUnreachable: Bool? = nil,

@@ -11,7 +11,7 @@ enum KeywordTable {
     static let play: Set<String> = inheritable.union([
         "name", "hosts", "vars", "vars_files", "pre_tasks", "tasks", "post_tasks", "handlers", "roles",
         "serial", "max_fail_percentage", "gather_facts", "gather_subset", "gather_timeout", "fact_path",
-        "tags", "strategy", "order", "force_handlers", "collections",
+        "tags", "strategy", "order", "force_handlers", "collections", "user",
     ])
 
     static let block: Set<String> = inheritable.union([

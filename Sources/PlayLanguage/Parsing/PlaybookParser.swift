@@ -182,7 +182,12 @@ extension ParseSession {
                 default: error(location(valueNode, file), "'max_fail_percentage' must be a number, not \(ParseSession.describe(v))")
                 }
             case "any_errors_fatal": play.anyErrorsFatal = strictBool(valueNode, file, keyword: key)
-            case "gather_facts": play.gatherFacts = strictBool(valueNode, file, keyword: key)
+            case "gather_facts":
+                if case .string(let text)? = value(valueNode, file), text.contains("{{") {
+                    play.gatherFacts = .string(text)
+                } else {
+                    play.gatherFacts = strictBool(valueNode, file, keyword: key).map(Value.bool)
+                }
             case "gather_subset", "gather_timeout", "fact_path", "collections": break
             case "connection": play.connection = stringish(valueNode, file, keyword: key)?.renderedString
             case "environment": play.environment = environment(valueNode, file)
@@ -199,7 +204,13 @@ extension ParseSession {
             case "ignore_unreachable": play.ignoreUnreachable = strictBool(valueNode, file, keyword: key)
             case "run_once": play.runOnce = strictBool(valueNode, file, keyword: key)
             case "force_handlers": play.forceHandlers = strictBool(valueNode, file, keyword: key)
-            case "remote_user": play.remoteUser = stringish(valueNode, file, keyword: key)?.renderedString
+            case "remote_user", "user":
+                // `user` is the old spelling of `remote_user`, still accepted by Ansible 2.19 on plays.
+                if key == "user", fields.contains(where: { $0.key == "remote_user" }) {
+                    error(location(keyNode, file), "both 'user' and 'remote_user' are set for this play",
+                          notes: ["'user' is the old name of 'remote_user': keep only 'remote_user'"], length: key.count)
+                }
+                play.remoteUser = stringish(valueNode, file, keyword: key)?.renderedString
             case "port": play.port = intish(valueNode, file, keyword: key)?.intValue
             case "throttle": play.throttle = intish(valueNode, file, keyword: key)?.intValue
             case "timeout": play.timeout = intish(valueNode, file, keyword: key)?.intValue

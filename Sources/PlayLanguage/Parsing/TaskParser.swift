@@ -16,6 +16,8 @@ extension ParseSession {
             var items: [BlockItem] = []
             items.reserveCapacity(seq.count)
             for entry in seq {
+                // An empty `-` entry is skipped, as Ansible does.
+                if case .scalar = entry.content, let v = value(entry, file), v.isNull { continue }
                 if let item = taskEntry(entry, file, context: context) { items.append(item) }
             }
             return items
