@@ -52,9 +52,16 @@ let package = Package(
             "PlayLanguage", "PlayInventory", .product(name: "OrderedCollections", package: "swift-collections"),
         ], swiftSettings: strict),
 
+        // One `play` run from a request to an exit code: secrets, extra vars, compile, listings, the
+        // run with its event stream, Ctrl-C handling, and ansible-playbook's exit codes. Never exits.
+        .target(name: "PlayApp", dependencies: [
+            "PlayBase", "PlayTemplating", "PlayInventory", "PlayLanguage", "PlayConnection", "PlayVault",
+            "PlayExecutor", "PlayModules", .product(name: "OrderedCollections", package: "swift-collections"),
+        ], swiftSettings: strict),
+
+        // Thin executables: parse flags, call the libraries, end the process with their exit code.
         .executableTarget(name: "play", dependencies: [
-            "PlayBase", "PlayLanguage", "PlayInventory", "PlayExecutor", "PlayModules", "PlayVault", "VaultCommand",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "PlayApp", "VaultCommand", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         .executableTarget(name: "vault", dependencies: [
             "VaultCommand", .product(name: "ArgumentParser", package: "swift-argument-parser"),

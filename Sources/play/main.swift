@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import PlayApp
 import VaultCommand
 #if canImport(Glibc)
 import Glibc
@@ -39,6 +40,6 @@ if arguments.first == "vault" {
             PlayCommand.exit(withError: error)
         }
         FileHandle.standardError.write(Data((PlayCommand.fullMessage(for: error) + "\n").utf8))
-        Foundation.exit(5)
+        Foundation.exit(PlayExitCode.badOptions)
     }
 }
