@@ -5,7 +5,8 @@ let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 let package = Package(
     name: "play",
-    platforms: [.macOS(.v13)],
+    // Mutex (the Synchronization module) needs macOS 15.
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "play", targets: ["play"]),
         .executable(name: "vault", targets: ["vault"]),
@@ -26,8 +27,9 @@ let package = Package(
         // The Jinja2-style expression evaluator.
         .target(name: "PlayTemplating", dependencies: [.product(name: "OrderedCollections", package: "swift-collections"), "PlayBase", "CLibCrypto"], swiftSettings: strict),
         // Ansible INI/YAML inventories, group/host vars, host patterns.
-        .target(name: "PlayInventory", dependencies: [.product(name: "OrderedCollections", package: "swift-collections"), "PlayBase"], swiftSettings: strict),
-        // Playbook model, parsing with keyword checks, task graph, tags.
+        .target(name: "PlayInventory", dependencies: [.product(name: "OrderedCollections", package: "swift-collections"), "PlayBase", "Yams"], swiftSettings: strict),
+        // Playbook model, parsing with keyword checks, task graph, tags. Its YAML tree reads libyaml
+        // through Yams's CYaml module, which Yams builds but does not export as a product.
         .target(name: "PlayLanguage", dependencies: ["PlayBase", .product(name: "OrderedCollections", package: "swift-collections"), "Yams"], swiftSettings: strict),
         // Connections: local subprocess and the system OpenSSH client.
         .target(name: "PlayConnection", dependencies: [.product(name: "OrderedCollections", package: "swift-collections"), "PlayBase"], swiftSettings: strict),

@@ -1,3 +1,4 @@
+import ArgumentParser
 import VaultCommand
 
 // The library throws; ending the process (printing help or the error, with its code) is ours.
