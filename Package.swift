@@ -83,6 +83,9 @@ let package = Package(
             "PlayModules", "PlayTestSupport", "PlayExecutor", "PlayConnection", "PlayTemplating", "PlayLanguage",
             "PlayBase", "PlayAWS", .product(name: "OrderedCollections", package: "swift-collections"),
         ], swiftSettings: strict),
+        .testTarget(name: "PlayAppTests", dependencies: [
+            "PlayApp", "PlayBase", "PlayExecutor", .product(name: "OrderedCollections", package: "swift-collections"),
+        ], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["PlayBase", "PlayTestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
         // The translate-api playbook run by the built `play` against a private sandbox, under load.
         .testTarget(name: "DeployTests", dependencies: ["PlayBase"], exclude: ["Fixtures"], swiftSettings: strict),
