@@ -5,7 +5,8 @@ let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 let package = Package(
     name: "play",
-    platforms: [.macOS(.v13)],
+    // Mutex (the Synchronization module) needs macOS 15.
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "play", targets: ["play"]),
         .executable(name: "vault", targets: ["vault"]),
@@ -26,8 +27,9 @@ let package = Package(
         // The Jinja2-style expression evaluator.
         .target(name: "PlayTemplating", dependencies: [.product(name: "OrderedCollections", package: "swift-collections"), "PlayBase", "CLibCrypto"], swiftSettings: strict),
         // Ansible INI/YAML inventories, group/host vars, host patterns.
-        .target(name: "PlayInventory", dependencies: [.product(name: "OrderedCollections", package: "swift-collections"), "PlayBase"], swiftSettings: strict),
-        // Playbook model, parsing with keyword checks, task graph, tags.
+        .target(name: "PlayInventory", dependencies: [.product(name: "OrderedCollections", package: "swift-collections"), "PlayBase", "Yams"], swiftSettings: strict),
+        // Playbook model, parsing with keyword checks, task graph, tags. Its YAML tree reads libyaml
+        // through Yams's CYaml module, which Yams builds but does not export as a product.
         .target(name: "PlayLanguage", dependencies: ["PlayBase", .product(name: "OrderedCollections", package: "swift-collections"), "Yams"], swiftSettings: strict),
         // Connections: local subprocess and the system OpenSSH client.
         .target(name: "PlayConnection", dependencies: [.product(name: "OrderedCollections", package: "swift-collections"), "PlayBase"], swiftSettings: strict),
@@ -52,9 +54,16 @@ let package = Package(
             "PlayLanguage", "PlayInventory", .product(name: "OrderedCollections", package: "swift-collections"),
         ], swiftSettings: strict),
 
+        // One `play` run from a request to an exit code: secrets, extra vars, compile, listings, the
+        // run with its event stream, Ctrl-C handling, and ansible-playbook's exit codes. Never exits.
+        .target(name: "PlayApp", dependencies: [
+            "PlayBase", "PlayTemplating", "PlayInventory", "PlayLanguage", "PlayConnection", "PlayVault",
+            "PlayExecutor", "PlayModules", .product(name: "OrderedCollections", package: "swift-collections"),
+        ], swiftSettings: strict),
+
+        // Thin executables: parse flags, call the libraries, end the process with their exit code.
         .executableTarget(name: "play", dependencies: [
-            "PlayBase", "PlayLanguage", "PlayInventory", "PlayExecutor", "PlayModules", "PlayVault", "VaultCommand",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "PlayApp", "VaultCommand", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         .executableTarget(name: "vault", dependencies: [
             "VaultCommand", .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -73,6 +82,9 @@ let package = Package(
         .testTarget(name: "PlayModulesTests", dependencies: [
             "PlayModules", "PlayTestSupport", "PlayExecutor", "PlayConnection", "PlayTemplating", "PlayLanguage",
             "PlayBase", "PlayAWS", .product(name: "OrderedCollections", package: "swift-collections"),
+        ], swiftSettings: strict),
+        .testTarget(name: "PlayAppTests", dependencies: [
+            "PlayApp", "PlayBase", "PlayExecutor", .product(name: "OrderedCollections", package: "swift-collections"),
         ], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["PlayBase", "PlayTestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
         // The translate-api playbook run by the built `play` against a private sandbox, under load.

@@ -1,6 +1,6 @@
 import Synchronization
 
-/// Set by the CLI's SIGINT handler: the executor starts no new step once it is raised,
+/// Raised on Ctrl-C or SIGTERM (PlayApp's SignalWatcher): the executor starts no new step once it is raised,
 /// lets running steps end, and reports the recap.
 public final class InterruptFlag: Sendable {
     private let raised = Atomic<Bool>(false)

@@ -2,8 +2,8 @@ import ArgumentParser
 import PlayVault
 
 /// `vault`: ansible-vault's commands, options, messages and exit codes, on play's vault library.
-/// Reachable as the `vault` executable and as `play vault ...` (add `VaultCommand.self` to play's
-/// subcommands).
+/// Reachable as the `vault` executable and as `play vault ...` (play's main hands it every argument
+/// after `vault`); both end the process the same way, see `parseAndRun`.
 public struct VaultCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "vault",
@@ -25,20 +25,18 @@ public struct VaultCommand: ParsableCommand {
         throw ValidationError("a command is required: create, decrypt, edit, view, encrypt, encrypt_string or rekey")
     }
 
-    /// The `vault` executable's entry point. Like argparse in ansible-vault, usage errors exit 2
-    /// (swift-argument-parser's own default would be 64).
-    public static func runAsExecutable(_ arguments: [String]? = nil) -> Never {
+    /// Parses `arguments` (the process's when nil) and runs the command. A usage error is printed
+    /// here and becomes `ExitCode(2)`, as argparse gives in ansible-vault (swift-argument-parser's
+    /// own would be 64). Every other error is rethrown unprinted: the executable ends the process
+    /// with `VaultCommand.exit(withError:)`, which prints it (help on stdout) and exits with its code.
+    public static func parseAndRun(_ arguments: [String]? = nil) throws {
         do {
             var command = try parseAsRoot(arguments)
             try command.run()
-            exit()
-        } catch {
-            if exitCode(for: error) == .validationFailure {
-                var standardError = StandardError()
-                print(fullMessage(for: error), to: &standardError)
-                exit(withError: ExitCode(2))
-            }
-            exit(withError: error)
+        } catch let error where exitCode(for: error) == .validationFailure {
+            var standardError = StandardError()
+            print(fullMessage(for: error), to: &standardError)
+            throw ExitCode(2)
         }
     }
 }

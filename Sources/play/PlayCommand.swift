@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
-import PlayBase
-import PlayModules
+import PlayApp
 
 /// `play`: runs Ansible playbooks. Flags follow ansible-playbook's.
 struct PlayCommand: AsyncParsableCommand {
@@ -109,7 +108,8 @@ struct PlayCommand: AsyncParsableCommand {
             modulePaths: modulePaths.flatMap { $0.split(separator: ":").map(String.init) },
             connection: connection, user: user, privateKey: privateKey, become: become ? true : nil,
             becomeUser: becomeUser, environment: ProcessInfo.processInfo.environment)
-        let code = await PlaybookSession.run(request, output: StandardStreams())
+        // Only the executable ends the process: a second Ctrl-C during the run ends it here.
+        let code = await PlaybookSession.run(request, output: StandardStreams(), terminate: { Foundation.exit($0) })
         if code != 0 { throw ExitCode(code) }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import PlayApp
 import VaultCommand
 #if canImport(Glibc)
 import Glibc
@@ -16,7 +17,13 @@ if let mallopt = dlsym(nil, "mallopt") {
 // `play vault ...` is the vault command, for machines where another `vault` owns the name.
 let arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.first == "vault" {
-    VaultCommand.runAsExecutable(Array(arguments.dropFirst()))
+    // As the `vault` executable does: the library throws, the process ends here.
+    do {
+        try VaultCommand.parseAndRun(Array(arguments.dropFirst()))
+        VaultCommand.exit()
+    } catch {
+        VaultCommand.exit(withError: error)
+    }
 } else {
     // The run happens on Swift's cooperative threads while this thread waits. A top-level
     // `await` would make this an async main, whose dispatch_main() ends the main thread with
@@ -39,6 +46,6 @@ if arguments.first == "vault" {
             PlayCommand.exit(withError: error)
         }
         FileHandle.standardError.write(Data((PlayCommand.fullMessage(for: error) + "\n").utf8))
-        Foundation.exit(5)
+        Foundation.exit(PlayExitCode.badOptions)
     }
 }

@@ -1,3 +1,10 @@
+import ArgumentParser
 import VaultCommand
 
-VaultCommand.runAsExecutable()
+// The library throws; ending the process (printing help or the error, with its code) is ours.
+do {
+    try VaultCommand.parseAndRun()
+    VaultCommand.exit()
+} catch {
+    VaultCommand.exit(withError: error)
+}

@@ -2,21 +2,21 @@ import Dispatch
 import Foundation
 import PlayExecutor
 
-/// Ctrl-C (and SIGTERM) raise the interrupt flag: no new step starts, running steps end, the recap
-/// prints and `play` exits 99. A second Ctrl-C runs `beforeExit` (closing connections) and exits
-/// at once.
+/// Ctrl-C (and SIGTERM) raise the interrupt flag: no new step starts, running steps end and the
+/// recap prints. A second one calls `onRepeat`, whose owner ends the process there (a library
+/// never exits; the executable hands the session its way of doing so).
 final class SignalWatcher {
     private let sources: [any DispatchSourceSignal]
 
-    init(interrupt: InterruptFlag, beforeExit: @escaping @Sendable () -> Void = {}) {
+    init(interrupt: InterruptFlag, onRepeat: @escaping @Sendable () -> Void) {
         var sources: [any DispatchSourceSignal] = []
         for sig in [SIGINT, SIGTERM] {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler {
                 if interrupt.isRaised {
-                    beforeExit()
-                    exit(99)
+                    onRepeat()
+                    return
                 }
                 interrupt.raise()
             }

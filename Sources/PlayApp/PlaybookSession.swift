@@ -5,14 +5,9 @@ import PlayConnection
 import PlayExecutor
 import PlayInventory
 import PlayLanguage
+import PlayModules
 import PlayTemplating
 import PlayVault
-
-/// Where a session's text goes (the executable provides stdout/stderr).
-public protocol SessionOutput: Sendable {
-    func write(_ text: String)
-    func error(_ text: String)
-}
 
 /// One `play` invocation from flags to exit code: secrets, inventory, modules, compile, then list or run.
 /// The executable only parses flags into a `Request` and calls `run`.
@@ -86,8 +81,13 @@ public enum PlaybookSession {
         }
     }
 
-    /// Runs the request and returns the process exit code (ansible-playbook's codes).
-    public static func run(_ request: Request, output: any SessionOutput) async -> Int32 {
+    /// Runs the request and returns the process exit code (`PlayExitCode`).
+    ///
+    /// `terminate` ends the process with the code it is given; it is called only on a second
+    /// Ctrl-C or SIGTERM during a run, from a signal queue, after connections are closed. The
+    /// executable provides it, since no library ends the process.
+    public static func run(_ request: Request, output: any SessionOutput,
+                           terminate: @escaping @Sendable (Int32) -> Never) async -> Int32 {
         let renderer = DiagnosticRenderer(colour: request.colour)
         func report(_ error: any Error) {
             switch error {
@@ -111,7 +111,7 @@ public enum PlaybookSession {
             extraVars = try ExtraVars.parse(request.extraVars, loader: loader)
         } catch {
             report(error)
-            return 1
+            return PlayExitCode.error
         }
 
         // Playbooks are checked whole before anything runs.
@@ -127,13 +127,13 @@ public enum PlaybookSession {
         for path in request.playbooks {
             guard FileManager.default.fileExists(atPath: path) else {
                 output.error("ERROR! the playbook: \(path) could not be found\n")
-                return 1
+                return PlayExitCode.error
             }
             do {
                 compiled.append(try compiler.compile(path: path, selection: compileSelection))
             } catch {
                 report(error)
-                return 4
+                return PlayExitCode.parseError
             }
         }
 
@@ -147,12 +147,12 @@ public enum PlaybookSession {
                                      loader: loader)
         } catch {
             report(error)
-            return 1
+            return PlayExitCode.error
         }
 
         if request.graph {
             for playbook in compiled { output.write(TaskGraph(playbook).dot()) }
-            return 0
+            return PlayExitCode.success
         }
         if request.syntaxCheck || request.listTasks || request.listTags || request.listHosts {
             for playbook in compiled {
@@ -166,7 +166,7 @@ public enum PlaybookSession {
                 output.write(PlaybookListing.render(playbook, tasks: request.listTasks, tags: request.listTags,
                                                    hosts: hosts))
             }
-            return 0
+            return PlayExitCode.success
         }
 
         var options = RunOptions()
@@ -190,10 +190,13 @@ public enum PlaybookSession {
         let templar = Templar(options: TemplarOptions(
             searchPaths: [playbookDirectory.isEmpty ? "." : playbookDirectory], environment: request.environment))
         let interrupt = InterruptFlag()
-        var exitCode: Int32 = 0
+        var exitCode = PlayExitCode.success
         do {
             try await withConnectionPool { pool in
-                let signals = SignalWatcher(interrupt: interrupt) { pool.closeAllNow() }
+                let signals = SignalWatcher(interrupt: interrupt) {
+                    pool.closeAllNow()
+                    terminate(PlayExitCode.interrupted)
+                }
                 defer { signals.stop() }
                 // Several playbooks run as one: one run, one recap, as ansible-playbook does.
                 let all = CompiledPlaybook(path: compiled[0].path, plays: compiled.flatMap(\.plays),
@@ -201,11 +204,11 @@ public enum PlaybookSession {
                 let executor = PlaybookExecutor(playbook: all, modules: registry, compiler: compiler,
                                                 loader: loader, templar: templar, options: options, events: sink)
                 let outcome = await executor.run(inventory: inventory, pool: pool, interrupt: interrupt)
-                exitCode = outcome.exitCode
+                exitCode = PlayExitCode.of(outcome)
             }
         } catch {
             report(error)
-            return 1
+            return PlayExitCode.error
         }
         return exitCode
     }
