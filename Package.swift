@@ -48,7 +48,7 @@ let package = Package(
             "PlayBase", "PlayTemplating", "PlayInventory", "PlayLanguage", "PlayConnection",
             .product(name: "OrderedCollections", package: "swift-collections"),
         ], swiftSettings: strict),
-        // Built-in modules: core, remote, aws, deploy.
+        // Built-in modules: control (debug, set_fact, meta...), core (command, copy, file...), AWS, deploy.
         .target(name: "PlayModules", dependencies: [
             "PlayBase", "PlayTemplating", "PlayExecutor", "PlayConnection", "PlayAWS", "PlayVault", "CLibCrypto",
             "PlayLanguage", "PlayInventory", .product(name: "OrderedCollections", package: "swift-collections"),
