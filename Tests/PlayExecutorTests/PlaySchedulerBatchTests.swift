@@ -81,6 +81,23 @@ final class PlaySchedulerBatchTests: XCTestCase {
         XCTAssertEqual(SchedulerFixture.drive(&s), ["batch 0: a,b", "task t: a,b", "end"])
     }
 
+    func testRunOnceIsRenderedForTheFirstHostOfTheStep() {
+        var s = SchedulerFixture.scheduler([f.block([f.task("t1"), f.task("once", runOnce: true)])], hosts: ["a", "b", "c"])
+        guard case .startBatch = s.nextDecision(evaluating: { _, _, _, _ in false }),
+              case .runTask(_, let first, _) = s.nextDecision(evaluating: { _, _, _, _ in false }) else { return XCTFail() }
+        XCTAssertEqual(first, ["a", "b", "c"])
+        s.report(first.map { HostReport(host: $0, status: .ok, failed: $0 == "a") })
+        var asked: [String] = []
+        guard case .runTask(_, let hosts, let once) = s.nextDecision(evaluating: { _, _, host, playHosts in
+            asked.append("\(host) of \(playHosts.active.joined(separator: ","))")
+            return false
+        }) else { return XCTFail() }
+        // a leaves the active hosts when the round that found it failed is over.
+        XCTAssertEqual(asked, ["b of a,b,c"])
+        XCTAssertEqual(hosts, ["b", "c"])
+        XCTAssertFalse(once)
+    }
+
     func testHostLoopBypassComesFromTheModuleTraits() {
         var s = SchedulerFixture.scheduler([f.block([f.task("add", module: "add_host")])], hosts: ["a", "b"])
         XCTAssertEqual(SchedulerFixture.drive(&s), ["batch 0: a,b", "task add once: a,b", "end"])
