@@ -106,6 +106,42 @@ final class HostIteratorTests: XCTestCase {
         XCTAssertTrue(keys[0] > key && keys[1] > keys[0] && keys[2] > keys[1], "included tasks order between the include and the next task")
     }
 
+    func testLoopItemsExpandInOrderKeyedByItem() {
+        nextID += 1
+        let loc = SourceLocation(file: "t.yml", line: 1, column: 1)
+        let inc = CompiledInclude(id: nextID, include: IncludeTasks(file: "x.yml", fileLocation: loc, location: loc),
+                                  tags: [], conditions: [], blockVars: [], keywords: EffectiveKeywords(),
+                                  displayName: "include", childContext: InheritedContext(directory: ".", playbookDirectory: "."))
+        var it = HostIterator(section: block([.include(inc), task("after")]))
+        guard case .include(_, let key) = it.next() else { return XCTFail("expected the include") }
+        it.expand(parts: [[task("i0")], [], [task("i2a"), task("i2b")]], key: key)
+        var steps: [String] = []
+        while case .task(let t, let k) = it.next() {
+            steps.append("\(t.displayName)\(k.path.dropFirst().first.map { " item \($0)" } ?? "")")
+            it.complete(failed: false)
+        }
+        XCTAssertEqual(steps, ["i0 item 0", "i2a item 2", "i2b item 2", "after"])
+    }
+
+    func testFailureInAnExpandedItemLeavesEveryItem() {
+        nextID += 1
+        let loc = SourceLocation(file: "t.yml", line: 1, column: 1)
+        let inc = CompiledInclude(id: nextID, include: IncludeTasks(file: "x.yml", fileLocation: loc, location: loc),
+                                  tags: [], conditions: [], blockVars: [], keywords: EffectiveKeywords(),
+                                  displayName: "include", childContext: InheritedContext(directory: ".", playbookDirectory: "."))
+        let inner = block([.include(inc), task("not-run")], rescue: [task("r")])
+        var it = HostIterator(section: block([.block(inner)]))
+        guard case .include(_, let key) = it.next() else { return XCTFail("expected the include") }
+        it.expand(parts: [[task("i0")], [task("i1")]], key: key)
+        var ran: [String] = []
+        while case .task(let t, _) = it.next() {
+            ran.append(t.displayName)
+            it.complete(failed: t.displayName == "i0")
+        }
+        XCTAssertEqual(ran, ["i0", "r"])
+        XCTAssertFalse(it.hostFailed)
+    }
+
     func testEndHostStopsEverything() {
         var it = HostIterator(section: block([task("a"), task("b")]))
         _ = it.next()

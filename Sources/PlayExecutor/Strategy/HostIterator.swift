@@ -82,6 +82,18 @@ public struct HostIterator: Sendable {
         }
     }
 
+    /// Replaces the current `include_tasks` step with what each of its loop items loaded. Item
+    /// `i`'s steps are keyed `key + [i, node id]`, so every host that loaded the same file for the
+    /// same item runs its tasks in lockstep, and items run in loop order whatever their node ids.
+    public mutating func expand(parts: [[CompiledItem]], key: StepKey) {
+        guard !stack.isEmpty else { return }
+        stack[stack.count - 1].index += 1
+        // One frame per item, the first on top; a failure leaves them all, as it would one frame.
+        for (index, items) in parts.enumerated().reversed() where !items.isEmpty {
+            stack.append(Frame(rescue: [], always: [], items: items, keyPrefix: key.path + [index]))
+        }
+    }
+
     /// `meta: end_host` (or an unreachable host): nothing more runs for this host.
     public mutating func end() {
         ended = true

@@ -1,0 +1,120 @@
+import Foundation
+import OrderedCollections
+import PlayBase
+import PlayLanguage
+import PlayTemplating
+
+/// The variables of one play: the precedence layers a task sees on a host, the magic variables,
+/// `vars_files`, and the shared `hostvars` snapshot.
+struct PlayVariables {
+    let play: Play
+    let options: RunOptions
+    let state: RunState
+    var playVars: OrderedDictionary<String, Value>
+    var varsFilesVars: OrderedDictionary<String, Value> = [:]
+    private let hostvarsCache = HostvarsCache()
+
+    init(play: Play, options: RunOptions, state: RunState) {
+        self.play = play
+        self.options = options
+        self.state = state
+        self.playVars = play.vars
+    }
+
+    /// What the play header (name, host pattern, vars_files) is rendered with.
+    var headerVariables: TaskVariables { TaskVariables(layers: [playVars, options.extraVars]) }
+
+    /// Facts or inventory changed: the next lookup of `hostvars` rebuilds it.
+    func invalidateHostvars() {
+        hostvarsCache.snapshot = nil
+    }
+
+    func variables(for host: String, task: CompiledTask, hosts: PlayHosts) -> TaskVariables {
+        variables(for: host, blockVars: task.blockVars, taskVars: task.task.vars, hosts: hosts)
+    }
+
+    /// Ansible's precedence, lowest first: magic vars, inventory (group < host), play vars,
+    /// vars_files, block vars, task vars, facts and registered results, extra vars.
+    func variables(for host: String, blockVars: [OrderedDictionary<String, Value>],
+                   taskVars: OrderedDictionary<String, Value>, hosts: PlayHosts) -> TaskVariables {
+        var layers: [OrderedDictionary<String, Value>] = [magicVariables(for: host, hosts: hosts),
+                                                          state.inventoryVariables(host), playVars, varsFilesVars]
+        layers += blockVars
+        layers.append(taskVars)
+        var raw: Set<Int> = []
+        if let facts = state.facts[host] {
+            raw.insert(layers.count)
+            layers.append(facts)
+        }
+        layers.append(options.extraVars)
+        return TaskVariables(layers: layers, rawLayers: raw, hostvars: hostvarsSnapshot())
+    }
+
+    /// One `hostvars` snapshot per state of the run: rebuilt lazily after facts or inventory change.
+    private func hostvarsSnapshot() -> HostvarsSnapshot {
+        if let current = hostvarsCache.snapshot { return current }
+        let inventory = state.inventory
+        let facts = state.facts
+        let snapshot = HostvarsSnapshot { HostvarsSource.build(inventory: inventory, facts: facts) }
+        hostvarsCache.snapshot = snapshot
+        return snapshot
+    }
+
+    private func magicVariables(for host: String, hosts: PlayHosts) -> OrderedDictionary<String, Value> {
+        let groups = state.inventory.groupMembership()
+        var magic: OrderedDictionary<String, Value> = [
+            "inventory_hostname": .string(host),
+            "inventory_hostname_short": .string(String(host.split(separator: ".").first ?? Substring(host))),
+            "group_names": .list(state.inventory.groups(of: host).map(Value.string)),
+            "groups": .dict(groups.mapValues { .list($0.map(Value.string)) }),
+            "play_hosts": .list(hosts.active.map(Value.string)),
+            "ansible_play_hosts": .list(hosts.active.map(Value.string)),
+            "ansible_play_hosts_all": .list(hosts.all.map(Value.string)),
+            "ansible_play_batch": .list(hosts.batch.map(Value.string)),
+            "ansible_play_name": .string(play.displayName),
+            "playbook_dir": .string(play.directory),
+            "ansible_check_mode": .bool(play.checkMode ?? options.checkMode),
+            "ansible_diff_mode": .bool(options.diffMode),
+            "ansible_verbosity": .int(options.verbosity),
+            "ansible_forks": .int(options.forks),
+            "ansible_run_tags": .list((options.selection.tags.isEmpty ? ["all"] : options.selection.tags).map(Value.string)),
+            "ansible_skip_tags": .list(options.selection.skipTags.map(Value.string)),
+            "ansible_version": ["full": "2.19.0", "major": 2, "minor": 19, "revision": 0, "string": "2.19.0"],
+            "omit": .string(Templar.omitToken),
+        ]
+        if play.connection != nil || options.connection != nil {
+            magic["ansible_connection"] = .string(options.connection ?? play.connection!)
+        }
+        if let user = options.remoteUser ?? play.remoteUser { magic["ansible_user"] = .string(user) }
+        if let key = options.privateKeyFile { magic["ansible_ssh_private_key_file"] = .string(key) }
+        return magic
+    }
+
+    /// Loads `vars_files` in order; each entry may list candidates, the first existing one wins.
+    mutating func loadVarsFiles(templar: Templar, loader: YAMLLoader) throws {
+        let vars = headerVariables
+        var merged: OrderedDictionary<String, Value> = [:]
+        for entry in play.varsFiles {
+            let candidates = (entry.listValue ?? [entry]).map { $0.renderedString }
+            var loadedOne = false
+            for candidate in candidates {
+                let file = try templar.renderString(candidate, vars).renderedString
+                let path = file.hasPrefix("/") ? file : (play.directory as NSString).appendingPathComponent(file)
+                guard FileManager.default.fileExists(atPath: path) else { continue }
+                let value = try loader.loadValue(path: path, from: play.location)
+                guard case .dict(let d) = value else {
+                    if value.isNull { loadedOne = true; break }
+                    throw Diagnostic.error(at: play.location, "vars file '\(path)' must contain a dictionary of variables")
+                }
+                merged.merge(d) { _, new in new }
+                loadedOne = true
+                break
+            }
+            if !loadedOne {
+                throw Diagnostic.error(at: play.location, "vars file \(candidates.joined(separator: ", ")) was not found",
+                                       notes: ["paths are relative to the playbook's directory \(play.directory)"])
+            }
+        }
+        varsFilesVars = merged
+    }
+}
