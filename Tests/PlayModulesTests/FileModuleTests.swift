@@ -34,6 +34,26 @@ final class FileModuleTests: XCTestCase {
         XCTAssertEqual(conflict.message, "\(dir.file("plain")) already exists as a file")
     }
 
+    /// Ten hosts sharing one filesystem create the same tree at once: each creation tolerates the
+    /// directories another made meanwhile (Ansible and `mkdir -p` do), so none fails.
+    func testHostsCreatingOneTreeAtOnceAllSucceed() async throws {
+        for round in 0..<5 {
+            let dir = try TemporaryDirectory()
+            let path = dir.file("a/b/c/d/e/f/g/h/\(round)")
+            let harness = ModuleHarness()
+            let results = try await withThrowingTaskGroup(of: TaskResult.self) { group in
+                for _ in 0..<10 {
+                    group.addTask { try await harness.run(FileModule(), ["path": .string(path), "state": "directory"]) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            XCTAssertEqual(results.filter(\.failed).map { $0.message ?? "" }, [])
+            XCTAssertTrue(results.contains(where: \.changed))
+            var isDirectory: ObjCBool = false
+            XCTAssertTrue(FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue)
+        }
+    }
+
     func testRecurseAppliesToEverything() async throws {
         let dir = try TemporaryDirectory()
         try dir.write("tree/x/y.txt", "y", mode: 0o644)

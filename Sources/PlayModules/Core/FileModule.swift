@@ -157,7 +157,9 @@ public struct FileModule: Module {
                     [ -n "$_ppart" ] || continue
                     case $_pc in ''|*/) _pc=$_pc$_ppart;; *) _pc=$_pc/$_ppart;; esac
                     if [ ! -e "$_pc" ]; then
-                      _pe=$(mkdir -- "$_pc" 2>&1) || _pfail "There was an issue creating $_pc as requested: $_pe"
+                      # Another host sharing this filesystem may create it between the test and
+                      # mkdir: that is not an error, as in Ansible.
+                      _pe=$(mkdir -- "$_pc" 2>&1) || [ -d "$_pc" ] || _pfail "There was an issue creating $_pc as requested: $_pe"
                       _pattrs "$_pc" 0
                     elif [ ! -d "$_pc" ]; then _pfail "$_pc already exists as a file, cannot create $_pP"
                     fi
