@@ -54,6 +54,12 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(out.contains("\"msg\": \"none\""), out)
     }
 
+    func testAnsiblePlaybookPythonIsDefinedForTheDocumentedLocalhostLine() throws {
+        let r = try PlayProcess.play(["-i", "localhost-python.ini", "playbook-python.yml"], cwd: cli)
+        XCTAssertEqual(r.exitCode, 0, r.stdout + r.stderr)
+        XCTAssertTrue(r.stdout.contains("localhost                  : ok=2 "), r.stdout)
+    }
+
     func testJSONOutputIsOneEventPerLine() throws {
         let r = try PlayProcess.play(["checkmode.yml", "--output", "json"], cwd: cli)
         XCTAssertEqual(r.exitCode, 0)

@@ -80,6 +80,7 @@ struct PlayVariables {
             "ansible_run_tags": .list((options.selection.tags.isEmpty ? ["all"] : options.selection.tags).map(Value.string)),
             "ansible_skip_tags": .list(options.selection.skipTags.map(Value.string)),
             "ansible_version": ["full": "2.19.0", "major": 2, "minor": 19, "revision": 0, "string": "2.19.0"],
+            "ansible_playbook_python": .string(ControllerPython.path),
             "omit": .string(Templar.omitToken),
         ]
         if play.connection != nil || options.connection != nil {
