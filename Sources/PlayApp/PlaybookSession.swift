@@ -154,6 +154,8 @@ public enum PlaybookSession {
             for playbook in compiled { output.write(TaskGraph(playbook).dot()) }
             return PlayExitCode.success
         }
+        let templar = Templar(options: TemplarOptions(
+            searchPaths: [playbookDirectory.isEmpty ? "." : playbookDirectory], environment: request.environment))
         if request.syntaxCheck || request.listTasks || request.listTags || request.listHosts {
             for playbook in compiled {
                 if request.syntaxCheck && !(request.listTasks || request.listTags || request.listHosts) {
@@ -163,8 +165,13 @@ public enum PlaybookSession {
                 let hosts: ((String) -> [String])? = request.listHosts ? { pattern in
                     (try? inventory.hosts(matching: pattern, limit: request.limit)) ?? []
                 } : nil
+                // A templated play name is shown rendered with the play's vars and -e, as Ansible does.
+                let playName: (Play) -> String = { play in
+                    let vars = TaskVariables(layers: [play.vars, extraVars])
+                    return (try? templar.renderString(play.displayName, vars).renderedString) ?? play.displayName
+                }
                 output.write(PlaybookListing.render(playbook, tasks: request.listTasks, tags: request.listTags,
-                                                   hosts: hosts))
+                                                   hosts: hosts, playName: playName))
             }
             return PlayExitCode.success
         }
@@ -187,8 +194,6 @@ public enum PlaybookSession {
 
         let sink = StreamingSink(output: output, json: request.json, colour: request.colour,
                                  verbosity: request.verbosity)
-        let templar = Templar(options: TemplarOptions(
-            searchPaths: [playbookDirectory.isEmpty ? "." : playbookDirectory], environment: request.environment))
         let interrupt = InterruptFlag()
         var exitCode = PlayExitCode.success
         do {

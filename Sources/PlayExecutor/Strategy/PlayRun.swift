@@ -97,8 +97,8 @@ struct PlayRun {
             case .startBatch(_, let index):
                 if index > 0 { events.emit(.playStarted(header)) }
             case .runTask(let task, let hosts, let once):
-                events.emit(.taskStarted(TaskInfo(name: task.displayName, kind: .task, location: task.task.location,
-                                                  checkMode: options.checkMode)))
+                events.emit(.taskStarted(TaskInfo(name: bannerName(task, host: hosts[0], hosts: scheduler.hosts), kind: .task,
+                                                  location: task.task.location, checkMode: options.checkMode)))
                 let targets = once ? [hosts[0]] : hosts
                 let outcomes = await run(task, on: targets, hosts: scheduler.hosts, kind: .task)
                 var applied: [String: HostTaskOutcome] = [:]
@@ -116,7 +116,8 @@ struct PlayRun {
                     state.facts[host, default: [:]]["ansible_failed_task"] = outcome.taskSummary
                 }
             case .runHandler(let handler, let hosts):
-                events.emit(.taskStarted(TaskInfo(name: handler.displayName, kind: .handler, location: handler.task.location)))
+                events.emit(.taskStarted(TaskInfo(name: bannerName(handler, host: hosts[0], hosts: scheduler.hosts),
+                                                  kind: .handler, location: handler.task.location)))
                 let outcomes = await run(handler, on: hosts, hosts: scheduler.hosts, kind: .handler)
                 for host in hosts { if let outcome = outcomes[host] { record(outcome) } }
                 scheduler.report(hosts.compactMap { outcomes[$0].map(HostReport.init) })
@@ -133,6 +134,14 @@ struct PlayRun {
                 return
             }
         }
+    }
+
+    /// A templated task name is shown rendered with the first host's variables, as Ansible's
+    /// linear strategy does; a part that fails (a variable only set later) shows its error.
+    private func bannerName(_ task: CompiledTask, host: String, hosts: PlayHosts) -> String {
+        let name = task.displayName
+        guard name.contains("{{") else { return name }
+        return templar.renderLeniently(name, variables.variables(for: host, task: task, hosts: hosts))
     }
 
     private func run(_ task: CompiledTask, on targets: [String], hosts: PlayHosts,

@@ -27,14 +27,15 @@ public enum PlaybookListing {
     }
 
     /// Any combination of the listings, in Ansible's layout (per play: header, hosts, tasks, tags).
+    /// `playName` renders a templated play name (the caller holds the templar).
     public static func render(_ playbook: CompiledPlaybook, tasks: Bool, tags: Bool,
-                              hosts: ((String) -> [String])?) -> String {
+                              hosts: ((String) -> [String])?, playName: (Play) -> String = \.displayName) -> String {
         var out = "\nplaybook: \(playbook.path)\n"
         for compiled in playbook.plays {
             let play = compiled.play
             var playTags: [String] = []
             for t in play.tags where !playTags.contains(t) { playTags.append(t) }
-            var msg = "\n  play #\(compiled.index + 1) (\(play.hosts)): \(play.displayName)\tTAGS: [\(playTags.joined(separator: ","))]"
+            var msg = "\n  play #\(compiled.index + 1) (\(play.hosts)): \(playName(play))\tTAGS: [\(playTags.joined(separator: ","))]"
             if let hosts {
                 let names = hosts(play.hosts)
                 let pattern = Value.list(play.hostPatterns.map(Value.string)).pythonRepr
