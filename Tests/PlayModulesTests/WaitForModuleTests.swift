@@ -8,7 +8,7 @@ import XCTest
 final class WaitForModuleTests: XCTestCase {
     /// Native checks (local connection) and the shell script the target runs (through a
     /// connection that is not `LocalConnection`, still on this machine).
-    var harnesses: [(String, ModuleHarness)] {
+    static var harnesses: [(String, ModuleHarness)] {
         var remote = ModuleHarness()
         remote.connection = ForwardingConnection(base: LocalConnection())
         return [("native", ModuleHarness()), ("remote", remote)]
@@ -17,7 +17,7 @@ final class WaitForModuleTests: XCTestCase {
     func testPortThatIsOpen() async throws {
         let server = try LoopbackServer { _ in }
         defer { server.stop() }
-        for (kind, h) in harnesses {
+        for (kind, h) in Self.harnesses {
             let r = try await h.run(WaitForModule(), ["port": .int(server.port), "timeout": 5])
             XCTAssertFalse(r.failed, "\(kind): \(r.message ?? "")")
             XCTAssertFalse(r.changed)
@@ -31,7 +31,7 @@ final class WaitForModuleTests: XCTestCase {
 
     func testClosedPortTimesOutWithProgressAndStoppedSucceeds() async throws {
         let port = try LoopbackServer.closedPort()
-        for (kind, h) in harnesses {
+        for (kind, h) in Self.harnesses {
             let started = ContinuousClock.now
             let r = try await h.run(WaitForModule(), ["port": .int(port), "timeout": 1.2, "sleep": 0.2, "connect_timeout": 1])
             XCTAssertTrue(r.failed, kind)
@@ -52,7 +52,7 @@ final class WaitForModuleTests: XCTestCase {
 
     func testPortOpeningLater() async throws {
         let port = try LoopbackServer.closedPort()
-        for (kind, h) in harnesses {
+        for (kind, h) in Self.harnesses {
             let opener = Task<LoopbackServer?, Never> {
                 try? await Task.sleep(for: .milliseconds(600))
                 return try? LoopbackServer(port: port) { _ in }
@@ -70,7 +70,7 @@ final class WaitForModuleTests: XCTestCase {
             LoopbackServer.sendAll(client, Data("SSH-2.0-OpenSSH_9.2\r\n".utf8))
         }
         defer { server.stop() }
-        for (kind, h) in harnesses {
+        for (kind, h) in Self.harnesses {
             let r = try await h.run(WaitForModule(), ["port": .int(server.port), "search_regex": #"OpenSSH_(\d+)\.(?P<minor>\d+)"#, "timeout": 5])
             XCTAssertFalse(r.failed, "\(kind): \(r.message ?? "")")
             XCTAssertEqual(r["match_groups"], ["9", "2"], kind)
@@ -82,7 +82,7 @@ final class WaitForModuleTests: XCTestCase {
 
     func testPathStates() async throws {
         let dir = try TemporaryDirectory()
-        for (kind, h) in harnesses {
+        for (kind, h) in Self.harnesses {
             let path = dir.file("ready-\(kind)")
             let writer = Task {
                 try? await Task.sleep(for: .milliseconds(400))
@@ -153,13 +153,88 @@ final class WaitForModuleTests: XCTestCase {
         XCTAssertFalse(r.failed)
         XCTAssertEqual(r["elapsed"], 0)
         XCTAssertEqual(h.argumentError(WaitForModule(), ["port": 1, "path": "/x"]), "parameters are mutually exclusive: port|path")
-        XCTAssertEqual(h.argumentError(WaitForModule(), ["port": 1, "state": "drained"]),
-                       "value of state must be one of: absent, present, started, stopped, got: drained")
+        XCTAssertEqual(h.argumentError(WaitForModule(), ["port": 1, "state": "gone"]),
+                       "value of state must be one of: absent, drained, present, started, stopped, got: gone")
         let stoppedPath = try await h.run(WaitForModule(), ["path": "/x", "state": "stopped"])
         XCTAssertEqual(stoppedPath.message, "state=stopped should only be used for checking a port in the wait_for module")
         let badRegex = try await h.run(WaitForModule(), ["path": "/x", "search_regex": "("])
         XCTAssertTrue(badRegex.failed)
         let badPort = try await h.run(WaitForModule(), ["port": 70000])
         XCTAssertTrue(badPort.failed)
+    }
+}
+
+/// `wait_for: state=drained`: no active connection to the port is left.
+final class WaitForDrainedTests: XCTestCase {
+    /// Recorded shape of /proc/net/tcp and tcp6 (a listener, two established peers on 8080, one
+    /// of them from 10.0.0.9 and one IPv4-mapped in tcp6, a TIME_WAIT and a CLOSE_WAIT on 8080,
+    /// and traffic on another port).
+    static let tables = """
+          sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
+           0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1 1 0 100 0 0 10 0
+           1: 0100007F:1F90 0100007F:D431 01 00000000:00000000 00:00000000 00000000     0        0 2 1 0 20 4 30 10 -1
+           2: 0100007F:1F90 0900000A:D432 01 00000000:00000000 00:00000000 00000000     0        0 3 1 0 20 4 30 10 -1
+           3: 0100007F:1F90 0100007F:D433 06 00000000:00000000 00:00000000 00000000     0        0 0 3 0
+           4: 0100007F:1F90 0100007F:D434 08 00000000:00000000 00:00000000 00000000     0        0 4 1 0 20 4 30 10 -1
+           5: 0100007F:0016 0100007F:D435 01 00000000:00000000 00:00000000 00000000     0        0 5 1 0 20 4 30 10 -1
+          sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
+           0: 0000000000000000FFFF00000100007F:1F90 0000000000000000FFFF00000100007F:D436 01 00000000:00000000 00:00000000 00000000     0        0 6 1 0 20 4 30 10 -1
+        """
+
+    func testCountsActiveConnectionsOfThePortByAddressAndState() {
+        let table = TCPConnectionTable(Self.tables)
+        XCTAssertEqual(table.entries.count, 7)
+        let loopback = Set(TCPConnectionTable.tableForms(of: "127.0.0.1"))
+        XCTAssertEqual(loopback, ["0100007F", "0000000000000000FFFF00000100007F"])
+        let active = TCPConnectionTable.defaultActiveStates
+        // Two established, one TIME_WAIT, one IPv4-mapped established; LISTEN and CLOSE_WAIT do not count.
+        XCTAssertEqual(table.activeCount(port: 8080, localAddresses: loopback, excludedRemotes: [], states: active), 4)
+        XCTAssertEqual(table.activeCount(port: 8080, localAddresses: loopback,
+                                         excludedRemotes: Set(TCPConnectionTable.tableForms(of: "10.0.0.9")), states: active), 3)
+        XCTAssertEqual(table.activeCount(port: 8080, localAddresses: loopback, excludedRemotes: [], states: ["ESTABLISHED"]), 3)
+        XCTAssertEqual(table.activeCount(port: 8080, localAddresses: Set(TCPConnectionTable.tableForms(of: "192.0.2.1")),
+                                         excludedRemotes: [], states: active), 0)
+        XCTAssertEqual(table.activeCount(port: 8080, localAddresses: Set(TCPConnectionTable.tableForms(of: "0.0.0.0")),
+                                         excludedRemotes: [], states: active), 4)
+        XCTAssertEqual(table.activeCount(port: 22, localAddresses: loopback, excludedRemotes: [], states: active), 1)
+        XCTAssertEqual(TCPConnectionTable.tableForms(of: "::1"), ["00000000000000000000000001000000"])
+        XCTAssertEqual(TCPConnectionTable.tableForms(of: "web.example"), [])
+    }
+
+    /// A held connection keeps the port from draining (a time-out with Ansible's message); once the
+    /// peer hangs up it drains. Natively and through the target's shell script.
+    func testWaitsUntilTheLastConnectionCloses() async throws {
+        let server = try LoopbackServer { fd in
+            var byte: UInt8 = 0
+            while recv(fd, &byte, 1, 0) > 0 {}
+        }
+        defer { server.stop() }
+        for (kind, h) in WaitForModuleTests.harnesses {
+            let client = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(server.port).bigEndian)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(client, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            XCTAssertEqual(connected, 0, kind)
+            let held = try await h.run(WaitForModule(), ["port": .int(server.port), "state": "drained", "timeout": 1, "sleep": 0.2])
+            XCTAssertTrue(held.failed, kind)
+            XCTAssertEqual(held.message, "Timeout when waiting for 127.0.0.1:\(server.port) to drain", kind)
+            let excluded = try await h.run(WaitForModule(), ["port": .int(server.port), "state": "drained", "timeout": 1,
+                                                             "exclude_hosts": .list(["127.0.0.1"])])
+            XCTAssertFalse(excluded.failed, "\(kind): connections from excluded hosts do not count: \(excluded.message ?? "")")
+            close(client)
+            let drained = try await h.run(WaitForModule(), ["port": .int(server.port), "state": "drained", "timeout": 10, "sleep": 0.2])
+            XCTAssertFalse(drained.failed, "\(kind): \(drained.message ?? "")")
+            XCTAssertEqual(drained["state"], "drained", kind)
+            XCTAssertEqual(drained["port"], .int(server.port), kind)
+        }
+    }
+
+    func testDrainedNeedsAPort() async throws {
+        let r = try await ModuleHarness().run(WaitForModule(), ["path": "/tmp", "state": "drained"])
+        XCTAssertEqual(r.message, "state=drained should only be used for checking a port in the wait_for module")
     }
 }

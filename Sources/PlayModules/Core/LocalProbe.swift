@@ -35,7 +35,8 @@ enum LocalProbe {
         case .pathAbsent(let path):
             var st = stat()
             return (lstat(NSString(string: path).expandingTildeInPath, &st) != 0, nil)
-        case .time:
+        case .time, .portDrained:
+            // Drained is read from the TCP tables by the module itself (TCPConnectionTable).
             return (false, nil)
         }
     }

@@ -55,6 +55,16 @@ enum RemoteProbe {
             s.append(#"_pcheck() { _pline=$(_ptcp read | grep -m1 $_pgp -- "$_pre"); }"#)
         case .portClosed:
             s.append("_pcheck() { ! _ptcp; }")
+        case .portDrained(let host, _, _, _):
+            // The tables are read here and counted by the module (TCPConnectionTable); a host
+            // name is resolved here, on the target, as Ansible does.
+            s.append("_phost=\(ShellWords.quote(host))")
+            return s.joined(separator: "\n") + "\n" + #"""
+                [ -r /proc/net/tcp ] || _pfail "state=drained needs /proc/net/tcp on the target (Linux)"
+                printf 'tcp=%s\0' "$(cat /proc/net/tcp /proc/net/tcp6 2>/dev/null)"
+                command -v getent >/dev/null 2>&1 && printf 'addrs=%s\0' "$(getent ahosts "$_phost" 2>/dev/null | awk '{print $1}')"
+                exit 0
+                """#
         case .pathPresent(let path, nil):
             s.append("_pP=\(ShellWord.expanded(path))")
             s.append(#"_pcheck() { [ -e "$_pP" ]; }"#)

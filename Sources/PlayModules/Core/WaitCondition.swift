@@ -8,6 +8,9 @@ enum WaitCondition: Sendable, Equatable {
     case portOpen(host: String, port: Int, pattern: String?)
     /// A TCP port refuses connections.
     case portClosed(host: String, port: Int)
+    /// No active connection to a local port is left (`state: drained`), read from the target's
+    /// TCP tables; connections from `excluded` remote addresses do not count.
+    case portDrained(host: String, port: Int, excluded: [String], states: [String])
     /// A path exists (and, with a pattern, holds text matching it).
     case pathPresent(String, pattern: String?)
     case pathAbsent(String)
@@ -23,6 +26,8 @@ enum WaitCondition: Sendable, Equatable {
             return "Timeout when waiting for \(host):\(port)"
         case .portClosed(let host, let port):
             return "Timeout when waiting for \(host):\(port) to stop."
+        case .portDrained(let host, let port, _, _):
+            return "Timeout when waiting for \(host):\(port) to drain"
         case .pathPresent(let path, let pattern?):
             return "Timeout when waiting for search string \(pattern) in \(path)"
         case .pathPresent(let path, nil):
@@ -40,6 +45,7 @@ enum WaitCondition: Sendable, Equatable {
         case .portOpen(let host, let port, let pattern?): return "waiting for '\(pattern)' from \(host):\(port)"
         case .portOpen(let host, let port, nil): return "waiting for \(host):\(port) to accept connections"
         case .portClosed(let host, let port): return "waiting for \(host):\(port) to stop"
+        case .portDrained(let host, let port, _, _): return "waiting for connections to \(host):\(port) to drain"
         case .pathPresent(let path, let pattern?): return "waiting for '\(pattern)' in \(path)"
         case .pathPresent(let path, nil): return "waiting for \(path) to exist"
         case .pathAbsent(let path): return "waiting for \(path) to be absent"

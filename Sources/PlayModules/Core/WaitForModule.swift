@@ -20,7 +20,10 @@ public struct WaitForModule: Module {
         ArgumentSpec("host", .string, defaultValue: "127.0.0.1"),
         ArgumentSpec("port", .int),
         ArgumentSpec("path", .path),
-        ArgumentSpec("state", .string, choices: ["absent", "present", "started", "stopped"], defaultValue: "started"),
+        ArgumentSpec("state", .string, choices: ["absent", "drained", "present", "started", "stopped"], defaultValue: "started"),
+        ArgumentSpec("exclude_hosts", .list, elements: .string),
+        ArgumentSpec("active_connection_states", .list, defaultValue: .list(TCPConnectionTable.defaultActiveStates.map(Value.string)),
+                     elements: .string),
         ArgumentSpec("search_regex", .string),
         ArgumentSpec("delay", .float, defaultValue: 0),
         ArgumentSpec("timeout", .float, defaultValue: 300),
@@ -42,10 +45,13 @@ public struct WaitForModule: Module {
         if port != nil && path != nil {
             return .failed("port and path parameter can not both be passed to wait_for")
         }
-        if path != nil && state == "stopped" {
-            return .failed("state=stopped should only be used for checking a port in the wait_for module")
+        if path != nil && (state == "stopped" || state == "drained") {
+            return .failed("state=\(state) should only be used for checking a port in the wait_for module")
         }
-        if pattern != nil && (state == "absent" || state == "stopped") {
+        if state == "drained" && port == nil {
+            return .failed("state=drained needs a port to check")
+        }
+        if pattern != nil && (state == "absent" || state == "stopped" || state == "drained") {
             return .failed("search_regex should only be used with state=present or state=started")
         }
         if let port, !(1...65535).contains(port) {
@@ -56,7 +62,11 @@ public struct WaitForModule: Module {
         }
         let condition: WaitCondition
         let waitingForAbsence = state == "absent" || state == "stopped"
-        if let port {
+        if let port, state == "drained" {
+            condition = .portDrained(host: host, port: port,
+                                     excluded: (context.list("exclude_hosts") ?? []).map(\.renderedString),
+                                     states: (context.list("active_connection_states") ?? []).map(\.renderedString))
+        } else if let port {
             condition = waitingForAbsence ? .portClosed(host: host, port: port) : .portOpen(host: host, port: port, pattern: pattern)
         } else if let path {
             condition = waitingForAbsence ? .pathAbsent(path) : .pathPresent(path, pattern: pattern)
@@ -84,12 +94,30 @@ public struct WaitForModule: Module {
         }
 
         let connection = try await context.connection()
+        do {
+            return try await waitLoop(condition, state: state, port: port, path: path, pattern: pattern, timeout: timeout,
+                                      interval: interval, connectTimeout: connectTimeout, start: start,
+                                      connection: connection, context: context)
+        } catch let failure as DrainCheckFailure {
+            return failure.result
+        }
+    }
+
+    private func waitLoop(_ condition: WaitCondition, state: String, port: Int?, path: String?, pattern: String?,
+                          timeout: Double, interval: Double, connectTimeout: Double, start: ContinuousClock.Instant,
+                          connection: any Connection, context: ModuleContext) async throws -> TaskResult {
+        func elapsed() -> Double {
+            let d = ContinuousClock.now - start
+            return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        }
         let native = connection is LocalConnection && !(context.become && path != nil)
         var lastReport = -1
         while true {
             let matched: (holds: Bool, text: String?)
             var attributes: OrderedDictionary<String, Value> = [:]
-            if native {
+            if case .portDrained = condition {
+                matched = try await Self.checkDrained(condition, native: native, connection: connection, context: context)
+            } else if native {
                 matched = try await LocalProbe.check(condition, connectTimeout: .milliseconds(Int(connectTimeout * 1000)))
                 if matched.holds, let path, let line = LocalProbe.attributeLine(path) {
                     attributes = ScriptRecords(Data("st=\(line)\0".utf8)).fileAttributes()
@@ -132,6 +160,28 @@ public struct WaitForModule: Module {
         }
     }
 
+    /// One look at the target's TCP tables: read here for the local connection, else by a short
+    /// script on the target; counted by `TCPConnectionTable`.
+    private static func checkDrained(_ condition: WaitCondition, native: Bool, connection: any Connection,
+                                     context: ModuleContext) async throws -> (holds: Bool, text: String?) {
+        guard case .portDrained(let host, _, _, _) = condition else { return (false, nil) }
+        if native {
+            // /proc files report size 0: read them to the end rather than by their size.
+            let text = ["/proc/net/tcp", "/proc/net/tcp6"].compactMap { path in
+                FileHandle(forReadingAtPath: path).map { String(decoding: $0.readDataToEndOfFile(), as: UTF8.self) }
+            }
+            return (TCPConnectionTable(text.joined(separator: "\n")).isDrained(condition, resolved: TCPConnectionTable.resolve(host)), nil)
+        }
+        let request = CommandRequest(command: RemoteProbe.script(condition, connectTimeout: 1, sleep: 0, rounds: 1),
+                                     environment: context.environment, timeout: .seconds(30),
+                                     become: context.become, becomeUser: context.becomeUser)
+        let answer = try await connection.run(request)
+        let records = ScriptRecords(answer.stdout)
+        if let failure = records.failure(of: answer) { throw DrainCheckFailure(result: failure) }
+        let resolved = (records["addrs"] ?? "").split(separator: "\n").map(String.init)
+        return (TCPConnectionTable(records["tcp"] ?? "").isDrained(condition, resolved: resolved), nil)
+    }
+
     private func success(state: String, port: Int?, path: String?, pattern: String?, text: String?,
                          elapsed: Int) -> TaskResult {
         var groups: [Value] = []
@@ -151,4 +201,9 @@ public struct WaitForModule: Module {
             "match_groupdict": .dict(named),
         ])
     }
+}
+
+/// The drained check's script failed on the target: its result ends the task.
+private struct DrainCheckFailure: Error {
+    var result: TaskResult
 }
