@@ -1,0 +1,183 @@
+import Foundation
+import OrderedCollections
+import PlayBase
+import PlayConnection
+import PlayExecutor
+
+/// A text file on the target that lineinfile, replace and blockinfile edit on the controller:
+/// one command reads it whole, the module edits the text in Swift, and (only when the text
+/// changed, or attributes were asked for) one more command writes it back atomically (a
+/// temporary file beside it, renamed over it, keeping the old file's mode and owner as
+/// Ansible's atomic_move does), makes a backup and applies mode/owner/group.
+struct RemoteTextFile {
+    enum State: String {
+        case absent, file, directory
+    }
+
+    /// The path as the target's shell expanded it (`~`, `$VAR`).
+    var path: String
+    var state: State
+    /// Where writes go: a symlink is followed to its target, as Ansible writes `realpath(path)`.
+    var realPath: String
+    var data: Data
+    /// The SHA-1 of what was read, checked again just before writing.
+    var checksum: String?
+
+    /// The text, or nil when the file is not UTF-8.
+    var text: String? { String(data: data, encoding: .utf8) }
+
+    struct Failure: Error {
+        var result: TaskResult
+    }
+
+    static func read(_ path: String, context: ModuleContext) async throws -> RemoteTextFile {
+        let script = """
+            _pP=\(ShellWord.expanded(path))
+            printf '%s\\0' "$_pP"
+            if [ -d "$_pP" ]; then printf 'directory\\0'
+            elif [ -e "$_pP" ]; then
+              _pR=$_pP; [ -L "$_pP" ] && _pR=$(readlink -f -- "$_pP")
+              printf 'file\\0%s\\0' "$_pR"; exec cat -- "$_pP"
+            else printf 'absent\\0'; fi
+            """
+        let answer = try await context.connection().run(CommandRequest(
+            command: script, environment: context.environment, become: context.become, becomeUser: context.becomeUser))
+        var fields = answer.stdout.split(separator: 0, maxSplits: 2, omittingEmptySubsequences: false)
+        guard answer.exitCode == 0, fields.count >= 2 else {
+            let stderr = answer.stderrText.trimmingCharacters(in: .whitespacesAndNewlines)
+            throw Failure(result: .failed("could not read \(path) on the target: \(stderr.isEmpty ? "exit \(answer.exitCode)" : stderr)"))
+        }
+        let expanded = String(decoding: fields[0], as: UTF8.self)
+        let state = State(rawValue: String(decoding: fields[1], as: UTF8.self)) ?? .absent
+        var file = RemoteTextFile(path: expanded, state: state, realPath: expanded, data: Data())
+        if state == .file, fields.count == 3 {
+            let rest = fields.removeLast()
+            if let nul = rest.firstIndex(of: 0) {
+                file.realPath = String(decoding: rest[rest.startIndex..<nul], as: UTF8.self)
+                file.data = Data(rest[rest.index(after: nul)...])
+            }
+            file.checksum = LocalDigest.hex(file.data)
+        }
+        return file
+    }
+
+    /// What writing (or, in check mode, checking) did.
+    struct Outcome {
+        /// mode/owner/group differed (and were set, outside check mode).
+        var attributesChanged = false
+        var backupFile: String?
+    }
+
+    /// Writes `newData` (nil: only check and apply the attributes) unless in check mode; with
+    /// `makeParents`, missing parent directories are created first (lineinfile/blockinfile `create`).
+    func write(_ newData: Data?, context: ModuleContext, mode: FileMode?, owner: String?, group: String?,
+               backup: Bool, validate: String?, makeParents: Bool) async throws -> Outcome {
+        let exists = state == .file
+        if newData == nil && (mode == nil && owner == nil && group == nil || !exists) { return Outcome() }
+        if context.checkMode && !exists { return Outcome() }
+        var validateCommand: String?
+        if let validate {
+            guard validate.contains("%s") else { throw Failure(result: .failed("validate must contain %s: \(validate)")) }
+            do {
+                validateCommand = try ShellWords.split(validate).map(Self.validateWord).joined(separator: " ")
+            } catch {
+                throw Failure(result: .failed("cannot split validate into words: \(error) (check the quotes in: \(validate))"))
+            }
+        }
+        var s = [FileScript.settings(mode: mode, owner: owner, group: group, checkMode: context.checkMode, follow: true),
+                 FileScript.functions]
+        s.append("_pD=\(ShellWords.quote(realPath))")
+        let writing = newData != nil && !context.checkMode
+        if writing {
+            s.append(#"case $_pD in */*) _pdir=${_pD%/*}; [ -n "$_pdir" ] || _pdir=/;; *) _pdir=.;; esac"#)
+            if makeParents {
+                s.append(#"[ -d "$_pdir" ] || { _pe=$(mkdir -p -- "$_pdir" 2>&1) || _pfail "Error creating $_pdir ($_pe)"; }"#)
+            }
+            if let checksum {
+                // The file was read by an earlier command: refuse to overwrite someone else's edit.
+                s.append(#"[ -e "$_pD" ] && [ "$(_psum sha1 "$_pD")" != \#(checksum) ] && _pfail "$_pD changed on the target while it was being edited; run the task again""#)
+            }
+            s.append(#"""
+                _pt=$(mktemp "$_pdir/.play-tmp-XXXXXX") || _pfail "could not create a temporary file in $_pdir"
+                cat > "$_pt" || { rm -f "$_pt"; _pfail "could not write $_pt"; }
+                if [ -e "$_pD" ]; then
+                  chmod "$(stat -c %a -- "$_pD")" "$_pt"; chown "$(stat -c %u:%g -- "$_pD")" "$_pt" 2>/dev/null
+                else
+                  chmod "$(printf %o $((0666 & ~$(umask))))" "$_pt"
+                fi
+                """#)
+            if let validateCommand {
+                s.append(#"_pvo=$(\#(validateCommand) 2>&1) || { rm -f "$_pt"; printf 'validate_out=%s\0' "$_pvo"; _pfail "failed to validate"; }"#)
+            }
+            if backup && exists {
+                s.append(#"""
+                    _pb="$_pD.$$.$(date +%Y-%m-%d@%H:%M:%S)~"
+                    _pe=$(cp -p -- "$_pD" "$_pb" 2>&1) || { rm -f "$_pt"; _pfail "could not back up $_pD: $_pe"; }
+                    printf 'backup_file=%s\0' "$_pb"
+                    """#)
+            }
+            s.append(#"_pe=$(mv -f -- "$_pt" "$_pD" 2>&1) || { rm -f "$_pt"; _pfail "could not move the new file into place at $_pD: $_pe"; }"#)
+        }
+        s.append(#"""
+            if [ -e "$_pD" ]; then _pattrs "$_pD" 0; fi
+            printf 'changed=%s\0' "$_pch"
+            """#)
+        let answer = try await context.connection().run(CommandRequest(
+            command: s.joined(separator: "\n"), stdin: writing ? newData : nil, environment: context.environment,
+            become: context.become, becomeUser: context.becomeUser))
+        let records = ScriptRecords(answer.stdout)
+        if var failure = records.failure(of: answer) {
+            if let out = records["validate_out"] { failure["stdout"] = .string(out) }
+            throw Failure(result: failure)
+        }
+        return Outcome(attributesChanged: records.flag("changed"), backupFile: records["backup_file"])
+    }
+
+    /// A validate word with `%s` standing for the temporary file.
+    private static func validateWord(_ word: String) -> String {
+        word.components(separatedBy: "%s").enumerated().map { i, part in
+            (i > 0 ? "\"$_pt\"" : "") + (part.isEmpty ? "" : ShellWords.quote(part))
+        }.joined()
+    }
+
+    /// Ansible's `check_file_attrs`: an attribute change is added to the message.
+    static func message(_ message: String, attributesChanged: Bool) -> String {
+        guard attributesChanged else { return message }
+        return (message.isEmpty ? "" : message + " and ") + "ownership, perms or SE linux context changed"
+    }
+
+    /// The `diff` list lineinfile and blockinfile return: content (filled in diff mode) and file attributes.
+    static func diffList(path: String, before: String, after: String, diffMode: Bool) -> Value {
+        .list([contentDiff(path: path, before: before, after: after, diffMode: diffMode),
+               ["after_header": .string("\(path) (file attributes)"), "before_header": .string("\(path) (file attributes)")]])
+    }
+
+    static func contentDiff(path: String, before: String, after: String, diffMode: Bool) -> Value {
+        ["after": .string(diffMode ? after : ""), "after_header": .string("\(path) (content)"),
+         "before": .string(diffMode ? before : ""), "before_header": .string("\(path) (content)")]
+    }
+
+    /// Python's `readlines()`: lines split after each "\n", which each keeps.
+    static func lines(_ text: String) -> [String] {
+        var out: [String] = []
+        var current = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            current.append(scalar)
+            if scalar == "\n" { out.append(String(current)); current = String.UnicodeScalarView() }
+        }
+        if !current.isEmpty { out.append(String(current)) }
+        return out
+    }
+
+    /// Python's `rstrip('\r\n')`.
+    static func strippingLineEnd(_ line: String) -> String {
+        var scalars = line.unicodeScalars[...]
+        while let last = scalars.last, last == "\n" || last == "\r" { scalars = scalars.dropLast() }
+        return String(String.UnicodeScalarView(scalars))
+    }
+
+    static func endsWithLineBreak(_ line: String) -> Bool {
+        guard let last = line.unicodeScalars.last else { return false }
+        return last == "\n" || last == "\r"
+    }
+}
