@@ -154,13 +154,17 @@ public struct FindModule: Module {
             return .failed("find failed on the target: " + answer.stderrText.trimmingCharacters(in: .whitespacesAndNewlines))
         }
         let depthLimit = recurse ? context.int("depth") : 1
+        let limit = context.int("limit").flatMap { $0 > 0 ? $0 : nil }
         var matched: [Entry] = []
         var examined = 0
         do {
-            for e in listing.entries {
-                examined += 1
-                if let depthLimit, e.depth > depthLimit { continue }
-                if try filter.selects(e, now: listing.now ?? Date().timeIntervalSince1970) { matched.append(e) }
+            walk: for group in Self.walkOrder(listing.entries) {
+                examined += group.count
+                for e in group {
+                    if let depthLimit, e.depth > depthLimit { continue }
+                    if try filter.selects(e, now: listing.now ?? Date().timeIntervalSince1970) { matched.append(e) }
+                    if let limit, matched.count >= limit { break walk }
+                }
             }
         } catch let invalid as PythonPattern.Invalid {
             return .failed(invalid.description)
@@ -185,7 +189,6 @@ public struct FindModule: Module {
             // As in Ansible, `contains` selects only with file_type=file.
             if contains != nil && filter.fileType == "file" { matched = matched.filter { found.contains($0.path) } }
         }
-        if let limit = context.int("limit"), limit > 0, matched.count > limit { matched = Array(matched.prefix(limit)) }
         var r = TaskResult()
         r["files"] = .list(matched.map { e in
             var info = Self.statInfo(e)
@@ -224,7 +227,6 @@ public struct FindModule: Module {
                 printf '\001root %s\n' "$_pP"
                 if [ -d "$_pP" ]; then
                   find \#(l) "$_pP" -mindepth 1 \#(depth) -exec stat \#(l) -c "$_pf" -- {} + 2>/dev/null
-                  printf '\n'
                 else
                   printf '\001skip %s\n' "'$_pP' is not a directory"
                 fi
@@ -264,6 +266,24 @@ public struct FindModule: Module {
             }
         }
         return listing
+    }
+
+    /// The entries as Python's `os.walk` visits them, which is the order (and, with `limit`, the
+    /// extent) of Ansible's answer: a directory's files, then its subdirectories, one directory
+    /// at a time, directories in depth-first order. `find` lists in depth-first order too, with
+    /// the same readdir order, so grouping by parent restores the walk.
+    static func walkOrder(_ entries: [Entry]) -> [[Entry]] {
+        var order: [String] = []
+        var groups: [String: [Entry]] = [:]
+        for e in entries {
+            let parent = (e.path as NSString).deletingLastPathComponent
+            if groups[parent] == nil { order.append(parent) }
+            groups[parent, default: []].append(e)
+        }
+        return order.map { parent in
+            let group = groups[parent] ?? []
+            return group.filter { !$0.isDirectory } + group.filter(\.isDirectory)
+        }
     }
 
     /// The second command: which regular files hold `contains` (`grep -P` where grep has it,
