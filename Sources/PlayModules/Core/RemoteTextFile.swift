@@ -73,8 +73,10 @@ struct RemoteTextFile {
     func write(_ newData: Data?, context: ModuleContext, mode: FileMode?, owner: String?, group: String?,
                backup: Bool, validate: String?, makeParents: Bool) async throws -> Outcome {
         let exists = state == .file
-        if newData == nil && (mode == nil && owner == nil && group == nil || !exists) { return Outcome() }
-        if context.checkMode && !exists { return Outcome() }
+        let attributes = mode != nil || owner != nil || group != nil
+        // Check mode only needs the target to compare attributes.
+        if context.checkMode && (!exists || !attributes) { return Outcome() }
+        if newData == nil && (!attributes || !exists) { return Outcome() }
         var validateCommand: String?
         if let validate {
             guard validate.contains("%s") else { throw Failure(result: .failed("validate must contain %s: \(validate)")) }
