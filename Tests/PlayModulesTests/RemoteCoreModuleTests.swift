@@ -106,4 +106,22 @@ final class RemoteCoreModuleTests: XCTestCase {
             XCTAssertFalse(wait.failed, wait.message ?? "")
         }
     }
+
+    func testWaitForConnectionSeesTheHostGoAndComeBack() async throws {
+        try await withHost { h, _, fleet in
+            let up = try await h.run(PingModule(), [:])
+            XCTAssertEqual(up["ping"], "pong")
+            try fleet.stopHost(1)
+            var restarted = false
+            defer { if !restarted { try? fleet.startHost(1) } }
+            let down = try await h.run(WaitForConnectionModule(), ["timeout": 0, "connect_timeout": 5])
+            XCTAssertTrue(down.failed)
+            XCTAssertEqual(down.message?.hasPrefix("timed out waiting for ping module test: "), true, down.message ?? "")
+            try fleet.startHost(1)
+            restarted = true
+            let back = try await h.run(WaitForConnectionModule(), ["timeout": 60, "sleep": 1])
+            XCTAssertFalse(back.failed, back.message ?? "")
+            XCTAssertEqual(back["changed"], false)
+        }
+    }
 }
