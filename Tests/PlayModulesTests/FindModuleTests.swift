@@ -102,6 +102,11 @@ final class FindModuleTests: XCTestCase {
         let contains = try await harness.run(FindModule(), ["paths": .string(root), "contains": "hel+o", "recurse": true])
         XCTAssertEqual(paths(contains), [root + "/a.txt"])
         XCTAssertEqual(contains["matched"], 1)
+        let unanchored = try await harness.run(FindModule(), ["paths": .string(root), "contains": "ello"])
+        XCTAssertEqual(unanchored["matched"], 0, "line by line, the pattern must match at the start (re.match)")
+        let whole = try await harness.run(FindModule(), ["paths": .string(root), "contains": #"l{2}o\n$"#, "read_whole_file": true,
+                                                         "recurse": true])
+        XCTAssertEqual(paths(whole), [root + "/a.txt"], "read_whole_file searches anywhere, with Python's rules")
         let containsAny = try await harness.run(FindModule(), ["paths": .string(root), "contains": "hel", "file_type": "any"])
         XCTAssertEqual(containsAny["matched"], 4, "contains selects only with file_type=file, as in Ansible")
         let mode = try await harness.run(FindModule(), ["paths": .string(root), "mode": "0644"])

@@ -178,14 +178,14 @@ public struct FindModule: Module {
                 command: Self.contentScript(regular, contains: contains, wholeFile: context.bool("read_whole_file"),
                                             checksum: checksum),
                 environment: context.environment, become: context.become, becomeUser: context.becomeUser))
-            var found = Set<String>()
-            for record in extra.stdout.split(separator: 0) {
-                let text = String(decoding: record, as: UTF8.self)
-                if text.hasPrefix("c") { found.insert(String(text.dropFirst())) }
-                if text.hasPrefix("h"), let space = text.firstIndex(of: " ") {
-                    sums[String(text[text.index(after: space)...])] = String(text[text.index(after: text.startIndex)..<space])
-                }
+            let answer: (found: Set<String>, sums: [String: String])
+            do {
+                answer = try Self.contentAnswer(extra.stdout, contains: contains)
+            } catch let invalid as PythonPattern.Invalid {
+                return .failed(invalid.description)
             }
+            let found = answer.found
+            sums = answer.sums
             // As in Ansible, `contains` selects only with file_type=file.
             if contains != nil && filter.fileType == "file" { matched = matched.filter { found.contains($0.path) } }
         }
@@ -286,24 +286,55 @@ public struct FindModule: Module {
         }
     }
 
-    /// The second command: which regular files hold `contains` (`grep -P` where grep has it,
-    /// else `-E`), and their checksums.
+    /// The second command: which regular files hold `contains` and their checksums. Line by line
+    /// the pattern must match at a line's start, as Python's `re.match` does (`grep -P` where grep
+    /// has it, else `-E`); with `read_whole_file` the files come back base64-encoded and are
+    /// searched here with Python's rules.
     static func contentScript(_ files: [String], contains: String?, wholeFile: Bool, checksum: String?) -> String {
         var s = [FileScript.functions]
         s.append("set -- " + files.map(ShellWords.quote).joined(separator: " "))
-        if let contains {
-            s.append("if printf x | grep -qP x 2>/dev/null; then _pgp=-P; else _pgp=-E; fi")
-            s.append("_pre=\(ShellWords.quote(contains))")
+        if let contains, !wholeFile {
+            s.append("if printf x | grep -qP x 2>/dev/null; then _pgp=-P; _pre=\(ShellWords.quote("^(?:" + contains + ")"))"
+                     + "; else _pgp=-E; _pre=\(ShellWords.quote("^(" + contains + ")")); fi")
         }
         var body: [String] = []
         if contains != nil {
-            body.append(#"grep -q $_pgp -- "$_pre" "$_pf" 2>/dev/null && printf 'c%s\0' "$_pf""#)
+            if wholeFile {
+                body.append(#"printf 'w%s\0' "$_pf"; base64 < "$_pf" 2>/dev/null | tr -d '\n'; printf '\0'"#)
+            } else {
+                body.append(#"grep -q $_pgp -- "$_pre" "$_pf" 2>/dev/null && printf 'c%s\0' "$_pf""#)
+            }
         }
         if let checksum {
             body.append(#"_ph=$(_psum \#(checksum) "$_pf" 2>/dev/null) && printf 'h%s %s\0' "$_ph" "$_pf""#)
         }
         s.append("for _pf; do\n  " + body.joined(separator: "\n  ") + "\ndone")
         return s.joined(separator: "\n")
+    }
+
+    /// Reads the content script's answer: files that hold the pattern, and checksums by path.
+    static func contentAnswer(_ data: Data, contains: String?) throws -> (found: Set<String>, sums: [String: String]) {
+        var found = Set<String>()
+        var sums: [String: String] = [:]
+        let records = data.split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+        let pattern = try contains.map { try PythonPattern($0) }
+        var i = 0
+        while i < records.count {
+            let text = records[i]
+            if text.hasPrefix("c") {
+                found.insert(String(text.dropFirst()))
+            } else if text.hasPrefix("w"), i + 1 < records.count {
+                i += 1
+                if let pattern, let content = Data(base64Encoded: records[i]).map({ String(decoding: $0, as: UTF8.self) }),
+                   pattern.search(content) != nil {
+                    found.insert(String(text.dropFirst()))
+                }
+            } else if text.hasPrefix("h"), let space = text.firstIndex(of: " ") {
+                sums[String(text[text.index(after: space)...])] = String(text[text.index(after: text.startIndex)..<space])
+            }
+            i += 1
+        }
+        return (found, sums)
     }
 
     /// Ansible's `statinfo` for one entry, in its key order, with `path` first.
