@@ -162,6 +162,15 @@ final class LineInFileModuleTests: XCTestCase {
         XCTAssertEqual(attributes[.type] as? FileAttributeType, .typeSymbolicLink, "the link stays a link")
     }
 
+    func testEmptyRegexpMatchesEveryLineWithAWarning() async throws {
+        let dir = try TemporaryDirectory()
+        let path = try dir.write("f", "a\nlast")
+        let r = try await harness.run(LineInFileModule(), ["path": .string(path), "regexp": "", "line": "new"])
+        XCTAssertEqual(r.message, "line replaced")
+        XCTAssertEqual(dir.read("f"), "a\nnew\n", "the last line is the one replaced, as in Ansible")
+        XCTAssertEqual(r["warnings"]?.listValue?.count, 1)
+    }
+
     func testEditRulesWithoutIO() throws {
         let edit = try LineInFileModule.present(["a\n", "b\n"], line: "b", regexp: nil, searchString: nil, insertAfter: "EOF",
                                                  insertBefore: nil, backrefs: false, firstMatch: false)
