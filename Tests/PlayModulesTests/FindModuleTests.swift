@@ -81,6 +81,8 @@ final class FindModuleTests: XCTestCase {
         XCTAssertEqual(paths(hidden), [root + "/.h", root + "/a.txt", root + "/c.conf"])
         let directories = try await harness.run(FindModule(), ["paths": .string(root), "file_type": "directory", "recurse": true])
         XCTAssertEqual(paths(directories), [root + "/sub", root + "/sub/deep"])
+        let followed = try await harness.run(FindModule(), ["paths": .string(root), "follow": true])
+        XCTAssertEqual(paths(followed), [root + "/a.txt", root + "/c.conf"], "with follow a link to a file is still a link")
         let links = try await harness.run(FindModule(), ["paths": .string(root), "file_type": "link"])
         XCTAssertEqual(paths(links), [root + "/l"])
         XCTAssertEqual(links["files"]?[0]?["islnk"], true)
@@ -116,6 +118,7 @@ final class FindModuleTests: XCTestCase {
         let limited = try await harness.run(FindModule(), ["paths": .string(root), "recurse": true, "limit": 1])
         XCTAssertEqual(limited["matched"], 1)
         XCTAssertEqual(limited["examined"], 5, "the walk stops in the directory where the limit is reached")
+        XCTAssertEqual(limited.message, "Limit of matches reached")
         XCTAssertEqual(limited["files"]?[0]?["isreg"], true)
     }
 

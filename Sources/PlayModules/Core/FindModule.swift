@@ -157,13 +157,14 @@ public struct FindModule: Module {
         let limit = context.int("limit").flatMap { $0 > 0 ? $0 : nil }
         var matched: [Entry] = []
         var examined = 0
+        var limitReached = false
         do {
             walk: for group in Self.walkOrder(listing.entries) {
                 examined += group.count
                 for e in group {
                     if let depthLimit, e.depth > depthLimit { continue }
                     if try filter.selects(e, now: listing.now ?? Date().timeIntervalSince1970) { matched.append(e) }
-                    if let limit, matched.count >= limit { break walk }
+                    if let limit, matched.count >= limit { limitReached = true; break walk }
                 }
             }
         } catch let invalid as PythonPattern.Invalid {
@@ -204,7 +205,8 @@ public struct FindModule: Module {
             skipped[path] = .string(reason)
             warnings.append(.string("Skipped '\(path)' path due to this access issue: \(reason)\n"))
         }
-        r.message = skipped.isEmpty ? "All paths examined" : "Not all paths examined, check warnings for details"
+        r.message = limitReached ? "Limit of matches reached"
+            : skipped.isEmpty ? "All paths examined" : "Not all paths examined, check warnings for details"
         r["skipped_paths"] = .dict(skipped)
         if !warnings.isEmpty { r["warnings"] = .list(warnings) }
         return r
@@ -212,6 +214,8 @@ public struct FindModule: Module {
 
     /// Lists every entry below each path, one record each: a \001 byte, then `stat -c` fields
     /// with the path last (so only a path with a newline followed by \001 could confuse it).
+    /// `follow` walks into linked directories, but entries are still described by `lstat`, as
+    /// Ansible's are (a link to a file is a link, not a file).
     static func listScript(_ paths: [String], maxDepth: Int?, follow: Bool) -> String {
         let l = follow ? "-L" : ""
         var s = [#"""
@@ -226,7 +230,7 @@ public struct FindModule: Module {
                 _pP=\#(ShellWord.expanded(path))
                 printf '\001root %s\n' "$_pP"
                 if [ -d "$_pP" ]; then
-                  find \#(l) "$_pP" -mindepth 1 \#(depth) -exec stat \#(l) -c "$_pf" -- {} + 2>/dev/null
+                  find \#(l) "$_pP" -mindepth 1 \#(depth) -exec stat -c "$_pf" -- {} + 2>/dev/null
                 else
                   printf '\001skip %s\n' "'$_pP' is not a directory"
                 fi
