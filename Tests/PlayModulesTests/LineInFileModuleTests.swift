@@ -20,9 +20,9 @@ final class LineInFileModuleTests: XCTestCase {
         XCTAssertEqual(r["backup"], "")
         XCTAssertEqual(dir.read("hosts"), "a\nb\nc\n", "a missing final newline is added before the line")
         XCTAssertEqual(r["diff"], .list([
-            ["after": "", "after_header": .string("\(path) (content)"), "before": "", "before_header": .string("\(path) (content)")],
-            ["after_header": .string("\(path) (file attributes)"), "before_header": .string("\(path) (file attributes)")],
-        ]))
+            ["before": "", "after": "", "before_header": .string("\(path) (content)"), "after_header": .string("\(path) (content)")],
+            ["before_header": .string("\(path) (file attributes)"), "after_header": .string("\(path) (file attributes)")],
+        ]), "the diff is there without diff mode, its texts empty, as in Ansible")
         let again = try await harness.run(LineInFileModule(), ["dest": .string(path), "line": "c"])
         XCTAssertFalse(again.changed)
         XCTAssertEqual(again.message, "")
@@ -143,6 +143,9 @@ final class LineInFileModuleTests: XCTestCase {
         XCTAssertEqual(r.message, "line added and ownership, perms or SE linux context changed")
         XCTAssertEqual(dir.read("f"), "a\n")
         XCTAssertNotEqual(dir.mode("f"), 0o600)
+        XCTAssertEqual(r["diff"]?[1], ["before": ["mode": .string(String(format: "0%03o", dir.mode("f")))], "after": ["mode": "0600"],
+                                        "before_header": .string("\(path) (file attributes)"),
+                                        "after_header": .string("\(path) (file attributes)")])
         XCTAssertEqual(r["diff"]?[0]?["before"], "a\n")
         XCTAssertEqual(r["diff"]?[0]?["after"], "a\nb\n")
         let create = try await check.run(LineInFileModule(), ["path": .string(dir.file("new")), "line": "b", "create": true])

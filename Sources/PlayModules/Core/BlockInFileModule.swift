@@ -98,7 +98,8 @@ public struct BlockInFileModule: Module {
             }
             r.changed = changed || outcome.attributesChanged
             r.message = RemoteTextFile.message(message, attributesChanged: outcome.attributesChanged)
-            r["diff"] = RemoteTextFile.diffList(path: file.path, before: original, after: result, diffMode: context.diffMode)
+            r["diff"] = RemoteTextFile.diffList(path: file.path, before: original, after: result, diffMode: context.diffMode,
+                                                outcome: outcome)
             if let backup = outcome.backupFile { r["backup_file"] = .string(backup) }
             return r
         } catch let failure as RemoteTextFile.Failure {

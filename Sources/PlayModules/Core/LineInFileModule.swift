@@ -102,7 +102,8 @@ public struct LineInFileModule: Module {
                 r.changed = edit.changed || outcome.attributesChanged
                 if !present { r["found"] = .int(edit.found) }
                 r.message = RemoteTextFile.message(edit.message, attributesChanged: outcome.attributesChanged)
-                r["diff"] = RemoteTextFile.diffList(path: file.path, before: before, after: after, diffMode: context.diffMode)
+                r["diff"] = RemoteTextFile.diffList(path: file.path, before: before, after: after, diffMode: context.diffMode,
+                                                    outcome: outcome)
             }
             if !warnings.isEmpty { r["warnings"] = .list(warnings) }
             return r

@@ -66,6 +66,9 @@ struct RemoteTextFile {
         /// mode/owner/group differed (and were set, outside check mode).
         var attributesChanged = false
         var backupFile: String?
+        /// The attributes that differ, for the diff (empty when none do).
+        var attributesBefore: OrderedDictionary<String, Value> = [:]
+        var attributesAfter: OrderedDictionary<String, Value> = [:]
     }
 
     /// Writes `newData` (nil: only check and apply the attributes) unless in check mode; with
@@ -120,8 +123,18 @@ struct RemoteTextFile {
             }
             s.append(#"_pe=$(mv -f -- "$_pt" "$_pD" 2>&1) || { rm -f "$_pt"; _pfail "could not move the new file into place at $_pD: $_pe"; }"#)
         }
+        // Attributes before and after, for the diff's "file attributes" part; in check mode the
+        // owner and group asked for are resolved to ids instead.
         s.append(#"""
-            if [ -e "$_pD" ]; then _pattrs "$_pD" 0; fi
+            if [ -e "$_pD" ]; then
+              printf 'stb=%s\0' "$(stat -c '%a %u %g' -- "$_pD")"
+              _pattrs "$_pD" 0
+              printf 'sta=%s\0' "$(stat -c '%a %u %g' -- "$_pD")"
+              if [ "$_pck" = 1 ]; then
+                case $_po in ''|*[!0-9]*) [ -n "$_po" ] && printf 'cku=%s\0' "$(id -u -- "$_po" 2>/dev/null)";; *) printf 'cku=%s\0' "$_po";; esac
+                case $_pg in ''|*[!0-9]*) [ -n "$_pg" ] && printf 'ckg=%s\0' "$(awk -F: -v g="$_pg" '$1 == g { print $3; exit }' /etc/group)";; *) printf 'ckg=%s\0' "$_pg";; esac
+              fi
+            fi
             printf 'changed=%s\0' "$_pch"
             """#)
         let answer = try await context.connection().run(CommandRequest(
@@ -132,7 +145,31 @@ struct RemoteTextFile {
             if let out = records["validate_out"] { failure["stdout"] = .string(out) }
             throw Failure(result: failure)
         }
-        return Outcome(attributesChanged: records.flag("changed"), backupFile: records["backup_file"])
+        var outcome = Outcome(attributesChanged: records.flag("changed"), backupFile: records["backup_file"])
+        if outcome.attributesChanged, let before = records["stb"]?.split(separator: " ").map(String.init), before.count == 3 {
+            var after = records["sta"]?.split(separator: " ").map(String.init) ?? before
+            if context.checkMode {
+                if case .octal(let m)? = mode { after[0] = String(m, radix: 8) }
+                if let uid = records["cku"], !uid.isEmpty { after[1] = uid }
+                if let gid = records["ckg"], !gid.isEmpty { after[2] = gid }
+            }
+            // Ansible's order (owner, group, mode), ids as integers, modes as 0NNN.
+            for (i, key) in [(1, "owner"), (2, "group"), (0, "mode")] where before[i] != after[i] {
+                if i == 0 {
+                    outcome.attributesBefore[key] = .string(Self.modeText(before[i]))
+                    outcome.attributesAfter[key] = .string(Self.modeText(after[i]))
+                } else {
+                    outcome.attributesBefore[key] = Int(before[i]).map(Value.int) ?? .string(before[i])
+                    outcome.attributesAfter[key] = Int(after[i]).map(Value.int) ?? .string(after[i])
+                }
+            }
+        }
+        return outcome
+    }
+
+    /// `stat -c %a` text as Ansible's `'0%03o'`.
+    private static func modeText(_ octal: String) -> String {
+        Int(octal, radix: 8).map { "0" + String(format: "%03o", $0) } ?? octal
     }
 
     /// A validate word with `%s` standing for the temporary file.
@@ -149,14 +186,19 @@ struct RemoteTextFile {
     }
 
     /// The `diff` list lineinfile and blockinfile return: content (filled in diff mode) and file attributes.
-    static func diffList(path: String, before: String, after: String, diffMode: Bool) -> Value {
-        .list([contentDiff(path: path, before: before, after: after, diffMode: diffMode),
-               ["after_header": .string("\(path) (file attributes)"), "before_header": .string("\(path) (file attributes)")]])
+    static func diffList(path: String, before: String, after: String, diffMode: Bool, outcome: Outcome) -> Value {
+        // Ansible's key order: before, after, before_header, after_header.
+        var attributes: OrderedDictionary<String, Value> = [:]
+        if !outcome.attributesBefore.isEmpty { attributes["before"] = .dict(outcome.attributesBefore) }
+        if !outcome.attributesAfter.isEmpty { attributes["after"] = .dict(outcome.attributesAfter) }
+        attributes["before_header"] = .string("\(path) (file attributes)")
+        attributes["after_header"] = .string("\(path) (file attributes)")
+        return .list([contentDiff(path: path, before: before, after: after, diffMode: diffMode), .dict(attributes)])
     }
 
     static func contentDiff(path: String, before: String, after: String, diffMode: Bool) -> Value {
-        ["after": .string(diffMode ? after : ""), "after_header": .string("\(path) (content)"),
-         "before": .string(diffMode ? before : ""), "before_header": .string("\(path) (content)")]
+        ["before": .string(diffMode ? before : ""), "after": .string(diffMode ? after : ""),
+         "before_header": .string("\(path) (content)"), "after_header": .string("\(path) (content)")]
     }
 
     /// Python's `readlines()`: lines split after each "\n", which each keeps.
