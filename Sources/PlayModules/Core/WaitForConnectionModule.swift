@@ -37,8 +37,12 @@ public struct WaitForConnectionModule: Module {
                 if answer.exitCode == 0 { return TaskResult(["changed": false, "elapsed": .int(elapsed())]) }
                 lastError = answer.stderrText.trimmingCharacters(in: .whitespacesAndNewlines)
             } catch let error as ConnectionError {
-                if case .cancelled = error { throw error }
-                lastError = error.description
+                // Only a host that cannot be reached (yet) is worth waiting for; bad settings,
+                // sudo refusals and cancellation end the wait at once.
+                switch error {
+                case .unreachable, .authentication, .hostKeyVerification, .timedOut: lastError = error.description
+                default: throw error
+                }
             }
             if clock.now - start >= .seconds(timeout) {
                 return .failed("timed out waiting for ping module test: \(lastError)", ["elapsed": .int(elapsed())])
