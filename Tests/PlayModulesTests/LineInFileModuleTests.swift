@@ -174,6 +174,22 @@ final class LineInFileModuleTests: XCTestCase {
         XCTAssertEqual(r["warnings"]?.listValue?.count, 1)
     }
 
+    func testValidateRunsOnTheNewTextBeforeItReplacesTheFile() async throws {
+        let dir = try TemporaryDirectory()
+        let path = try dir.write("f", "a\n")
+        let rejected = try await harness.run(LineInFileModule(), [
+            "path": .string(path), "line": "b", "validate": #"sh -c "echo out; echo err >&2; exit 3" x %s"#])
+        XCTAssertTrue(rejected.failed)
+        XCTAssertEqual(rejected.message, "failed to validate: rc:3 error:err\n")
+        XCTAssertEqual(dir.read("f"), "a\n")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["f"], "no temporary file is left")
+        let accepted = try await harness.run(LineInFileModule(), ["path": .string(path), "line": "b", "validate": "grep -q '^b$' %s"])
+        XCTAssertTrue(accepted.changed, accepted.message ?? "")
+        XCTAssertEqual(dir.read("f"), "a\nb\n")
+        let noPlaceholder = try await harness.run(LineInFileModule(), ["path": .string(path), "line": "c", "validate": "true"])
+        XCTAssertEqual(noPlaceholder.message, "validate must contain %s: true")
+    }
+
     func testEditRulesWithoutIO() throws {
         let edit = try LineInFileModule.present(["a\n", "b\n"], line: "b", regexp: nil, searchString: nil, insertAfter: "EOF",
                                                  insertBefore: nil, backrefs: false, firstMatch: false)

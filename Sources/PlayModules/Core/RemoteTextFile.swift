@@ -81,7 +81,7 @@ struct RemoteTextFile {
         if context.checkMode && (!exists || !attributes) { return Outcome() }
         if newData == nil && (!attributes || !exists) { return Outcome() }
         var validateCommand: String?
-        if let validate {
+        if let validate, newData != nil {
             guard validate.contains("%s") else { throw Failure(result: .failed("validate must contain %s: \(validate)")) }
             do {
                 validateCommand = try ShellWords.split(validate).map(Self.validateWord).joined(separator: " ")
@@ -112,7 +112,11 @@ struct RemoteTextFile {
                 fi
                 """#)
             if let validateCommand {
-                s.append(#"_pvo=$(\#(validateCommand) 2>&1) || { rm -f "$_pt"; printf 'validate_out=%s\0' "$_pvo"; _pfail "failed to validate"; }"#)
+                // Ansible's message keeps the command's stderr whole (trailing newline too) and its rc.
+                s.append(#"""
+                    _pve=$(\#(validateCommand) 2>&1 >/dev/null; printf 'x%s' $?); _pvr=${_pve##*x}; _pve=${_pve%x*}
+                    [ "$_pvr" = 0 ] || { rm -f "$_pt"; _pfail "failed to validate: rc:$_pvr error:$_pve"; }
+                    """#)
             }
             if backup && exists {
                 s.append(#"""
@@ -141,10 +145,7 @@ struct RemoteTextFile {
             command: s.joined(separator: "\n"), stdin: writing ? newData : nil, environment: context.environment,
             become: context.become, becomeUser: context.becomeUser))
         let records = ScriptRecords(answer.stdout)
-        if var failure = records.failure(of: answer) {
-            if let out = records["validate_out"] { failure["stdout"] = .string(out) }
-            throw Failure(result: failure)
-        }
+        if let failure = records.failure(of: answer) { throw Failure(result: failure) }
         var outcome = Outcome(attributesChanged: records.flag("changed"), backupFile: records["backup_file"])
         if outcome.attributesChanged, let before = records["stb"]?.split(separator: " ").map(String.init), before.count == 3 {
             var after = records["sta"]?.split(separator: " ").map(String.init) ?? before
