@@ -94,6 +94,8 @@ final class HostModuleTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).count, before)
         let missing = try await harness.run(TempFileModule(), ["path": .string(dir.file("none"))])
         XCTAssertTrue(missing.failed)
+        XCTAssertEqual(missing.message?.hasPrefix("[Errno 2] No such file or directory: '\(dir.file("none"))/ansible."), true,
+                       missing.message ?? "")
     }
 
     func testWaitForConnectionRetriesUntilTheHostAnswers() async throws {

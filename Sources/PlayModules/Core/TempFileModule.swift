@@ -29,15 +29,13 @@ public struct TempFileModule: Module {
         let directory = context.string("state") == "directory"
         let prefix = context.string("prefix") ?? "ansible."
         let suffix = context.string("suffix") ?? ""
-        let names = (0..<8).map { _ in
-            ShellWords.quote(prefix + String((0..<8).map { _ in Self.nameCharacters.randomElement()! }) + suffix)
-        }
+        let names = (0..<8).map { _ in prefix + String((0..<8).map { _ in Self.nameCharacters.randomElement()! }) + suffix }
         let dir = context.string("path").map(ShellWord.expanded) ?? #""${TMPDIR:-/tmp}""#
         let create = directory ? #"mkdir -m 0700 -- "$_pT" 2>/dev/null"# : #"( umask 077; set -C; : > "$_pT" ) 2>/dev/null"#
         let script = FileScript.functions + "\n" + #"""
             _pdir=\#(dir); _pdir=${_pdir%/}
-            [ -d "$_pdir/" ] || _pfail "[Errno 2] No such file or directory: '$_pdir'"
-            for _pn in \#(names.joined(separator: " ")); do
+            [ -d "$_pdir/" ] || _pfail "[Errno 2] No such file or directory: '$_pdir/"\#(ShellWords.quote(names[0]))"'"
+            for _pn in \#(names.map(ShellWords.quote).joined(separator: " ")); do
               _pT=$_pdir/$_pn
               if \#(create); then _preport "$_pT"; printf 'path=%s\0' "$_pT"; exit 0; fi
             done
