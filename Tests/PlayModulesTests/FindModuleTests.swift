@@ -134,6 +134,14 @@ final class FindModuleTests: XCTestCase {
         XCTAssertEqual(r["warnings"], [.string("Skipped '\(dir.file("nodir"))' path due to this access issue: '\(dir.file("nodir"))' is not a directory\n")])
     }
 
+    func testALinkedSearchPathIsWalked() async throws {
+        let dir = try tree()
+        try FileManager.default.createSymbolicLink(atPath: dir.file("alias"), withDestinationPath: dir.file("fd"))
+        let r = try await harness.run(FindModule(), ["paths": .string(dir.file("alias/"))])
+        XCTAssertEqual(paths(r), [dir.file("alias/a.txt"), dir.file("alias/c.conf")], "as os.walk does, and paths are normalised")
+        XCTAssertEqual(r["examined"], 5)
+    }
+
     func testGlobMatching() {
         XCTAssertTrue(FindModule.fnmatch("a.txt", "*.txt"))
         XCTAssertFalse(FindModule.fnmatch("a.txt.bak", "*.txt"))

@@ -230,7 +230,7 @@ public struct FindModule: Module {
                 _pP=\#(ShellWord.expanded(path))
                 printf '\001root %s\n' "$_pP"
                 if [ -d "$_pP" ]; then
-                  find \#(l) "$_pP" -mindepth 1 \#(depth) -exec stat -c "$_pf" -- {} + 2>/dev/null
+                  find \#(l) "$_pP/." -mindepth 1 \#(depth) -exec stat -c "$_pf" -- {} + 2>/dev/null
                 else
                   printf '\001skip %s\n' "'$_pP' is not a directory"
                 fi
