@@ -190,6 +190,24 @@ final class LineInFileModuleTests: XCTestCase {
         XCTAssertEqual(noPlaceholder.message, "validate must contain %s: true")
     }
 
+    func testFilesAreEditedAsBytesInAnyEncoding() async throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.file("latin1.conf")
+        // "café=1\r\n" in ISO-8859-1, then a UTF-8 line: not valid UTF-8 as a whole.
+        try Data([0x63, 0x61, 0x66, 0xE9, 0x3D, 0x31, 0x0D, 0x0A, 0xC3, 0xA9, 0x3D, 0x32, 0x0A]).write(to: URL(fileURLWithPath: path))
+        let r = try await harness.run(LineInFileModule(), ["path": .string(path), "regexp": "^é=", "line": "é=3"])
+        XCTAssertEqual(r.message, "line replaced")
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)),
+                       Data([0x63, 0x61, 0x66, 0xE9, 0x3D, 0x31, 0x0D, 0x0A, 0xC3, 0xA9, 0x3D, 0x33, 0x0A]),
+                       "the other bytes stay as they were; the new line is UTF-8")
+        let block = try await harness.run(BlockInFileModule(), ["path": .string(path), "block": "x\r\n"])
+        XCTAssertEqual(block.message, "Block inserted")
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        XCTAssertEqual(bytes.prefix(4), Data([0x63, 0x61, 0x66, 0xE9]))
+        XCTAssertEqual(String(decoding: bytes.suffix(from: 13), as: UTF8.self),
+                       "# BEGIN ANSIBLE MANAGED BLOCK\nx\r\n# END ANSIBLE MANAGED BLOCK\n", "a block ending in \\r\\n gets no extra newline")
+    }
+
     func testEditRulesWithoutIO() throws {
         let edit = try LineInFileModule.present(["a\n", "b\n"], line: "b", regexp: nil, searchString: nil, insertAfter: "EOF",
                                                  insertBefore: nil, backrefs: false, firstMatch: false)

@@ -51,14 +51,16 @@ public struct BlockInFileModule: Module {
         } catch {
             return .failed(error.description)
         }
+        // Edited as bytes, as Ansible does (see RemoteTextFile.byteText): arguments become bytes too.
+        let b = RemoteTextFile.byteText as (String) -> String
         var options = Options()
         options.present = context.string("state") != "absent"
-        options.block = context.string("block") ?? ""
-        options.marker = context.string("marker") ?? options.marker
-        options.markerBegin = context.string("marker_begin") ?? "BEGIN"
-        options.markerEnd = context.string("marker_end") ?? "END"
-        options.insertAfter = context.string("insertafter")
-        options.insertBefore = context.string("insertbefore")
+        options.block = b(context.string("block") ?? "")
+        options.marker = b(context.string("marker") ?? options.marker)
+        options.markerBegin = b(context.string("marker_begin") ?? "BEGIN")
+        options.markerEnd = b(context.string("marker_end") ?? "END")
+        options.insertAfter = context.string("insertafter").map(b)
+        options.insertBefore = context.string("insertbefore").map(b)
         options.appendNewline = context.bool("append_newline")
         options.prependNewline = context.bool("prepend_newline")
         do {
@@ -68,15 +70,14 @@ public struct BlockInFileModule: Module {
                 if !context.bool("create") { return .failed("Path \(file.path) does not exist !", ["rc": 257]) }
                 if !options.present { return TaskResult(["changed": false, "msg": .string("File \(file.path) not present")]) }
             }
-            guard let original = file.text else {
-                return .failed("\(file.path) is not UTF-8 text; blockinfile edits text files only")
-            }
-            let lines = RemoteTextFile.lines(original)
+            let lines = RemoteTextFile.lines(file.byteText)
             let (newLines, inserted) = try Self.edit(lines, options)
-            let result = newLines.joined()
+            let newData = RemoteTextFile.bytes(newLines.joined())
+            let original = String(decoding: file.data, as: UTF8.self)
+            let result = String(decoding: newData, as: UTF8.self)
             let message: String
             let changed: Bool
-            if file.state == .file && original == result {
+            if file.state == .file && file.data == newData {
                 (message, changed) = ("", false)
             } else if file.state == .absent {
                 (message, changed) = ("File created", true)
@@ -86,7 +87,7 @@ public struct BlockInFileModule: Module {
                 (message, changed) = ("Block inserted", true)
             }
             let outcome = try await file.write(
-                changed ? Data(result.utf8) : nil, context: context, mode: mode, owner: context.string("owner"),
+                changed ? newData : nil, context: context, mode: mode, owner: context.string("owner"),
                 group: context.string("group"), backup: context.bool("backup"), validate: context.string("validate"),
                 makeParents: true)
             var r = TaskResult()
@@ -127,7 +128,7 @@ public struct BlockInFileModule: Module {
         let end = o.marker.replacingOccurrences(of: "{mark}", with: o.markerEnd) + "\n"
         var blockLines: [String] = []
         if o.present && !o.block.isEmpty {
-            let block = o.block.hasSuffix("\n") ? o.block : o.block + "\n"
+            let block = RemoteTextFile.endsWithNewline(o.block) ? o.block : o.block + "\n"
             blockLines = [begin] + RemoteTextFile.lines(block) + [end]
         }
         // The last line equal to each marker, as Ansible looks for them.
@@ -151,7 +152,7 @@ public struct BlockInFileModule: Module {
         } else {
             at = lines.count
         }
-        if at > 0, !lines[at - 1].hasSuffix("\n") { lines[at - 1] += "\n" }
+        if at > 0, !RemoteTextFile.endsWithNewline(lines[at - 1]) { lines[at - 1] += "\n" }
         if o.prependNewline && o.present && at != 0 && lines[at - 1] != "\n" {
             lines.insert("\n", at: at)
             at += 1

@@ -7,7 +7,8 @@ import PlayLanguage
 /// `lineinfile`: makes one line be in a file (replacing the last line a `regexp` or
 /// `search_string` matches, else inserting it after/before a matching line, at the end or the
 /// beginning), or removes every matching line. The file is read in one command, edited on the
-/// controller with Ansible's rules, and written back in one more only when it changed.
+/// controller with Ansible's rules (on bytes, as Ansible does), and written back in one more
+/// only when it changed.
 public struct LineInFileModule: Module {
     public init() {}
 
@@ -73,24 +74,28 @@ public struct LineInFileModule: Module {
                     return .failed("Destination \(file.path) does not exist !", ["rc": 257])
                 }
             }
-            guard let before = file.text else { return .failed("\(file.path) is not UTF-8 text; lineinfile edits text files only") }
-            let lines = RemoteTextFile.lines(before)
+            // Edited as bytes (see RemoteTextFile.byteText); arguments are turned into bytes too.
+            let b = RemoteTextFile.byteText as (String) -> String
+            let lines = RemoteTextFile.lines(file.byteText)
             let edit: Edit
             if present {
                 var insertAfter = context.string("insertafter")
                 let insertBefore = context.string("insertbefore")
                 if insertAfter == nil && insertBefore == nil { insertAfter = "EOF" }
-                edit = try Self.present(lines, line: line ?? "", regexp: regexp.map { try PythonPattern($0) },
-                                        searchString: searchString, insertAfter: insertAfter, insertBefore: insertBefore,
+                edit = try Self.present(lines, line: b(line ?? ""), regexp: regexp.map { try PythonPattern(b($0)) },
+                                        searchString: searchString.map(b), insertAfter: insertAfter.map(b),
+                                        insertBefore: insertBefore.map(b),
                                         backrefs: backrefs, firstMatch: context.bool("firstmatch"))
             } else {
-                edit = Self.absent(lines, line: line, regexp: try regexp.map { try PythonPattern($0) },
-                                   searchString: searchString)
+                edit = Self.absent(lines, line: line.map(b), regexp: try regexp.map { try PythonPattern(b($0)) },
+                                   searchString: searchString.map(b))
             }
-            let after = edit.lines.joined()
+            let newData = RemoteTextFile.bytes(edit.lines.joined())
+            let before = String(decoding: file.data, as: UTF8.self)
+            let after = String(decoding: newData, as: UTF8.self)
             var r = TaskResult()
             let outcome = try await file.write(
-                edit.changed ? Data(after.utf8) : nil, context: context, mode: mode, owner: context.string("owner"),
+                edit.changed ? newData : nil, context: context, mode: mode, owner: context.string("owner"),
                 group: context.string("group"), backup: context.bool("backup"), validate: context.string("validate"),
                 makeParents: true)
             r["backup"] = .string(outcome.backupFile ?? "")
@@ -166,7 +171,7 @@ public struct LineInFileModule: Module {
         if found != -1 {
             var newLine = line
             if backrefs, let match, let matchedLine, let regexp { newLine = regexp.expand(line, match, in: matchedLine) }
-            if !newLine.hasSuffix("\n") { newLine += "\n" }
+            if !RemoteTextFile.endsWithNewline(newLine) { newLine += "\n" }
             if regexp == nil && searchString == nil && matchedLine == nil && !exactLine {
                 return unchanged
             }

@@ -26,6 +26,22 @@ struct RemoteTextFile {
     /// The text, or nil when the file is not UTF-8.
     var text: String? { String(data: data, encoding: .utf8) }
 
+    /// The bytes as text with one character per byte (ISO Latin-1): lineinfile and blockinfile
+    /// work on bytes, as Ansible's do, so a file in any encoding is edited without loss and a
+    /// pattern matches bytes as a Python bytes pattern does.
+    var byteText: String { Self.byteText(data) }
+
+    static func byteText(_ data: Data) -> String { String(decoding: data.map { UInt16($0) }, as: UTF16.self) }
+
+    /// An argument (UTF-8 text) as byte text.
+    static func byteText(_ argument: String) -> String { byteText(Data(argument.utf8)) }
+
+    /// Byte text back to its bytes.
+    static func bytes(_ byteText: String) -> Data { Data(byteText.utf16.map { UInt8(truncatingIfNeeded: $0) }) }
+
+    /// Byte text shown as text (a diff), its bytes read as UTF-8, as Ansible's `to_native` does.
+    static func displayText(_ byteText: String) -> String { String(decoding: bytes(byteText), as: UTF8.self) }
+
     struct Failure: Error {
         var result: TaskResult
     }
@@ -220,6 +236,9 @@ struct RemoteTextFile {
         while let last = scalars.last, last == "\n" || last == "\r" { scalars = scalars.dropLast() }
         return String(String.UnicodeScalarView(scalars))
     }
+
+    /// Python's `endswith('\n')`; Swift's `hasSuffix` would see "\r\n" as one character.
+    static func endsWithNewline(_ text: String) -> Bool { text.unicodeScalars.last == "\n" }
 
     static func endsWithLineBreak(_ line: String) -> Bool {
         guard let last = line.unicodeScalars.last else { return false }
