@@ -65,5 +65,11 @@ final class ReplaceModuleTests: XCTestCase {
                        .replaced("x\nz\n", count: 1), "MULTILINE: ^ and $ work per line")
         XCTAssertEqual(try ReplaceModule.replace(in: "k=1 k=2", regexp: #"(?P<key>k)=(\d)"#, with: #"\g<key>:\2"#, after: nil,
                                                  before: nil), .replaced("k:1 k:2", count: 2))
+        XCTAssertEqual(try ReplaceModule.replace(in: "a\n", regexp: #"a\Z"#, with: "b", after: nil, before: nil), .unchanged,
+                       "Python's \\Z is the very end, after the final newline")
+        XCTAssertEqual(try ReplaceModule.replace(in: "a\n", regexp: #"a\n\Z"#, with: "b", after: nil, before: nil),
+                       .replaced("b", count: 1))
+        XCTAssertEqual(try ReplaceModule.replace(in: #"a\Zb"#, regexp: #"\\Z"#, with: "-", after: nil, before: nil),
+                       .replaced("a-b", count: 1), "an escaped backslash before Z is a literal")
     }
 }

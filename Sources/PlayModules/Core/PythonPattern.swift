@@ -14,6 +14,8 @@ struct PythonPattern {
     init(_ pattern: String, multiline: Bool = false, dotAll: Bool = false) throws(Invalid) {
         var translated = pattern.replacingOccurrences(of: "(?P<", with: "(?<")
         translated = translated.replacingOccurrences(of: #"\(\?P=(\w+)\)"#, with: #"\\k<$1>"#, options: .regularExpression)
+        // Python's \Z is the very end of the text, which ICU spells \z (ICU's \Z allows a final newline).
+        translated = translated.replacingOccurrences(of: #"(?<!\\)((?:\\\\)*)\\Z"#, with: #"$1\\z"#, options: .regularExpression)
         // ICU rejects an empty pattern; Python's matches the empty string everywhere.
         if translated.isEmpty { translated = "(?:)" }
         var options: NSRegularExpression.Options = []
