@@ -57,6 +57,19 @@ final class BlockInFileModuleTests: XCTestCase {
         XCTAssertEqual(dir.read("f"), "a\n# BEGIN ANSIBLE MANAGED BLOCK\ntop\n# END ANSIBLE MANAGED BLOCK\nb\n## start\nk=v\n## stop\n")
     }
 
+    func testMultilineInsertPatternSearchesTheWholeText() throws {
+        var o = BlockInFileModule.Options()
+        o.block = "X"
+        o.insertAfter = "(?m)^b\n^c"
+        let marked = ["# BEGIN ANSIBLE MANAGED BLOCK\n", "X\n", "# END ANSIBLE MANAGED BLOCK\n"]
+        XCTAssertEqual(try BlockInFileModule.edit(["a\n", "b\n", "c\n", "d\n"], o).lines, ["a\n", "b\n", "c\n"] + marked + ["d\n"])
+        o.insertAfter = nil
+        o.insertBefore = "(?m)^b\n^c"
+        XCTAssertEqual(try BlockInFileModule.edit(["a\n", "b\n", "c\n", "d\n"], o).lines, ["a\n"] + marked + ["b\n", "c\n", "d\n"])
+        XCTAssertFalse(BlockInFileModule.isMultiline("(?i)b"))
+        XCTAssertTrue(BlockInFileModule.isMultiline("(?im)b"))
+    }
+
     func testCreateCheckModeBackupAndMissingFile() async throws {
         let dir = try TemporaryDirectory()
         let path = dir.file("new/f")

@@ -110,20 +110,28 @@ public struct BlockInFileModule: Module {
         }
     }
 
+    /// Whether a pattern turns on Python's MULTILINE flag with a leading inline group (`(?m)`, `(?im)`).
+    static func isMultiline(_ pattern: String) -> Bool {
+        guard pattern.hasPrefix("(?"), let close = pattern.firstIndex(of: ")") else { return false }
+        let flags = pattern[pattern.index(pattern.startIndex, offsetBy: 2)..<close]
+        return flags.contains("m") && flags.allSatisfy { "aiLmsux".contains($0) }
+    }
+
     /// The file's lines with the block in place (or gone); `inserted` is false when no block
     /// lines were written (state=absent, or an empty block).
     static func edit(_ input: [String], _ o: Options) throws -> (lines: [String], inserted: Bool) {
         var lines = input
         var insertAfter = o.insertAfter
         if o.insertBefore == nil && insertAfter == nil { insertAfter = "EOF" }
-        let insertPattern: PythonPattern?
+        let insertText: String?
         if let insertAfter, insertAfter != "EOF" {
-            insertPattern = try PythonPattern(insertAfter)
+            insertText = insertAfter
         } else if let insertBefore = o.insertBefore, insertBefore != "BOF" {
-            insertPattern = try PythonPattern(insertBefore)
+            insertText = insertBefore
         } else {
-            insertPattern = nil
+            insertText = nil
         }
+        let insertPattern = try insertText.map { try PythonPattern($0) }
         let begin = o.marker.replacingOccurrences(of: "{mark}", with: o.markerBegin) + "\n"
         let end = o.marker.replacingOccurrences(of: "{mark}", with: o.markerEnd) + "\n"
         var blockLines: [String] = []
@@ -145,7 +153,17 @@ public struct BlockInFileModule: Module {
             at = lower
         } else if let insertPattern {
             var found: Int?
-            for (i, line) in lines.enumerated() where insertPattern.search(line) != nil { found = i }
+            if let insertText, Self.isMultiline(insertText) {
+                // A (?m) pattern is searched in the whole text, as Ansible does: the block goes
+                // after the line where the match ends (or before the one where it starts).
+                let text = lines.joined()
+                if let match = insertPattern.search(text), let range = Range(match.range, in: text) {
+                    let edge = o.insertAfter != nil ? range.upperBound : range.lowerBound
+                    found = text[..<edge].unicodeScalars.filter { $0 == "\n" }.count
+                }
+            } else {
+                for (i, line) in lines.enumerated() where insertPattern.search(line) != nil { found = i }
+            }
             if let found { at = o.insertAfter != nil ? found + 1 : found } else { at = lines.count }
         } else if o.insertBefore != nil {
             at = 0
