@@ -16,6 +16,8 @@ public enum BuiltinModules {
             MetaModule(),
             CommandModule(), ShellModule(), CopyModule(), TemplateModule(), FileModule(), StatModule(),
             WaitForModule(), URIModule(), PauseModule(),
+            LineInFileModule(), ReplaceModule(), BlockInFileModule(), SlurpModule(), FetchModule(), PingModule(),
+            RawModule(), WaitForConnectionModule(), TempFileModule(), FindModule(),
             S3FetchModule(), EC2LaunchModule(), EC2InfoModule(), EC2StateModule(), ELBRegisterModule(),
             ELBDeregisterModule(), HealthWaitModule(),
             ECSTaskDefinitionModule(), ECSTaskDefinitionInfoModule(), ECSServiceModule(), ECSServiceInfoModule(),
