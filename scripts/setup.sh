@@ -5,7 +5,7 @@
 # release build's code layout follows (bench/build-release.sh).
 set -euo pipefail
 
-apt_packages=(libssl-dev libcurl4-openssl-dev libxml2-dev valgrind openssh-server openssh-client sudo nginx-light curl procps iproute2 hyperfine netcat-openbsd)
+apt_packages=(libssl-dev libcurl4-openssl-dev libxml2-dev valgrind openssh-server openssh-client sudo nginx-light curl procps iproute2 hyperfine netcat-openbsd busybox)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -7,14 +7,16 @@ import XCTest
 
 /// The new core modules' scripts on a busybox-only target: every command runs under
 /// `busybox sh` with a PATH holding nothing but busybox's applets, so a GNU-only option or a
-/// missing tool fails here. Skipped where busybox is not installed (`apt-get install busybox`).
+/// missing tool fails here. scripts/setup.sh installs busybox.
 final class BusyboxModuleTests: XCTestCase {
     private var applets: TemporaryDirectory!
     private var harness = ModuleHarness()
 
     override func setUpWithError() throws {
         guard let busybox = ["/usr/bin/busybox", "/bin/busybox"].first(where: FileManager.default.isExecutableFile) else {
-            throw XCTSkip("busybox is not installed")
+            // A thrown error fails each test before its body runs.
+            throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey:
+                "busybox is not installed: run scripts/setup.sh (apt-get install busybox)"])
         }
         applets = try TemporaryDirectory()
         let install = Process()
