@@ -281,7 +281,7 @@ struct PlayRun {
                     events.emit(.hostResult(HostResult(host: host, task: include.displayName, status: .skipped,
                         result: TaskResult(["changed": false, "false_condition": .string(falseCondition.expression),
                                             "skip_reason": "Conditional result was False", "skipped": true]),
-                        module: "include_tasks")))
+                        module: "include_tasks", runsOnController: true)))
                     state.stats[host, default: HostStats()].skipped += 1
                     iterators[host]!.expand([], key: key)
                     continue
@@ -316,7 +316,8 @@ struct PlayRun {
                 iterators[host]!.expand(items, key: key)
             } catch {
                 events.emit(.hostResult(HostResult(host: host, task: include.displayName, status: .failed,
-                    result: .failed("\(error)"), module: "include_tasks", location: include.include.location)))
+                    result: .failed("\(error)"), module: "include_tasks", runsOnController: true,
+                    location: include.include.location)))
                 if iterators[host]!.complete(failed: true) == .rescued {
                     state.stats[host, default: HostStats()].rescued += 1
                 } else {
