@@ -13,7 +13,7 @@ public struct HostAddition: Sendable, Hashable {
         self.variables = variables
     }
 
-    /// Ansible's shape of `add_host`'s result: `{host_name, groups, host_vars}`.
+    /// The entry Ansible's results show for an added host: `{host_name, groups, host_vars}`.
     public var asValue: Value {
         ["host_name": .string(name), "groups": .list(groups.map(Value.string)), "host_vars": .dict(variables)]
     }

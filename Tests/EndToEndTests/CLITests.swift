@@ -55,6 +55,15 @@ final class CLITests: XCTestCase {
         // A template that fails in an argument is placed at that argument too.
         XCTAssertTrue(r.stdout.contains("bad-argument.yml:17:9: error: 'no_such_variable' is undefined"), r.stdout)
         XCTAssertTrue(r.stdout.contains("        msg: \"{{ no_such_variable }}\"\n        ^~~\n"), r.stdout)
+
+        // JSON events carry the place as data.
+        let json = try PlayProcess.play(["bad-argument.yml", "--output", "json"], cwd: cli)
+        let places = try json.stdout.split(separator: "\n").compactMap { line -> String? in
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            guard object?["event"] as? String == "host_result" else { return nil }
+            return object?["error_location"] as? String ?? "none"
+        }
+        XCTAssertEqual(places, ["bad-argument.yml:8:9", "bad-argument.yml:12:32", "bad-argument.yml:17:9"])
     }
 
     func testVariablePrecedenceFollowsAnsible() throws {

@@ -76,11 +76,13 @@ public struct HostResult: Sendable {
     public var durationSeconds: Double
     /// Where the task is written, for error excerpts.
     public var location: SourceLocation?
+    /// Why the task failed when its module did not report it (a bad argument, a template...).
+    public var failure: TaskFailure?
 
     public init(host: String, task: String, status: TaskStatus, result: TaskResult, itemLabel: String? = nil,
                 isLoopSummary: Bool = false, ignored: Bool = false, delegatedTo: String? = nil,
                 module: String, display: ResultDisplay = .standard, runsOnController: Bool = false,
-                durationSeconds: Double = 0, location: SourceLocation? = nil) {
+                durationSeconds: Double = 0, location: SourceLocation? = nil, failure: TaskFailure? = nil) {
         self.host = host
         self.task = task
         self.status = status
@@ -94,6 +96,7 @@ public struct HostResult: Sendable {
         self.runsOnController = runsOnController
         self.durationSeconds = durationSeconds
         self.location = location
+        self.failure = failure
     }
 }
 

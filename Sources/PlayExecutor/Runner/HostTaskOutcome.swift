@@ -7,6 +7,8 @@ public struct HostTaskOutcome: Sendable {
     public var host: String
     public var status: TaskStatus
     public var result: TaskResult
+    /// Why the task failed when its module did not report it itself.
+    public var failure: TaskFailure?
     /// A failure that counts: not ignored, not rescued yet.
     public var failed: Bool
     public var ignored: Bool

@@ -67,6 +67,7 @@ struct TaskRunner: Sendable {
             let result = TaskResult.failed(failure.description)
             var outcome = HostTaskOutcome(host: host, status: .failed, result: result, failed: !ignoreErrors,
                                           ignored: ignoreErrors, unreachable: false, registerName: task.register)
+            outcome.failure = failure
             // Refused credentials and host keys are unreachable-class too, as in Ansible.
             if case .connection(let connectionError) = failure, connectionError.isUnreachable {
                 outcome.status = .unreachable
@@ -298,7 +299,7 @@ struct TaskRunner: Sendable {
             delegatedTo: delegate == host ? nil : delegate, module: compiled.task.module,
             display: traits.display, runsOnController: traits.runsOnController,
             durationSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
-            location: compiled.task.location)))
+            location: compiled.task.location, failure: outcome.failure)))
     }
 
     /// Renders the arguments one by one and checks them against the spec, so that a failure
