@@ -6,6 +6,10 @@ import PlayBase
 /// everything else is module data that `register` exposes to later tasks.
 public struct TaskResult: Sendable, Hashable {
     public var values: OrderedDictionary<String, Value>
+    /// Hosts the task adds to the inventory; the executor reads these, never `values`.
+    public var addedHosts: [HostAddition] = []
+    /// Groups the task's host joins.
+    public var addedGroups: [GroupAddition] = []
 
     public init(_ values: OrderedDictionary<String, Value> = [:]) {
         self.values = values

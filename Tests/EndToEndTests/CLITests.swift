@@ -35,6 +35,37 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("uses a missing variable"), r.stdout)
     }
 
+    func testArgumentThatRendersBadlyNamesItsOwnPlace() throws {
+        let r = try PlayProcess.play(["bad-argument.yml"], cwd: cli)
+        XCTAssertEqual(r.exitCode, 2, "a failed host exits 2")
+        // A choices violation found after templating points at the argument, with its line and a marker.
+        XCTAssertTrue(r.stdout.contains("""
+            bad-argument.yml:8:9: error: value of state must be one of: absent, directory, file, hard, link, touch, got: bogus
+                    state: "{{ 'bog' + 'us' }}"
+                    ^~~~~
+
+            """), r.stdout)
+        // In a free-form `k=v` string the marker is on the key inside the string.
+        XCTAssertTrue(r.stdout.contains("""
+            bad-argument.yml:12:32: error: argument 'port' is of type str and we were unable to convert to int
+                  wait_for: host=localhost port="{{ 'eighty' }}"
+                                           ^~~~
+
+            """), r.stdout)
+        // A template that fails in an argument is placed at that argument too.
+        XCTAssertTrue(r.stdout.contains("bad-argument.yml:17:9: error: 'no_such_variable' is undefined"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("        msg: \"{{ no_such_variable }}\"\n        ^~~\n"), r.stdout)
+
+        // JSON events carry the place as data.
+        let json = try PlayProcess.play(["bad-argument.yml", "--output", "json"], cwd: cli)
+        let places = try json.stdout.split(separator: "\n").compactMap { line -> String? in
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            guard object?["event"] as? String == "host_result" else { return nil }
+            return object?["error_location"] as? String ?? "none"
+        }
+        XCTAssertEqual(places, ["bad-argument.yml:8:9", "bad-argument.yml:12:32", "bad-argument.yml:17:9"])
+    }
+
     func testVariablePrecedenceFollowsAnsible() throws {
         let r = try PlayProcess.play(["-i", "inventory.ini", "precedence.yml", "-e", "top=extra", "-e", "level=from-extra"], cwd: cli)
         XCTAssertEqual(r.exitCode, 0, r.stdout + r.stderr)

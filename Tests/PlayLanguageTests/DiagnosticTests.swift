@@ -111,8 +111,8 @@ final class DiagnosticTests: XCTestCase {
     }
 
     func testRequiredOneOf() throws {
-        let d = try XCTUnwrap(only(playWith(tasks: "- command:\n    chdir: /tmp")))
-        XCTAssertEqual(d.message, "'command' needs one of: free-form text, 'cmd', 'argv'")
+        let d = try XCTUnwrap(only(playWith(tasks: "- copy:\n    dest: /tmp/x")))
+        XCTAssertEqual(d.message, "'copy' needs one of: 'content', 'src'")
     }
 
     func testFreeFormNotAccepted() throws {

@@ -43,12 +43,13 @@ final class TaskFormTests: XCTestCase {
         let t = tasks(playWith(tasks: """
         - ansible.builtin.copy: src=a dest=b
         - ansible.legacy.command: ls
-        - amazon.aws.ec2_instance:
-            count: 1
+        - amazon.aws.ec2_launch:
+            image_id: ami-1
+            tags: {app: a}
         - community.aws.my_external: {anything: 1}
         """))
         XCTAssertEqual(t.map(\.module), ["copy", "command", "ec2_launch", "my_external"])
-        XCTAssertEqual(t.map(\.moduleAsWritten), ["ansible.builtin.copy", "ansible.legacy.command", "amazon.aws.ec2_instance", "community.aws.my_external"])
+        XCTAssertEqual(t.map(\.moduleAsWritten), ["ansible.builtin.copy", "ansible.legacy.command", "amazon.aws.ec2_launch", "community.aws.my_external"])
     }
 
     func testModuleWithoutArguments() {

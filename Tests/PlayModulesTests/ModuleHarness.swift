@@ -23,7 +23,7 @@ struct ModuleHarness {
 
     /// Checks `args` against the spec and runs the module.
     func run(_ module: any Module, _ args: OrderedDictionary<String, Value>) async throws -> TaskResult {
-        let checked = try ArgumentChecker.check(args, against: module.spec)
+        let checked = try ArgumentChecker.checked(args, against: module.spec)
         let connection = self.connection
         let progress = self.progress
         let context = ModuleContext(
@@ -38,7 +38,7 @@ struct ModuleHarness {
     /// The argument checker's complaint for `args`, or nil when they pass.
     func argumentError(_ module: any Module, _ args: OrderedDictionary<String, Value>) -> String? {
         do {
-            _ = try ArgumentChecker.check(args, against: module.spec)
+            _ = try ArgumentChecker.checked(args, against: module.spec)
             return nil
         } catch {
             return "\(error)"

@@ -1,4 +1,5 @@
 import PlayBase
+import PlayLanguage
 
 /// How one task ended on one host (or one loop item).
 public enum TaskStatus: String, Sendable, Codable {
@@ -14,7 +15,7 @@ public enum PlayEvent: Sendable {
     /// A long wait's live status (`ec2_launch` waiting for status checks, `health_wait`, ...).
     case progress(host: String, task: String, message: String, elapsedSeconds: Double)
     /// An `until` condition did not hold yet; the task runs again after its delay.
-    case retrying(host: String, task: String, retriesLeft: Int, result: TaskResult, module: String)
+    case retrying(host: String, task: String, retriesLeft: Int, result: TaskResult, display: ResultDisplay)
     /// `include_tasks` loaded a file for some hosts.
     case included(path: String, hosts: [String], item: String?)
     case warning(String)
@@ -65,15 +66,23 @@ public struct HostResult: Sendable {
     public var isLoopSummary: Bool
     public var ignored: Bool
     public var delegatedTo: String?
-    /// The module's name, so renderers show `debug` results the way Ansible does.
+    /// The module's name, for machine-readable output (renderers decide nothing by it).
     public var module: String
+    /// How the module's result is shown, from its spec.
+    public var display: ResultDisplay
+    /// The action ran on the controller (a controller-only module, an include): Ansible words its
+    /// failures "Action failed" rather than "Module failed".
+    public var runsOnController: Bool
     public var durationSeconds: Double
     /// Where the task is written, for error excerpts.
     public var location: SourceLocation?
+    /// Why the task failed when its module did not report it (a bad argument, a template...).
+    public var failure: TaskFailure?
 
     public init(host: String, task: String, status: TaskStatus, result: TaskResult, itemLabel: String? = nil,
                 isLoopSummary: Bool = false, ignored: Bool = false, delegatedTo: String? = nil,
-                module: String, durationSeconds: Double = 0, location: SourceLocation? = nil) {
+                module: String, display: ResultDisplay = .standard, runsOnController: Bool = false,
+                durationSeconds: Double = 0, location: SourceLocation? = nil, failure: TaskFailure? = nil) {
         self.host = host
         self.task = task
         self.status = status
@@ -83,8 +92,11 @@ public struct HostResult: Sendable {
         self.ignored = ignored
         self.delegatedTo = delegatedTo
         self.module = module
+        self.display = display
+        self.runsOnController = runsOnController
         self.durationSeconds = durationSeconds
         self.location = location
+        self.failure = failure
     }
 }
 

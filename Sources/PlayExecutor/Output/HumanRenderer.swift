@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import OrderedCollections
 import PlayBase
+import PlayLanguage
 
 /// Renders events as ansible-playbook's default output: banners, one line per host result, PLAY RECAP.
 /// Pure text in, text out; the executable decides where it goes.
@@ -36,9 +37,9 @@ public struct HumanRenderer: Sendable {
         case .progress(let host, let task, let message, let elapsed):
             guard progressLines.shouldShow(key: host + "\u{0}" + task, message: message, elapsed: elapsed) else { return "" }
             return paint("  [\(host)] \(message) (\(Int(elapsed))s)", "0;36") + "\n"
-        case .retrying(let host, let task, let left, let result, let module):
+        case .retrying(let host, let task, let left, let result, let display):
             var text = "FAILED - RETRYING: [\(host)]: \(task) (\(left) retries left)."
-            let always = module == "debug" || module == "assert"
+            let always = display != .standard
             if verbosity >= 2 || always {
                 var shown = result.values
                 for key in shown.keys where key.hasPrefix("_ansible") { shown.removeValue(forKey: key) }
@@ -90,15 +91,15 @@ public struct HumanRenderer: Sendable {
         let target = r.delegatedTo.map { "\(r.host) -> \($0)" } ?? r.host
         let item = r.itemLabel.map { " => (item=\($0))" } ?? ""
         let itemPlain = r.itemLabel.map { " (item=\($0))" } ?? ""
-        let isDebug = r.module == "debug"
+        let alwaysShown = r.display != .standard
         var line: String
         switch r.status {
         case .ok, .changed:
             if r.isLoopSummary { return "" }
             let word = r.status == .ok ? "ok" : "changed"
             let code = r.status == .ok ? "0;32" : "0;33"
-            if isDebug || r.module == "assert" {
-                line = paint("\(word): [\(target)]\(item) => \(verboseBody(r.result, module: r.module))", code)
+            if alwaysShown {
+                line = paint("\(word): [\(target)]\(item) => \(verboseBody(r.result, display: r.display))", code)
             } else if verbosity > 0 {
                 line = paint("\(word): [\(target)]\(itemPlain) => \(compactJSON(r.result.values))", code)
             } else {
@@ -114,7 +115,7 @@ public struct HumanRenderer: Sendable {
             if r.itemLabel != nil {
                 line = paint("failed: [\(target)]\(itemPlain) => \(body)", "0;31")
             } else {
-                let shown = (isDebug || r.module == "assert") ? verboseBody(r.result, module: r.module) : body
+                let shown = alwaysShown ? verboseBody(r.result, display: r.display) : body
                 line = errorBlock(r) + paint("fatal: [\(target)]: FAILED! => \(shown)", "0;31")
             }
             if r.ignored && r.itemLabel == nil { line += "\n" + paint("...ignoring", "0;36") }
@@ -126,15 +127,11 @@ public struct HumanRenderer: Sendable {
         return line + "\n"
     }
 
-    /// Modules that run on the controller only: their failures are "Action failed" in Ansible's words.
-    static let actionModules: Set<String> = ["fail", "assert", "debug", "set_fact", "add_host", "group_by", "pause",
-                                             "include_tasks", "meta"]
-
     /// ansible-core 2.19's error report before a failed task's line: the message, its origin and the
     /// source lines around it.
     func errorBlock(_ r: HostResult) -> String {
         guard let loc = r.location, !loc.isSynthetic else { return "" }
-        let kind = Self.actionModules.contains(r.module) ? "Action" : "Module"
+        let kind = r.runsOnController ? "Action" : "Module"
         let message = r.result.message ?? "Task failed"
         var text = "[ERROR]: Task failed: \(kind) failed: \(message)\nOrigin: \(Self.absolute(loc))\n\n"
         let first = max(1, loc.line - 2)
@@ -156,10 +153,10 @@ public struct HumanRenderer: Sendable {
         return l
     }
 
-    /// `debug` and `assert` always show their result as indented JSON (debug without `changed`).
-    func verboseBody(_ result: TaskResult, module: String) -> String {
+    /// A result shown always, as indented JSON; a `.message` result drops its status keys.
+    func verboseBody(_ result: TaskResult, display: ResultDisplay) -> String {
         var shown = result.values
-        if module == "debug" {
+        if display == .message {
             if shown["msg"] != nil {
                 // A message stands alone (Ansible's _DEBUG_ALLOWED_KEYS).
                 shown = shown.filter { ["msg", "exception", "warnings", "deprecations"].contains($0.key) }

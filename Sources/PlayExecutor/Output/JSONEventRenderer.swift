@@ -21,7 +21,8 @@ public struct JSONEventRenderer: Sendable {
                  "status": .string(r.status.rawValue), "module": .string(r.module),
                  "item": r.itemLabel.map(Value.string) ?? .null, "loop_summary": .bool(r.isLoopSummary),
                  "ignored": .bool(r.ignored), "delegated_to": r.delegatedTo.map(Value.string) ?? .null,
-                 "duration": .double((r.durationSeconds * 1000).rounded() / 1000), "result": r.result.asValue]
+                 "duration": .double((r.durationSeconds * 1000).rounded() / 1000), "result": r.result.asValue,
+                 "error_location": r.failure?.location.map { .string($0.description) } ?? .null]
         case .progress(let host, let task, let message, let elapsed):
             o = ["event": "progress", "host": .string(host), "task": .string(task), "message": .string(message),
                  "elapsed": .double((elapsed * 10).rounded() / 10)]

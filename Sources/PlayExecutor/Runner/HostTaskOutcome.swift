@@ -4,15 +4,11 @@ import PlayBase
 /// What running one task on one host changes for the rest of the run. The strategy applies it
 /// between steps, so running hosts in parallel never shares mutable state.
 public struct HostTaskOutcome: Sendable {
-    public struct NewHost: Sendable {
-        public var name: String
-        public var groups: [String]
-        public var variables: OrderedDictionary<String, Value>
-    }
-
     public var host: String
     public var status: TaskStatus
     public var result: TaskResult
+    /// Why the task failed when its module did not report it itself.
+    public var failure: TaskFailure?
     /// A failure that counts: not ignored, not rescued yet.
     public var failed: Bool
     public var ignored: Bool
@@ -22,9 +18,9 @@ public struct HostTaskOutcome: Sendable {
     public var taskSummary: Value = .null
     public var facts: OrderedDictionary<String, Value> = [:]
     public var notify: [String] = []
-    public var newHosts: [NewHost] = []
-    /// (group, parents) pairs from `group_by`.
-    public var newGroups: [(name: String, parents: [String])] = []
+    public var newHosts: [HostAddition] = []
+    /// Groups the host joins (created under their parents when new).
+    public var newGroups: [GroupAddition] = []
 
     init(host: String, status: TaskStatus, result: TaskResult, failed: Bool, ignored: Bool, unreachable: Bool,
          registerName: String?) {

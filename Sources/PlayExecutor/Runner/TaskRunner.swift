@@ -63,11 +63,13 @@ struct TaskRunner: Sendable {
             }
             return outcome
         } catch {
-            let result = TaskResult.failed(describe(error, task: compiled))
+            let failure = Self.failure(error, task: compiled)
+            let result = TaskResult.failed(failure.description)
             var outcome = HostTaskOutcome(host: host, status: .failed, result: result, failed: !ignoreErrors,
                                           ignored: ignoreErrors, unreachable: false, registerName: task.register)
+            outcome.failure = failure
             // Refused credentials and host keys are unreachable-class too, as in Ansible.
-            if let connectionError = error as? ConnectionError, connectionError.isUnreachable {
+            if case .connection(let connectionError) = failure, connectionError.isUnreachable {
                 outcome.status = .unreachable
                 outcome.unreachable = true
                 outcome.result["unreachable"] = true
@@ -90,7 +92,7 @@ struct TaskRunner: Sendable {
         do {
             items = try LoopItems.items(rendered, kind: task.loopKind, baseDirectory: task.directory)
         } catch let failure as LoopItems.Failure {
-            throw RunnerFailure(message: failure.message)
+            throw TaskFailure.badLoop(message: failure.message, at: task.location)
         }
         let control = task.loopControl
         let loopVar = control?.loopVar ?? "item"
@@ -98,8 +100,8 @@ struct TaskRunner: Sendable {
         var anyChanged = false, anyFailed = false, allSkipped = true
         var facts: OrderedDictionary<String, Value> = [:]
         var notify: [String] = []
-        var newHosts: [HostTaskOutcome.NewHost] = []
-        var newGroups: [(name: String, parents: [String])] = []
+        var newHosts: [HostAddition] = []
+        var newGroups: [GroupAddition] = []
         for (index, item) in items.enumerated() {
             var layer: OrderedDictionary<String, Value> = [loopVar: item, "ansible_loop_var": .string(loopVar)]
             if let indexVar = control?.indexVar { layer[indexVar] = .int(index) }
@@ -169,11 +171,10 @@ struct TaskRunner: Sendable {
     private func execute(_ compiled: CompiledTask, host: String, variables: TaskVariables, delegate: String?) async throws -> TaskResult {
         let task = compiled.task
         guard let module = modules.module(named: task.module) else {
-            throw RunnerFailure(message: "couldn't resolve module/action '\(task.module)'")
+            throw TaskFailure.unknownModule(task.module, at: task.moduleLocation)
         }
         let taskVars = variables
-        let args = try ArgumentChecker.check(try templar.render(.dict(task.args), taskVars).dictValue ?? [:],
-                                             against: module.spec)
+        let args = try checkedArguments(compiled, spec: module.spec, taskVars)
         let checkMode = try compiled.keywords.checkMode.map { try flag($0, taskVars) } ?? options.checkMode
         let diffMode = try compiled.keywords.diff.map { try flag($0, taskVars) } ?? options.diffMode
         let become = try compiled.keywords.become.map { try flag($0, taskVars) } ?? options.become ?? false
@@ -227,7 +228,7 @@ struct TaskRunner: Sendable {
                 break
             }
             events.emit(.retrying(host: host, task: compiled.displayName, retriesLeft: attempts - attempt,
-                                  result: result, module: task.module))
+                                  result: result, display: module.spec.traits.display))
             try await Task.sleep(for: .milliseconds(Int(delay * 1000)))
         }
         return result
@@ -259,17 +260,8 @@ struct TaskRunner: Sendable {
             ignored: result.failed && ignoreErrors && !result.unreachable, unreachable: result.unreachable,
             registerName: compiled.task.register)
         if case .dict(let facts)? = result["ansible_facts"] { outcome.facts = facts }
-        // `add_host` adds one host; modules that create machines (ec2_launch) add several with `add_hosts`.
-        var additions: [Value] = result["add_hosts"]?.listValue ?? []
-        if let single = result["add_host"] { additions.append(single) }
-        for case .dict(let add) in additions {
-            guard let name = add["host_name"]?.renderedString else { continue }
-            outcome.newHosts.append(.init(name: name, groups: (add["groups"]?.listValue ?? []).map(\.renderedString),
-                                          variables: add["host_vars"]?.dictValue ?? [:]))
-        }
-        if let group = result["add_group"]?.stringValue {
-            outcome.newGroups.append((group, (result["parent_groups"]?.listValue ?? []).map(\.renderedString)))
-        }
+        outcome.newHosts = result.addedHosts
+        outcome.newGroups = result.addedGroups
         if result.changed && !result.failed { outcome.notify = compiled.notify }
         return outcome
     }
@@ -300,35 +292,52 @@ struct TaskRunner: Sendable {
             if outcome.result.skipped { shown["skipped"] = true }
         }
         let elapsed = ContinuousClock.now - started
+        let traits = modules.spec(named: compiled.task.module)?.traits ?? .remote
         events.emit(.hostResult(HostResult(
             host: host, task: compiled.displayName, status: outcome.status, result: shown,
             itemLabel: noLog && item != nil ? "None" : item, isLoopSummary: summary, ignored: outcome.ignored,
             delegatedTo: delegate == host ? nil : delegate, module: compiled.task.module,
+            display: traits.display, runsOnController: traits.runsOnController,
             durationSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
-            location: compiled.task.location)))
+            location: compiled.task.location, failure: outcome.failure)))
     }
 
-    /// Error text for a task failure the module did not produce itself.
-    private func describe(_ error: any Error, task: CompiledTask) -> String {
-        let place = "task '\(task.displayName)' at \(task.task.location)"
-        switch error {
-        case let e as TemplateError:
-            return "\(e) (in \(place))"
-        case let e as ConnectionError:
-            return e.description
-        case let e as RunnerFailure:
-            return e.message
-        case let e as ArgumentChecker.Failure:
-            return e.description
-        case let e as Diagnostic:
-            return e.description
-        default:
-            return "\(error) (in \(place))"
+    /// Renders the arguments one by one and checks them against the spec, so that a failure
+    /// names the argument and where it is written.
+    private func checkedArguments(_ compiled: CompiledTask, spec: ModuleSpec,
+                                  _ vars: TaskVariables) throws -> OrderedDictionary<String, Value> {
+        let task = compiled.task
+        var rendered: OrderedDictionary<String, Value> = [:]
+        for (key, value) in task.args {
+            do {
+                // As a one-entry mapping: a templated key renders and an omitted value drops, as in the whole.
+                for (k, v) in try templar.render(.dict([key: value]), vars).dictValue ?? [:] { rendered[k] = v }
+            } catch {
+                throw TaskFailure.argumentTemplate(error, argument: key, task: compiled.displayName,
+                                                   at: task.argumentLocations[key] ?? task.moduleLocation)
+            }
+        }
+        do {
+            return try ArgumentChecker.checked(rendered, against: spec)
+        } catch {
+            // The problem names the spec's argument; the user may have written one of its aliases.
+            let written = error.argument.flatMap { name in
+                (spec.argument(named: name).map { [$0.name] + $0.aliases } ?? [name])
+                    .first { task.argumentLocations[$0] != nil }
+            }
+            throw TaskFailure.badArgument(error, argument: written,
+                                          at: written.flatMap { task.argumentLocations[$0] } ?? task.moduleLocation)
         }
     }
-}
 
-/// A task failure found by the runner itself (bad loop data, unknown module at run time).
-struct RunnerFailure: Error, Sendable {
-    var message: String
+    /// The typed failure for an error the module did not report in its result.
+    private static func failure(_ error: any Error, task: CompiledTask) -> TaskFailure {
+        switch error {
+        case let e as TaskFailure: return e
+        case let e as ConnectionError: return .connection(e)
+        case let e as TemplateError: return .template(e, task: task.displayName, at: task.task.location)
+        case let e as Diagnostic: return .diagnostic(e)
+        default: return .module(error, task: task.displayName, at: task.task.location)
+        }
+    }
 }

@@ -22,7 +22,7 @@ extension PlayRun {
                     events.emit(.hostResult(HostResult(host: host, task: include.displayName, status: .skipped,
                         result: TaskResult(["changed": false, "false_condition": .string(falseCondition.expression),
                                             "skip_reason": "Conditional result was False", "skipped": true]),
-                        module: "include_tasks")))
+                        module: "include_tasks", runsOnController: true)))
                     results.append((host, .skipped))
                     continue
                 }
@@ -54,7 +54,8 @@ extension PlayRun {
                 results.append((host, .loaded(parts)))
             } catch {
                 events.emit(.hostResult(HostResult(host: host, task: include.displayName, status: .failed,
-                    result: .failed("\(error)"), module: "include_tasks", location: include.include.location)))
+                    result: .failed("\(error)"), module: "include_tasks", runsOnController: true,
+                    location: include.include.location)))
                 results.append((host, .failed(loadedBefore: parts.count)))
             }
         }

@@ -24,7 +24,11 @@ extension ParseSession {
             for (k, l) in c.argsLocations where argLocations[k] == nil { argLocations[k] = l }
         }
         if let spec {
-            ModuleArgumentChecker(session: self).check(args, locations: argLocations, spec: spec, call: call)
+            for problem in ArgumentChecker.problems(args, against: spec) {
+                for d in problem.diagnostics(module: call.written, spec: spec, locations: argLocations, at: call.location) {
+                    report(d)
+                }
+            }
         }
         return PlaybookTask(name: c.name, module: spec?.name ?? call.short, moduleAsWritten: call.written,
                     moduleLocation: call.location, args: args, argumentLocations: argLocations, when: c.when,

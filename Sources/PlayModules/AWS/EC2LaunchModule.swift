@@ -9,7 +9,7 @@ import PlayLanguage
 /// run. Instances already there (pending, running, stopping, stopped) count; stopped ones are
 /// started; only the missing number is launched, tagged at launch. With `wait`, waits for every
 /// instance to run with both status checks passed. Every instance is added to the inventory
-/// (`add_hosts`) as a host named by its id.
+/// as a host named by its id (`addedHosts`; `add_hosts` in the result shows them).
 public struct EC2LaunchModule: Module {
     public init() {}
 
@@ -67,9 +67,12 @@ public struct EC2LaunchModule: Module {
             result["launched"] = []
             result["would_launch"] = .int(missing)
             result["would_start"] = .list(toStart.map(Value.string))
-            result["add_hosts"] = .list(try hosts(found, context, address: address, strict: false))
+            let additions = try hosts(found, context, address: address, strict: false)
+            result["add_hosts"] = .list(additions.map(\.asValue))
             result["msg"] = .string(plan(found: found.count, missing: missing, starting: toStart.count, identity, check: true))
-            return .ok(changed: missing > 0 || !toStart.isEmpty, result)
+            var checked = TaskResult.ok(changed: missing > 0 || !toStart.isEmpty, result)
+            checked.addedHosts = additions
+            return checked
         }
 
         var launched: [EC2Instance] = []
@@ -121,15 +124,19 @@ public struct EC2LaunchModule: Module {
         }
         var result = instances.resultEntries
         result.merge(base) { $1 }
+        let additions: [HostAddition]
         do {
-            result["add_hosts"] = .list(try hosts(instances, context, address: address, strict: true))
+            additions = try hosts(instances, context, address: address, strict: true)
+            result["add_hosts"] = .list(additions.map(\.asValue))
         } catch let error as AWSModuleError {
             result["changed"] = .bool(changed)
             return .failed(error.message, result)
         }
         result["msg"] = .string(plan(found: found.count, missing: launched.count, starting: started.count, identity, check: false)
             + (found.count > count ? "; \(found.count - count) more than count \(count) exist and were left alone" : ""))
-        return .ok(changed: changed, result)
+        var done = TaskResult.ok(changed: changed, result)
+        done.addedHosts = additions
+        return done
     }
 
     private func plan(found: Int, missing: Int, starting: Int, _ identity: String, check: Bool) -> String {
@@ -140,9 +147,9 @@ public struct EC2LaunchModule: Module {
         return "instances tagged \(identity): " + (parts.isEmpty ? "none" : parts.joined(separator: ", "))
     }
 
-    /// The `add_hosts` entries: host named by instance id, `ansible_host` its address, then `host_vars`.
+    /// The hosts to add: named by instance id, `ansible_host` their address, then `host_vars`.
     private func hosts(_ instances: [EC2Instance], _ context: ModuleContext, address: String,
-                       strict: Bool) throws -> [Value] {
+                       strict: Bool) throws -> [HostAddition] {
         let group = context.string("group") ?? "launched"
         let extra = context.args["host_vars"]?.dictValue ?? [:]
         return try instances.sorted(by: EC2Instance.launchOrder).compactMap { instance in
@@ -158,7 +165,7 @@ public struct EC2LaunchModule: Module {
             ]
             if let publicIP = instance.publicIPAddress { vars["public_ip"] = .string(publicIP) }
             for (key, value) in extra { vars[key] = value }
-            return .dict(["host_name": .string(instance.instanceID), "groups": [.string(group)], "host_vars": .dict(vars)])
+            return HostAddition(name: instance.instanceID, groups: [group], variables: vars)
         }
     }
 

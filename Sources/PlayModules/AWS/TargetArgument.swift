@@ -2,6 +2,7 @@ import Foundation
 import PlayAWS
 import PlayBase
 import PlayExecutor
+import PlayLanguage
 
 /// The `targets` argument of the ELB modules: instance ids (or IPs) as strings, or dicts
 /// `{id, port}` (amazon.aws's `{Id, Port}` too). Duplicates are dropped, order kept.

@@ -31,7 +31,10 @@ public struct AddHostModule: Module {
             host = String(name[..<colon])
             vars["ansible_port"] = .int(port)
         }
-        return TaskResult(["changed": true,
-                           "add_host": ["host_name": .string(host), "groups": .list(groups), "host_vars": .dict(vars)]])
+        // Ansible's result shape, for users; the executor reads `addedHosts`.
+        let addition = HostAddition(name: host, groups: groups.map(\.renderedString), variables: vars)
+        var result = TaskResult(["changed": true, "add_host": addition.asValue])
+        result.addedHosts = [addition]
+        return result
     }
 }

@@ -17,7 +17,7 @@ public struct AssertModule: Module {
         ArgumentSpec("fail_msg", .raw, aliases: ["msg"]),
         ArgumentSpec("success_msg", .raw),
         ArgumentSpec("quiet", .bool, defaultValue: false),
-    ], freeForm: .keyValue)
+    ], freeForm: .keyValue, traits: ModuleTraits(runsOnController: true, display: .alwaysVerbose))
 
     public func run(_ context: ModuleContext) async throws -> TaskResult {
         // Ansible checks the messages' types before it evaluates anything.

@@ -11,7 +11,8 @@ public struct DebugModule: Module {
         ArgumentSpec("msg", .raw),
         ArgumentSpec("var", .string),
         ArgumentSpec("verbosity", .int, defaultValue: 0),
-    ], freeForm: .keyValue, mutuallyExclusive: [["msg", "var"]])
+    ], freeForm: .keyValue, mutuallyExclusive: [["msg", "var"]],
+       traits: ModuleTraits(runsOnController: true, display: .message))
 
     public func run(_ context: ModuleContext) async throws -> TaskResult {
         if let needed = context.int("verbosity"), context.verbosity < needed {

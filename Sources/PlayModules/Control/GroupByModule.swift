@@ -10,11 +10,14 @@ public struct GroupByModule: Module {
     public let spec = ModuleSpec(name: "group_by", arguments: [
         ArgumentSpec("key", .string, required: true),
         ArgumentSpec("parents", .list, defaultValue: ["all"]),
-    ], freeForm: .keyValue)
+    ], freeForm: .keyValue, traits: .controller)
 
     public func run(_ context: ModuleContext) async throws -> TaskResult {
         let key = (context.string("key") ?? "").replacingOccurrences(of: " ", with: "-")
         let parents = (context.list("parents") ?? []).map(\.renderedString)
-        return TaskResult(["changed": false, "add_group": .string(key), "parent_groups": .list(parents.map(Value.string))])
+        // Ansible's result shape, for users; the executor reads `addedGroups`.
+        var result = TaskResult(["changed": false, "add_group": .string(key), "parent_groups": .list(parents.map(Value.string))])
+        result.addedGroups = [GroupAddition(name: key, parents: parents)]
+        return result
     }
 }

@@ -7,7 +7,8 @@ import PlayLanguage
 public struct SetFactModule: Module {
     public init() {}
 
-    public let spec = ModuleSpec(name: "set_fact", freeForm: .keyValue, acceptsAnyArguments: true)
+    public let spec = ModuleSpec(name: "set_fact", freeForm: .keyValue, acceptsAnyArguments: true,
+                                 traits: .controller)
 
     public func run(_ context: ModuleContext) async throws -> TaskResult {
         var facts = context.args

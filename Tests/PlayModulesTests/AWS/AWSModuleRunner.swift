@@ -35,7 +35,7 @@ final class AWSModuleRunner: @unchecked Sendable {
     }
 
     func run(_ module: any Module, _ args: OrderedDictionary<String, Value>) async throws -> TaskResult {
-        let checked = try ArgumentChecker.check(args, against: module.spec)
+        let checked = try ArgumentChecker.checked(args, against: module.spec)
         let progress = self.progress
         let context = ModuleContext(
             args: checked, host: "localhost", targetHost: "localhost", checkMode: checkMode, diffMode: false,
@@ -49,7 +49,7 @@ final class AWSModuleRunner: @unchecked Sendable {
     /// The argument checker's complaint, or nil.
     func argumentError(_ module: any Module, _ args: OrderedDictionary<String, Value>) -> String? {
         do {
-            _ = try ArgumentChecker.check(args, against: module.spec)
+            _ = try ArgumentChecker.checked(args, against: module.spec)
             return nil
         } catch {
             return "\(error)"

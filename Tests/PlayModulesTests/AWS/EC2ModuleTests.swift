@@ -42,6 +42,8 @@ final class EC2ModuleTests: AWSModuleTestCase {
         }
         let hosts = first["add_hosts"]?.listValue ?? []
         XCTAssertEqual(hosts.count, 2)
+        // What the executor adds is the typed field; `add_hosts` shows the same to users.
+        XCTAssertEqual(first.addedHosts.map(\.asValue), hosts)
         for (host, instance) in zip(hosts, instances) {
             XCTAssertEqual(host["host_name"], instance["id"])
             XCTAssertEqual(host["groups"], ["new_hosts"])

@@ -1,3 +1,4 @@
+import Foundation
 import PlayBase
 
 /// Ansible's lenient conversions for module arguments ("yes" is true, "8080" is 8080, "a,b" is a list).
