@@ -19,9 +19,10 @@ let package = Package(
         // OpenSSL's libcrypto (PBKDF2, AES-CTR, HMAC, SHA-256) for the vault and SigV4.
         .systemLibrary(name: "CLibCrypto", providers: [.apt(["libssl-dev"])]),
 
-        // Values, source locations, diagnostics and YAML loading with marks: shared by every layer.
+        // Values, source locations, diagnostics, YAML loading with marks, digests and the one
+        // subprocess runner: shared by every layer.
         .target(name: "PlayBase", dependencies: [
-            "Yams", .product(name: "OrderedCollections", package: "swift-collections"),
+            "Yams", "CLibCrypto", .product(name: "OrderedCollections", package: "swift-collections"),
         ], swiftSettings: strict),
         // The Jinja2-style expression evaluator.
         .target(name: "PlayTemplating", dependencies: [.product(name: "OrderedCollections", package: "swift-collections"), "PlayBase", "CLibCrypto"], swiftSettings: strict),
@@ -68,7 +69,7 @@ let package = Package(
         .testTarget(name: "PlayLanguageTests", dependencies: ["PlayLanguage", "PlayBase", .product(name: "OrderedCollections", package: "swift-collections")], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "PlayConnectionTests", dependencies: ["PlayConnection", "PlayBase", "PlayTestSupport", .product(name: "OrderedCollections", package: "swift-collections")], swiftSettings: strict),
         .testTarget(name: "PlayVaultTests", dependencies: ["PlayVault", "PlayBase", "CLibCrypto"], exclude: ["Vectors"], swiftSettings: strict),
-        .testTarget(name: "PlayAWSTests", dependencies: ["PlayAWS", "PlayTestSupport"], swiftSettings: strict),
+        .testTarget(name: "PlayAWSTests", dependencies: ["PlayAWS", "PlayBase", "PlayTestSupport"], swiftSettings: strict),
         .testTarget(name: "PlayExecutorTests", dependencies: ["PlayExecutor", "PlayLanguage", "PlayBase", "PlayTemplating", "PlayInventory", .product(name: "OrderedCollections", package: "swift-collections")], swiftSettings: strict),
         .testTarget(name: "PlayModulesTests", dependencies: [
             "PlayModules", "PlayTestSupport", "PlayExecutor", "PlayConnection", "PlayTemplating", "PlayLanguage",
