@@ -35,7 +35,7 @@ let package = Package(
         // ansible-vault compatible encryption.
         .target(name: "PlayVault", dependencies: [.product(name: "OrderedCollections", package: "swift-collections"), "PlayBase", "CLibCrypto"], swiftSettings: strict),
         // The `vault` command tree (create/edit/view/...), shared by `vault` and `play vault`.
-        .target(name: "VaultCommand", dependencies: ["PlayVault", .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: strict),
+        .target(name: "VaultCommand", dependencies: ["PlayVault", "PlayBase", .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: strict),
         // libcurl, dlopen()ed on the first HTTP request (never linked): typed non-variadic wrappers.
         .target(name: "CCurl"),
         // AWS: credentials, SigV4, HTTP transport, EC2 / ELBv2 / S3 / ECS clients.

@@ -20,7 +20,7 @@ struct ModuleArgumentChecker {
                     }
                 } else if spec.argument(named: key) == nil {
                     let names = spec.arguments.flatMap { [$0.name] + $0.aliases }.filter { $0 != "_raw_params" }
-                    var notes = NameSuggestion.didYouMean(key, in: names)
+                    var notes = Suggestions.didYouMean(key, in: names)
                     if notes.isEmpty && !names.isEmpty {
                         notes = ["supported arguments: \(names.sorted().joined(separator: ", "))"]
                     }
@@ -83,7 +83,7 @@ struct ModuleArgumentChecker {
                 let text = Self.choiceText(v)
                 if !choices.contains(text) {
                     session.error(loc, "value of '\(arg.name)' of '\(module)' must be one of: \(choices.joined(separator: ", ")); got '\(text)'",
-                                  notes: NameSuggestion.didYouMean(text, in: choices))
+                                  notes: Suggestions.didYouMean(text, in: choices))
                     return
                 }
             }

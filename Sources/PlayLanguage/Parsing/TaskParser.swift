@@ -151,14 +151,14 @@ extension ParseSession {
                 let keywordCandidates = KeywordTable.task.union(context.inHandlers ? KeywordTable.handlerOnly : [])
                 let short = KeywordTable.shortName(u.key)
                 let prefix = String(u.key.dropLast(short.count))
-                let near = NameSuggestion.closest(to: short, in: catalog.moduleNames + Array(Self.specialActions)).map { prefix + $0 }
-                    ?? NameSuggestion.closest(to: u.key, in: keywordCandidates)
+                let near = Suggestions.closest(to: short, in: catalog.moduleNames + Array(Self.specialActions)).map { prefix + $0 }
+                    ?? Suggestions.closest(to: u.key, in: keywordCandidates)
                 error(loc, "couldn't resolve module/action '\(u.key)': no module named '\(short)' and no task keyword of that name",
                       notes: near.map { ["did you mean '\($0)'?"] } ?? [], length: u.key.count)
             } else {
                 let candidates = KeywordTable.task.union(context.inHandlers ? KeywordTable.handlerOnly : [])
-                let near = NameSuggestion.closest(to: u.key, in: candidates)
-                    ?? NameSuggestion.closest(to: u.key, in: catalog.moduleNames)
+                let near = Suggestions.closest(to: u.key, in: candidates)
+                    ?? Suggestions.closest(to: u.key, in: catalog.moduleNames)
                 error(loc, "'\(u.key)' is not a valid task keyword" + (call.map { " (the task already calls '\($0.written)')" } ?? ""),
                       notes: near.map { ["did you mean '\($0)'?"] } ?? [], length: u.key.count)
             }
@@ -225,7 +225,7 @@ extension ParseSession {
         let short = KeywordTable.shortName(written)
         guard isKnownAction(short) else {
             let prefix = String(written.dropLast(short.count))
-            let near = NameSuggestion.closest(to: short, in: catalog.moduleNames + Array(Self.specialActions)).map { prefix + $0 }
+            let near = Suggestions.closest(to: short, in: catalog.moduleNames + Array(Self.specialActions)).map { prefix + $0 }
             error(loc, "couldn't resolve module/action '\(written)'", notes: near.map { ["did you mean '\($0)'?"] } ?? [],
                   length: written.count)
             return nil
@@ -281,7 +281,7 @@ extension ParseSession {
                 let kind: LoopKind
                 if let k = LoopKind(rawValue: key) { kind = k } else {
                     error(location(keyNode, file), "unknown loop '\(key)'",
-                          notes: NameSuggestion.didYouMean(key, in: LoopKind.allCases.map(\.keyword)), length: key.count)
+                          notes: Suggestions.didYouMean(key, in: LoopKind.allCases.map(\.keyword)), length: key.count)
                     continue
                 }
                 if let previous = c.loopLocation {
@@ -359,7 +359,7 @@ extension ParseSession {
             case "break_when": lc.breakWhen = conditions(valueNode, file, keyword: key)
             default:
                 error(location(keyNode, file), "'\(key)' is not a valid key for loop_control",
-                      notes: NameSuggestion.didYouMean(key, in: KeywordTable.loopControl), length: key.count)
+                      notes: Suggestions.didYouMean(key, in: KeywordTable.loopControl), length: key.count)
             }
         }
         return lc
@@ -491,7 +491,7 @@ extension ParseSession {
         if let extra = c.args { for (k, v) in extra where args[k] == nil { args[k] = v; locations[k] = c.argsLocations[k] } }
         for key in args.keys where !KeywordTable.includeArguments.contains(key) {
             error(locations[key] ?? call.location, "Invalid options for \(call.written): \(key)",
-                  notes: NameSuggestion.didYouMean(key, in: ["file", "apply"]), length: key.count)
+                  notes: Suggestions.didYouMean(key, in: ["file", "apply"]), length: key.count)
         }
         let fileValue = args["_raw_params"] ?? args["file"]
         guard let name = fileValue?.stringValue ?? fileValue.map({ $0.renderedString }), !name.isEmpty else {

@@ -7,43 +7,86 @@ import Musl
 import Darwin
 #endif
 
-/// What a child process did.
-struct SubprocessOutput: Sendable {
+/// How a child process ended.
+public enum Termination: Sendable, Equatable {
+    /// The exit code (-1 when the child could not be waited for).
+    case exited(Int32)
+    case signaled(Int32)
+
+    public var succeeded: Bool { self == .exited(0) }
     /// The exit code, or minus the signal number that killed it.
-    var status: Int32
-    var stdout: Data
-    var stderr: Data
-    /// The time limit passed and the process group was killed.
-    var timedOut: Bool
-    /// The waiting task was cancelled and the process group was killed.
-    var cancelled: Bool
-    var duration: Duration
+    public var status: Int32 {
+        switch self {
+        case .exited(let code): code
+        case .signaled(let signal): -signal
+        }
+    }
+}
+
+/// What a child process did.
+public struct SubprocessOutput: Sendable {
+    public var termination: Termination
+    public var stdout: Data
+    /// Empty when stderr was not captured.
+    public var stderr: Data
+    /// The time limit passed and the child (or its process group) was killed.
+    public var timedOut: Bool
+    /// The waiting task was cancelled and the child (or its process group) was killed.
+    public var cancelled: Bool
+    public var duration: Duration
+
+    /// The exit code, or minus the signal number that killed it.
+    public var status: Int32 { termination.status }
 }
 
 /// The child could not be started at all (no such executable, out of resources).
-struct SubprocessLaunchError: Error, Sendable, CustomStringConvertible {
-    var executable: String
-    var code: Int32
-    var description: String { "cannot run \(executable): \(String(cString: strerror(code)))" }
+public struct SubprocessLaunchError: Error, Sendable, CustomStringConvertible {
+    public var executable: String
+    public var code: Int32
+    /// The system's words for `code` (`No such file or directory`).
+    public var reason: String { String(cString: strerror(code)) }
+    public var description: String { "cannot run \(executable): \(reason)" }
 }
 
-/// Runs child processes without blocking Swift's cooperative threads: each child gets one
-/// plain thread that spawns it (posix_spawn, in a process group of its own so a time limit or
-/// a cancellation kills everything it started, and so a Ctrl-C at the terminal does not), pumps
-/// its stdin/stdout/stderr with poll(2), and reaps it.
-enum Subprocess {
-    static func run(
+/// The one way the project starts child processes (posix_spawn; `Foundation.Process` cannot put
+/// a child in a process group or give it default signal dispositions). Every child starts with
+/// an empty signal mask and default dispositions, whatever this process blocks or ignores, and
+/// on Linux inherits no descriptor above 2.
+///
+/// `run` waits without blocking Swift's cooperative threads: each child gets one plain thread
+/// that spawns it (in a process group of its own so a time limit or a cancellation kills
+/// everything it started, and so a Ctrl-C at the terminal does not), pumps its
+/// stdin/stdout/stderr with poll(2), and reaps it. `capture` is the same pump on the caller's
+/// thread for synchronous code that shares the terminal with the child. `spawn` and `wait`
+/// are the parts, for children that outlive a call (editors, pagers, servers, shells).
+public enum Subprocess {
+    /// Where a child's standard descriptor comes from or goes.
+    public enum Stream: Sendable {
+        /// This process's own descriptor.
+        case inherit
+        case null
+        /// A descriptor of ours (a pipe end), duplicated onto the child's.
+        case descriptor(Int32)
+        /// A file created (or truncated) with mode 0600; for stdout only.
+        case file(String)
+        /// Wherever the child's stdout goes; for stderr only (`2>&1`).
+        case stdout
+    }
+
+    public static func run(
         _ arguments: [String],
         environment: [String: String]? = nil,
         stdin: Data? = nil,
         timeout: Duration? = nil
     ) async throws(SubprocessLaunchError) -> SubprocessOutput {
         precondition(!arguments.isEmpty, "a subprocess needs an executable")
-        let control = SubprocessControl()
+        let control = SubprocessControl(processGroup: true)
+        let launch = Launch(arguments: arguments, environment: environment, input: stdin.map(Input.bytes) ?? .null,
+                            captureStderr: true, processGroup: true)
         let result: Result<SubprocessOutput, SubprocessLaunchError> = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let thread = Thread {
-                    continuation.resume(returning: runBlocking(arguments, environment, stdin, timeout, control))
+                    continuation.resume(returning: runBlocking(launch, timeout, control))
                 }
                 thread.stackSize = 256 * 1024
                 thread.start()
@@ -54,53 +97,94 @@ enum Subprocess {
         return try result.get()
     }
 
-    // MARK: - The blocking part, on the child's own thread
+    /// Runs to completion on the calling thread, in our process group with our stdin (so a
+    /// password script can prompt at the terminal), capturing stdout and, if asked, stderr
+    /// (else stderr is inherited too).
+    public static func capture(
+        _ arguments: [String],
+        environment: [String: String]? = nil,
+        captureStderr: Bool
+    ) throws(SubprocessLaunchError) -> SubprocessOutput {
+        precondition(!arguments.isEmpty, "a subprocess needs an executable")
+        let launch = Launch(arguments: arguments, environment: environment, input: .inherit,
+                            captureStderr: captureStderr, processGroup: false)
+        return try runBlocking(launch, nil, SubprocessControl(processGroup: false)).get()
+    }
+
+    // MARK: - The blocking part
+
+    private enum Input {
+        case null, inherit, bytes(Data)
+    }
+
+    private struct Launch {
+        var arguments: [String]
+        var environment: [String: String]?
+        var input: Input
+        var captureStderr: Bool
+        var processGroup: Bool
+    }
 
     private static func runBlocking(
-        _ arguments: [String],
-        _ environment: [String: String]?,
-        _ input: Data?,
+        _ launch: Launch,
         _ timeout: Duration?,
         _ control: SubprocessControl
     ) -> Result<SubprocessOutput, SubprocessLaunchError> {
+        let arguments = launch.arguments
         let clock = ContinuousClock()
         let start = clock.now
-        // A write to a stdin the child has closed must fail with EPIPE, not kill us. The signal
-        // is thread-directed, so blocking it here is enough; a pending one dies with the thread.
-        var pipeSignal = sigset_t()
-        sigemptyset(&pipeSignal)
-        sigaddset(&pipeSignal, SIGPIPE)
-        pthread_sigmask(SIG_BLOCK, &pipeSignal, nil)
+        var inPipe: [Int32] = [-1, -1]
+        if case .bytes = launch.input {
+            // A write to a stdin the child has closed must fail with EPIPE, not kill us. The
+            // signal is thread-directed, so blocking it here is enough; `run` calls this on a
+            // thread of its own, so a pending one dies with the thread.
+            var pipeSignal = sigset_t()
+            sigemptyset(&pipeSignal)
+            sigaddset(&pipeSignal, SIGPIPE)
+            pthread_sigmask(SIG_BLOCK, &pipeSignal, nil)
+        }
 
         var outPipe: [Int32] = [-1, -1]
         var errPipe: [Int32] = [-1, -1]
-        var inPipe: [Int32] = [-1, -1]
-        guard makePipe(&outPipe), makePipe(&errPipe), input == nil || makePipe(&inPipe) else {
+        let needsInPipe: Bool
+        let stdinStream: Stream
+        switch launch.input {
+        case .null: needsInPipe = false; stdinStream = .null
+        case .inherit: needsInPipe = false; stdinStream = .inherit
+        case .bytes: needsInPipe = true; stdinStream = .null
+        }
+        guard makePipe(&outPipe), !launch.captureStderr || makePipe(&errPipe), !needsInPipe || makePipe(&inPipe) else {
             let code = errno
             (outPipe + errPipe + inPipe).filter { $0 >= 0 }.forEach { close($0) }
             return .failure(SubprocessLaunchError(executable: arguments[0], code: code))
         }
 
-        let spawned = spawn(arguments, environment, stdinFD: inPipe[0], stdoutFD: outPipe[1], stderrFD: errPipe[1])
+        let spawned = spawn(arguments, environment: launch.environment,
+                            stdin: needsInPipe ? .descriptor(inPipe[0]) : stdinStream,
+                            stdout: .descriptor(outPipe[1]),
+                            stderr: launch.captureStderr ? .descriptor(errPipe[1]) : .inherit,
+                            processGroup: launch.processGroup)
         for fd in [outPipe[1], errPipe[1], inPipe[0]] where fd >= 0 { close(fd) }
         let pid: pid_t
         switch spawned {
-        case .failure(let code):
+        case .failure(let error):
             for fd in [outPipe[0], errPipe[0], inPipe[1]] where fd >= 0 { close(fd) }
-            return .failure(SubprocessLaunchError(executable: arguments[0], code: code))
+            return .failure(error)
         case .success(let p):
             pid = p
         }
         control.started(pid)
+        let input: Data
+        if case .bytes(let data) = launch.input { input = data } else { input = Data() }
 
-        var pump = Pump(stdoutFD: outPipe[0], stderrFD: errPipe[0], stdinFD: inPipe[1], input: input ?? Data())
+        var pump = Pump(stdoutFD: outPipe[0], stderrFD: errPipe[0], stdinFD: inPipe[1], input: input)
         let deadline = timeout.map { start + $0 }
         var killedAt: ContinuousClock.Instant?
         var timedOut = false
 
         func killGroup() {
             if killedAt == nil {
-                kill(-pid, SIGKILL)
+                kill(launch.processGroup ? -pid : pid, SIGKILL)
                 killedAt = clock.now
             }
         }
@@ -124,13 +208,13 @@ enum Subprocess {
         }
         pump.closeAll()
 
-        let status = reap(pid, deadline: killedAt == nil ? deadline : nil, clock: clock) {
+        let termination = reap(pid, deadline: killedAt == nil ? deadline : nil, clock: clock) {
             timedOut = true
             killGroup()
         }
         control.finished()
         return .success(SubprocessOutput(
-            status: status,
+            termination: termination,
             stdout: pump.stdout,
             stderr: pump.stderr,
             timedOut: timedOut,
@@ -139,7 +223,9 @@ enum Subprocess {
         ))
     }
 
-    static func makePipe(_ fds: inout [Int32]) -> Bool {
+    /// A close-on-exec pipe: only the copies a spawn duplicates onto 0, 1 or 2 reach a child.
+    /// False (with errno set) when the system is out of descriptors.
+    public static func makePipe(_ fds: inout [Int32]) -> Bool {
         #if canImport(Darwin)
         guard pipe(&fds) == 0 else { return false }
         for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
@@ -154,15 +240,26 @@ enum Subprocess {
         #endif
     }
 
-    enum Spawned { case success(pid_t), failure(Int32) }
+    /// The pipe as a pair, for callers that throw.
+    public static func makePipe() throws(SubprocessLaunchError) -> (read: Int32, write: Int32) {
+        var fds: [Int32] = [-1, -1]
+        guard makePipe(&fds) else { throw SubprocessLaunchError(executable: "pipe", code: errno) }
+        return (fds[0], fds[1])
+    }
 
-    static func spawn(
+    /// Starts `arguments[0]` (searched on PATH when it has no slash) and returns at once.
+    /// `environment` nil passes ours on. `processGroup` puts the child in a new process group
+    /// (its pid), so `kill(-pid, ...)` reaches everything it starts and a Ctrl-C at the terminal
+    /// does not; a child that reads the terminal (an editor, a pager) must stay in ours.
+    public static func spawn(
         _ arguments: [String],
-        _ environment: [String: String]?,
-        stdinFD: Int32,
-        stdoutFD: Int32,
-        stderrFD: Int32
-    ) -> Spawned {
+        environment: [String: String]?,
+        stdin: Stream = .null,
+        stdout: Stream = .inherit,
+        stderr: Stream = .inherit,
+        processGroup: Bool
+    ) -> Result<pid_t, SubprocessLaunchError> {
+        precondition(!arguments.isEmpty, "a subprocess needs an executable")
         #if canImport(Darwin)
         var actions: posix_spawn_file_actions_t? = nil
         var attributes: posix_spawnattr_t? = nil
@@ -176,25 +273,34 @@ enum Subprocess {
             posix_spawn_file_actions_destroy(&actions)
             posix_spawnattr_destroy(&attributes)
         }
-        if stdinFD >= 0 {
-            posix_spawn_file_actions_adddup2(&actions, stdinFD, 0)
-        } else {
-            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        for (stream, target) in [(stdin, Int32(0)), (stdout, Int32(1)), (stderr, Int32(2))] {
+            switch stream {
+            case .inherit: break
+            case .null: posix_spawn_file_actions_addopen(&actions, target, "/dev/null", target == 0 ? O_RDONLY : O_WRONLY, 0)
+            case .descriptor(let fd): posix_spawn_file_actions_adddup2(&actions, fd, target)
+            case .file(let path): posix_spawn_file_actions_addopen(&actions, target, path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+            case .stdout: posix_spawn_file_actions_adddup2(&actions, 1, target)
+            }
         }
-        posix_spawn_file_actions_adddup2(&actions, stdoutFD, 1)
-        posix_spawn_file_actions_adddup2(&actions, stderrFD, 2)
         #if os(Linux)
         // Descriptors other libraries opened without CLOEXEC must not leak into children (an
         // ssh master would hold them for its whole life).
         if let closeFrom = LinuxExtensions.closeFrom { _ = closeFrom(&actions, 3) }
         #endif
 
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        posix_spawnattr_setpgroup(&attributes, 0)
+        var flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
+        if processGroup {
+            flags |= POSIX_SPAWN_SETPGROUP
+            posix_spawnattr_setpgroup(&attributes, 0)
+        }
+        posix_spawnattr_setflags(&attributes, Int16(flags))
+        // Threads here block signals (SIGPIPE while feeding a pipe, test runners more); the
+        // child must start with none blocked, or SIGTERM would never reach a server.
         var noSignals = sigset_t()
         sigemptyset(&noSignals)
         posix_spawnattr_setsigmask(&attributes, &noSignals)
-        // Children start with default dispositions even if this process ignores SIGPIPE etc.
+        // Children start with default dispositions even if this process ignores SIGPIPE, or
+        // SIGINT while a pager runs.
         var allSignals = sigset_t()
         sigfillset(&allSignals)
         sigdelset(&allSignals, SIGKILL)
@@ -212,7 +318,36 @@ enum Subprocess {
         } else {
             code = posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, environ)
         }
-        return code == 0 ? .success(pid) : .failure(code)
+        return code == 0 ? .success(pid) : .failure(SubprocessLaunchError(executable: arguments[0], code: code))
+    }
+
+    /// Waits for a child started with `spawn`, retrying on EINTR.
+    public static func wait(_ pid: pid_t) -> Termination {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 {
+            if errno != EINTR { return .exited(-1) }
+        }
+        return termination(status)
+    }
+
+    /// WIFEXITED / WEXITSTATUS / WTERMSIG are macros Swift cannot import.
+    static func termination(_ status: Int32) -> Termination {
+        let signal = status & 0x7f
+        return signal == 0 ? .exited((status >> 8) & 0xff) : .signaled(signal)
+    }
+
+    /// Reads what a non-blocking descriptor has; false at end of file or on an error.
+    public static func drain(_ fd: Int32, buffer: inout [UInt8], into data: inout Data) -> Bool {
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n > 0 {
+                data.append(contentsOf: buffer[0..<n])
+                continue
+            }
+            if n == 0 { return false }
+            if errno == EINTR { continue }
+            return errno == EAGAIN || errno == EWOULDBLOCK
+        }
     }
 
     /// Waits for the child to exit. Without a deadline this blocks (a cancellation's kill ends
@@ -222,7 +357,7 @@ enum Subprocess {
         deadline: ContinuousClock.Instant?,
         clock: ContinuousClock,
         onDeadline: () -> Void
-    ) -> Int32 {
+    ) -> Termination {
         var status: Int32 = 0
         var pause: UInt32 = 100
         var deadlinePassed = false
@@ -231,7 +366,7 @@ enum Subprocess {
             if r == pid { break }
             if r == -1 {
                 if errno == EINTR { continue }
-                return -1
+                return .exited(-1)
             }
             if let deadline, clock.now >= deadline, !deadlinePassed {
                 deadlinePassed = true
@@ -241,12 +376,11 @@ enum Subprocess {
             usleep(pause)
             pause = min(pause * 2, 10_000)
         }
-        let signal = status & 0x7f
-        return signal == 0 ? (status >> 8) & 0xff : -signal
+        return termination(status)
     }
 }
 
-/// Moves bytes between this process and the child's three pipes.
+/// Moves bytes between this process and the child's three pipes (-1 for one not piped).
 struct Pump {
     var stdoutFD: Int32
     var stderrFD: Int32
@@ -279,26 +413,12 @@ struct Pump {
         guard ready > 0 else { return }
         for entry in fds where entry.revents != 0 {
             if entry.fd == stdoutFD {
-                if !Self.drain(stdoutFD, buffer: &buffer, into: &stdout) { close(stdoutFD); stdoutFD = -1 }
+                if !Subprocess.drain(stdoutFD, buffer: &buffer, into: &stdout) { close(stdoutFD); stdoutFD = -1 }
             } else if entry.fd == stderrFD {
-                if !Self.drain(stderrFD, buffer: &buffer, into: &stderr) { close(stderrFD); stderrFD = -1 }
+                if !Subprocess.drain(stderrFD, buffer: &buffer, into: &stderr) { close(stderrFD); stderrFD = -1 }
             } else if entry.fd == stdinFD {
                 feed()
             }
-        }
-    }
-
-    /// Reads what a non-blocking descriptor has; false at end of file or on an error.
-    static func drain(_ fd: Int32, buffer: inout [UInt8], into data: inout Data) -> Bool {
-        while true {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n > 0 {
-                data.append(contentsOf: buffer[0..<n])
-                continue
-            }
-            if n == 0 { return false }
-            if errno == EINTR { continue }
-            return errno == EAGAIN || errno == EWOULDBLOCK
         }
     }
 
@@ -334,16 +454,20 @@ struct Pump {
 /// Shared between the waiting task (which may be cancelled) and the child's thread.
 private final class SubprocessControl: @unchecked Sendable {
     private let lock = NSLock()
+    /// The child leads a process group of its own: kill the group, not just the child.
+    private let processGroup: Bool
     private var pid: pid_t?
     private var cancelled = false
     private var killed = false
+
+    init(processGroup: Bool) { self.processGroup = processGroup }
 
     /// Records the running child, and kills it at once if a cancellation came first.
     func started(_ pid: pid_t) {
         lock.withLock {
             self.pid = pid
             if cancelled {
-                kill(-pid, SIGKILL)
+                kill(processGroup ? -pid : pid, SIGKILL)
                 killed = true
             }
         }
@@ -358,7 +482,7 @@ private final class SubprocessControl: @unchecked Sendable {
         lock.withLock {
             cancelled = true
             if let pid {
-                kill(-pid, SIGKILL)
+                kill(processGroup ? -pid : pid, SIGKILL)
                 killed = true
             }
         }
@@ -388,7 +512,7 @@ private enum LinuxExtensions {
 
 extension Duration {
     /// Whole milliseconds, rounded up so a short wait never becomes zero.
-    var wholeMilliseconds: Int64 {
+    public var wholeMilliseconds: Int64 {
         let (seconds, attoseconds) = components
         return seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
     }
