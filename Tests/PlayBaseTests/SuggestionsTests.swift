@@ -10,6 +10,15 @@ final class SuggestionsTests: XCTestCase {
         XCTAssertEqual(Suggestions.closest(to: "taks", in: ["tasks", "tags"]), "tasks")
     }
 
+    /// `endfi` is two edits from both `endif` and `endfor`, but a swap of two letters is the
+    /// likelier typo.
+    func testATieGoesToTheNameOneSwapAway() {
+        XCTAssertEqual(Suggestions.editDistance("endfi", "endif"), Suggestions.editDistance("endfi", "endfor"))
+        XCTAssertEqual(Suggestions.editDistance("endfi", "endif", swapsCountOnce: true), 1)
+        XCTAssertEqual(Suggestions.closest(to: "endfi", in: ["endfor", "endif"]), "endif")
+        XCTAssertEqual(Suggestions.closest(to: "endfi", in: ["endif", "endfor"]), "endif")
+    }
+
     /// `cat` is one edit from `bat` and `hat`, which keep as many letters: the alphabetically
     /// first wins whatever the order (a Set or dictionary keys used to decide it by hash order).
     func testAFullTieGoesToTheAlphabeticallyFirst() {
