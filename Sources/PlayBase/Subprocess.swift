@@ -251,12 +251,14 @@ public enum Subprocess {
     /// `environment` nil passes ours on. `processGroup` puts the child in a new process group
     /// (its pid), so `kill(-pid, ...)` reaches everything it starts and a Ctrl-C at the terminal
     /// does not; a child that reads the terminal (an editor, a pager) must stay in ours.
+    /// `directory` is the child's working directory (ours when nil).
     public static func spawn(
         _ arguments: [String],
         environment: [String: String]?,
         stdin: Stream = .null,
         stdout: Stream = .inherit,
         stderr: Stream = .inherit,
+        directory: String? = nil,
         processGroup: Bool
     ) -> Result<pid_t, SubprocessLaunchError> {
         precondition(!arguments.isEmpty, "a subprocess needs an executable")
@@ -287,6 +289,16 @@ public enum Subprocess {
         // ssh master would hold them for its whole life).
         if let closeFrom = LinuxExtensions.closeFrom { _ = closeFrom(&actions, 3) }
         #endif
+        if let directory {
+            #if os(Linux)
+            guard let addChdir = LinuxExtensions.addChdir else {
+                return .failure(SubprocessLaunchError(executable: arguments[0], code: ENOSYS))
+            }
+            _ = addChdir(&actions, directory)
+            #else
+            posix_spawn_file_actions_addchdir_np(&actions, directory)
+            #endif
+        }
 
         var flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
         if processGroup {
@@ -330,8 +342,9 @@ public enum Subprocess {
         return termination(status)
     }
 
-    /// WIFEXITED / WEXITSTATUS / WTERMSIG are macros Swift cannot import.
-    static func termination(_ status: Int32) -> Termination {
+    /// A `waitpid` status as a Termination (WIFEXITED / WEXITSTATUS / WTERMSIG are macros
+    /// Swift cannot import).
+    public static func termination(_ status: Int32) -> Termination {
         let signal = status & 0x7f
         return signal == 0 ? .exited((status >> 8) & 0xff) : .signaled(signal)
     }
@@ -502,6 +515,9 @@ private enum LinuxExtensions {
     static let pipe2: Pipe2? = symbol("pipe2")
     /// `posix_spawn_file_actions_addclosefrom_np` (glibc 2.34+).
     static let closeFrom: CloseFrom? = symbol("posix_spawn_file_actions_addclosefrom_np")
+    typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
+    /// `posix_spawn_file_actions_addchdir_np` (glibc 2.29+).
+    static let addChdir: AddChdir? = symbol("posix_spawn_file_actions_addchdir_np")
 
     private static func symbol<T>(_ name: String) -> T? {
         guard let address = dlsym(nil, name) else { return nil }
