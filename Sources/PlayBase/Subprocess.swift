@@ -98,15 +98,22 @@ public enum Subprocess {
     }
 
     /// Runs to completion on the calling thread, in our process group with our stdin (so a
-    /// password script can prompt at the terminal), capturing stdout and, if asked, stderr
-    /// (else stderr is inherited too).
+    /// password script can prompt at the terminal) or, with `stdin: .null`, none, capturing
+    /// stdout and, if asked, stderr (else stderr is inherited).
     public static func capture(
         _ arguments: [String],
         environment: [String: String]? = nil,
+        stdin: Stream = .inherit,
         captureStderr: Bool
     ) throws(SubprocessLaunchError) -> SubprocessOutput {
         precondition(!arguments.isEmpty, "a subprocess needs an executable")
-        let launch = Launch(arguments: arguments, environment: environment, input: .inherit,
+        let input: Input
+        switch stdin {
+        case .inherit: input = .inherit
+        case .null: input = .null
+        default: preconditionFailure("capture reads stdin from .inherit or .null")
+        }
+        let launch = Launch(arguments: arguments, environment: environment, input: input,
                             captureStderr: captureStderr, processGroup: false)
         return try runBlocking(launch, nil, SubprocessControl(processGroup: false)).get()
     }
