@@ -82,7 +82,7 @@ public enum Subprocess {
         precondition(!arguments.isEmpty, "a subprocess needs an executable")
         let control = SubprocessControl(processGroup: true)
         let launch = Launch(arguments: arguments, environment: environment, input: stdin.map(Input.bytes) ?? .null,
-                            captureStderr: true, processGroup: true)
+                            stderr: .separate, processGroup: true)
         let result: Result<SubprocessOutput, SubprocessLaunchError> = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let thread = Thread {
@@ -97,14 +97,24 @@ public enum Subprocess {
         return try result.get()
     }
 
+    /// What `capture` does with the child's stderr.
+    public enum CapturedStderr: Sendable {
+        /// Into `SubprocessOutput.stderr`.
+        case separate
+        /// Into `SubprocessOutput.stdout`, interleaved as written (`2>&1`).
+        case merged
+        /// Ours: a password script can talk to the user.
+        case inherited
+    }
+
     /// Runs to completion on the calling thread, in our process group with our stdin (so a
     /// password script can prompt at the terminal) or, with `stdin: .null`, none, capturing
-    /// stdout and, if asked, stderr (else stderr is inherited).
+    /// stdout.
     public static func capture(
         _ arguments: [String],
         environment: [String: String]? = nil,
         stdin: Stream = .inherit,
-        captureStderr: Bool
+        stderr: CapturedStderr
     ) throws(SubprocessLaunchError) -> SubprocessOutput {
         precondition(!arguments.isEmpty, "a subprocess needs an executable")
         let input: Input
@@ -114,7 +124,7 @@ public enum Subprocess {
         default: preconditionFailure("capture reads stdin from .inherit or .null")
         }
         let launch = Launch(arguments: arguments, environment: environment, input: input,
-                            captureStderr: captureStderr, processGroup: false)
+                            stderr: stderr, processGroup: false)
         return try runBlocking(launch, nil, SubprocessControl(processGroup: false)).get()
     }
 
@@ -128,7 +138,7 @@ public enum Subprocess {
         var arguments: [String]
         var environment: [String: String]?
         var input: Input
-        var captureStderr: Bool
+        var stderr: CapturedStderr
         var processGroup: Bool
     }
 
@@ -160,7 +170,14 @@ public enum Subprocess {
         case .inherit: needsInPipe = false; stdinStream = .inherit
         case .bytes: needsInPipe = true; stdinStream = .null
         }
-        guard makePipe(&outPipe), !launch.captureStderr || makePipe(&errPipe), !needsInPipe || makePipe(&inPipe) else {
+        let separateStderr: Bool
+        let stderrStream: Stream
+        switch launch.stderr {
+        case .separate: separateStderr = true; stderrStream = .inherit
+        case .merged: separateStderr = false; stderrStream = .stdout
+        case .inherited: separateStderr = false; stderrStream = .inherit
+        }
+        guard makePipe(&outPipe), !separateStderr || makePipe(&errPipe), !needsInPipe || makePipe(&inPipe) else {
             let code = errno
             (outPipe + errPipe + inPipe).filter { $0 >= 0 }.forEach { close($0) }
             return .failure(SubprocessLaunchError(executable: arguments[0], code: code))
@@ -169,7 +186,7 @@ public enum Subprocess {
         let spawned = spawn(arguments, environment: launch.environment,
                             stdin: needsInPipe ? .descriptor(inPipe[0]) : stdinStream,
                             stdout: .descriptor(outPipe[1]),
-                            stderr: launch.captureStderr ? .descriptor(errPipe[1]) : .inherit,
+                            stderr: separateStderr ? .descriptor(errPipe[1]) : stderrStream,
                             processGroup: launch.processGroup)
         for fd in [outPipe[1], errPipe[1], inPipe[0]] where fd >= 0 { close(fd) }
         let pid: pid_t

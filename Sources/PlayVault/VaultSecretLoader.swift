@@ -128,7 +128,7 @@ public struct VaultSecretLoader {
         if client, let label { arguments += ["--vault-id", label] }
         let output: SubprocessOutput
         do {
-            output = try Subprocess.capture(arguments, environment: environment, captureStderr: client)
+            output = try Subprocess.capture(arguments, environment: environment, stderr: client ? .separate : .inherited)
         } catch {
             throw VaultError(.passwordSource,
                 "Problem running vault password \(kind) \(path) (\(error.reason)). If this is not a script, remove the executable bit from the file.")

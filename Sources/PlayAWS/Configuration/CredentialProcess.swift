@@ -14,7 +14,7 @@ struct CredentialProcess: Sendable {
         }
         let result: SubprocessOutput
         do {
-            result = try Subprocess.capture(["/bin/sh", "-c", command], stdin: .null, captureStderr: false)
+            result = try Subprocess.capture(["/bin/sh", "-c", command], stdin: .null, stderr: .inherited)
         } catch {
             throw failure("could not start: \(error.reason)")
         }
