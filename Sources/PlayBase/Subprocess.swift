@@ -7,25 +7,9 @@ import Musl
 import Darwin
 #endif
 
-/// How a child process ended.
-public enum Termination: Sendable, Equatable {
-    /// The exit code (-1 when the child could not be waited for).
-    case exited(Int32)
-    case signaled(Int32)
-
-    public var succeeded: Bool { self == .exited(0) }
-    /// The exit code, or minus the signal number that killed it.
-    public var status: Int32 {
-        switch self {
-        case .exited(let code): code
-        case .signaled(let signal): -signal
-        }
-    }
-}
-
 /// What a child process did.
 public struct SubprocessOutput: Sendable {
-    public var termination: Termination
+    public var termination: Subprocess.Termination
     public var stdout: Data
     /// Empty when stderr was not captured.
     public var stderr: Data
@@ -414,6 +398,24 @@ public enum Subprocess {
             pause = min(pause * 2, 10_000)
         }
         return termination(status)
+    }
+}
+
+extension Subprocess {
+    /// How a child process ended.
+    public enum Termination: Sendable, Equatable {
+        /// The exit code (-1 when the child could not be waited for).
+        case exited(Int32)
+        case signaled(Int32)
+
+        public var succeeded: Bool { self == .exited(0) }
+        /// The exit code, or minus the signal number that killed it.
+        public var status: Int32 {
+            switch self {
+            case .exited(let code): code
+            case .signaled(let signal): -signal
+            }
+        }
     }
 }
 

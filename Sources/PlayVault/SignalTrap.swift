@@ -35,7 +35,7 @@ package final class SignalTrap: @unchecked Sendable {
     }
 
     /// Waits for `pid`, stopping it if a signal arrives (or already has).
-    package func wait(for pid: pid_t) -> Termination {
+    package func wait(for pid: pid_t) -> Subprocess.Termination {
         let already = lock.withLock { () -> Bool in
             child = pid
             return received != nil

@@ -8,7 +8,7 @@ final class ChildProcess: @unchecked Sendable {
     let outputPath: String
     let label: String
     private let lock = NSLock()
-    private var termination: Termination?
+    private var termination: Subprocess.Termination?
 
     /// Starts `executable` with `arguments`; stdout and stderr both go to `outputPath`.
     init(_ executable: String, _ arguments: [String], environment: [String: String], cwd: String,
@@ -23,7 +23,7 @@ final class ChildProcess: @unchecked Sendable {
     }
 
     /// Reaps the child if it has exited (once: a reaped pid may be reused).
-    private func poll(blocking: Bool) -> Termination? {
+    private func poll(blocking: Bool) -> Subprocess.Termination? {
         lock.withLock {
             if termination == nil {
                 if blocking {
