@@ -16,7 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
     ],
     targets: [
-        // OpenSSL's libcrypto (PBKDF2, AES-CTR, HMAC, SHA-256) for the vault and SigV4.
+        // OpenSSL's libcrypto: digests and HMAC (PlayBase.Digest), PBKDF2 and AES-CTR for the vault.
         .systemLibrary(name: "CLibCrypto", providers: [.apt(["libssl-dev"])]),
 
         // Values, source locations, diagnostics, YAML loading with marks, digests and the one
