@@ -17,15 +17,16 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
     ],
     targets: [
-        // OpenSSL's libcrypto (PBKDF2, AES-CTR, HMAC, SHA-256) for the vault and SigV4.
+        // OpenSSL's libcrypto: digests and HMAC (PlayBase.Digest), PBKDF2 and AES-CTR for the vault.
         .systemLibrary(name: "CLibCrypto", providers: [.apt(["libssl-dev"])]),
 
-        // Values, source locations, diagnostics and YAML loading with marks: shared by every layer.
+        // Values, source locations, diagnostics, YAML loading with marks, digests and the one
+        // subprocess runner: shared by every layer.
         .target(name: "PlayBase", dependencies: [
-            "Yams", .product(name: "OrderedCollections", package: "swift-collections"),
+            "Yams", "CLibCrypto", .product(name: "OrderedCollections", package: "swift-collections"),
         ], swiftSettings: strict),
         // The Jinja2-style expression evaluator.
-        .target(name: "PlayTemplating", dependencies: [.product(name: "OrderedCollections", package: "swift-collections"), "PlayBase", "CLibCrypto"], swiftSettings: strict),
+        .target(name: "PlayTemplating", dependencies: [.product(name: "OrderedCollections", package: "swift-collections"), "PlayBase"], swiftSettings: strict),
         // Ansible INI/YAML inventories, group/host vars, host patterns.
         .target(name: "PlayInventory", dependencies: [.product(name: "OrderedCollections", package: "swift-collections"), "PlayBase", "Yams"], swiftSettings: strict),
         // Playbook model, parsing with keyword checks, task graph, tags. Its YAML tree reads libyaml
@@ -36,12 +37,12 @@ let package = Package(
         // ansible-vault compatible encryption.
         .target(name: "PlayVault", dependencies: [.product(name: "OrderedCollections", package: "swift-collections"), "PlayBase", "CLibCrypto"], swiftSettings: strict),
         // The `vault` command tree (create/edit/view/...), shared by `vault` and `play vault`.
-        .target(name: "VaultCommand", dependencies: ["PlayVault", .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: strict),
+        .target(name: "VaultCommand", dependencies: ["PlayVault", "PlayBase", .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: strict),
         // libcurl, dlopen()ed on the first HTTP request (never linked): typed non-variadic wrappers.
         .target(name: "CCurl"),
         // AWS: credentials, SigV4, HTTP transport, EC2 / ELBv2 / S3 / ECS clients.
         .target(name: "PlayAWS", dependencies: [
-            "PlayBase", "CLibCrypto", "CCurl", .product(name: "OrderedCollections", package: "swift-collections"),
+            "PlayBase", "CCurl", .product(name: "OrderedCollections", package: "swift-collections"),
         ], swiftSettings: strict),
         // Strategies, per-host state machine, module protocol, events and renderers.
         .target(name: "PlayExecutor", dependencies: [
@@ -50,7 +51,7 @@ let package = Package(
         ], swiftSettings: strict),
         // Built-in modules: control (debug, set_fact, meta...), core (command, copy, file...), AWS, deploy.
         .target(name: "PlayModules", dependencies: [
-            "PlayBase", "PlayTemplating", "PlayExecutor", "PlayConnection", "PlayAWS", "PlayVault", "CLibCrypto",
+            "PlayBase", "PlayTemplating", "PlayExecutor", "PlayConnection", "PlayAWS", "PlayVault",
             "PlayLanguage", "PlayInventory", .product(name: "OrderedCollections", package: "swift-collections"),
         ], swiftSettings: strict),
 
@@ -77,7 +78,7 @@ let package = Package(
         .testTarget(name: "PlayLanguageTests", dependencies: ["PlayLanguage", "PlayBase", "PlayModules", "PlayExecutor", .product(name: "OrderedCollections", package: "swift-collections")], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "PlayConnectionTests", dependencies: ["PlayConnection", "PlayBase", "PlayTestSupport", .product(name: "OrderedCollections", package: "swift-collections")], swiftSettings: strict),
         .testTarget(name: "PlayVaultTests", dependencies: ["PlayVault", "PlayBase", "CLibCrypto"], exclude: ["Vectors"], swiftSettings: strict),
-        .testTarget(name: "PlayAWSTests", dependencies: ["PlayAWS", "PlayTestSupport"], exclude: ["Vectors"], swiftSettings: strict),
+        .testTarget(name: "PlayAWSTests", dependencies: ["PlayAWS", "PlayBase", "PlayTestSupport"], exclude: ["Vectors"], swiftSettings: strict),
         .testTarget(name: "PlayExecutorTests", dependencies: ["PlayExecutor", "PlayLanguage", "PlayBase", "PlayTemplating", "PlayInventory", .product(name: "OrderedCollections", package: "swift-collections")], swiftSettings: strict),
         .testTarget(name: "PlayModulesTests", dependencies: [
             "PlayModules", "PlayTestSupport", "PlayExecutor", "PlayConnection", "PlayTemplating", "PlayLanguage",

@@ -1,4 +1,5 @@
 import Foundation
+import PlayBase
 
 /// The connections of one run: one OpenSSH master per host (per distinct transport settings),
 /// opened lazily the first time a task needs the host, shared by every later task, closed
@@ -99,7 +100,8 @@ public actor ConnectionPool {
         defer { if devNull >= 0 { close(devNull) } }
         var pids: [pid_t] = []
         for command in stopCommands {
-            if case .success(let pid) = Subprocess.spawn(command, nil, stdinFD: -1, stdoutFD: devNull, stderrFD: devNull) {
+            if case .success(let pid) = Subprocess.spawn(command, environment: nil, stdin: .null, stdout: .descriptor(devNull),
+                                                        stderr: .descriptor(devNull), processGroup: true) {
                 pids.append(pid)
             }
         }

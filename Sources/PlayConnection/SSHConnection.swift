@@ -1,4 +1,5 @@
 import Foundation
+import PlayBase
 
 /// `ansible_connection=ssh`: commands go to the host's long-lived shell session over its
 /// master (`SSHShellSession`), or, when that is busy or the input is large, each as one `ssh`

@@ -1,4 +1,5 @@
 import Foundation
+import PlayBase
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -221,7 +222,8 @@ final class SSHShellSession: @unchecked Sendable {
                 (inPipe + outPipe + errPipe).filter { $0 >= 0 }.forEach { closeDescriptor($0) }
                 return nil
             }
-            let spawned = Subprocess.spawn(arguments, nil, stdinFD: inPipe[0], stdoutFD: outPipe[1], stderrFD: errPipe[1])
+            let spawned = Subprocess.spawn(arguments, environment: nil, stdin: .descriptor(inPipe[0]),
+                                           stdout: .descriptor(outPipe[1]), stderr: .descriptor(errPipe[1]), processGroup: true)
             for fd in [inPipe[0], outPipe[1], errPipe[1]] { closeDescriptor(fd) }
             guard case .success(let pid) = spawned else {
                 for fd in [inPipe[1], outPipe[0], errPipe[0]] { closeDescriptor(fd) }
@@ -295,7 +297,7 @@ final class SSHShellSession: @unchecked Sendable {
         }
 
         private func drain(_ fd: Int32, into data: inout Data) -> Bool {
-            Pump.drain(fd, buffer: &buffer, into: &data)
+            Subprocess.drain(fd, buffer: &buffer, into: &data)
         }
 
         /// Ends input (the shell exits at end of file), waits up to `grace`, then kills the

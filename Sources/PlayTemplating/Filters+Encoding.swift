@@ -13,12 +13,12 @@ extension Filters {
         },
         "hash": text { s, args throws(TemplateError) in
             let algorithm = try args.string(0, "hashtype") ?? "sha1"
-            guard let digest = Digest.hex(algorithm, Data(s.utf8)) else { throw args.error("unsupported hash type '\(algorithm)'") }
+            guard let digest = Digest.Algorithm(named: algorithm).map({ Digest.hex(Data(s.utf8), $0) }) else { throw args.error("unsupported hash type '\(algorithm)'") }
             return .string(digest)
         },
-        "checksum": text { s, _ in .string(Digest.hex("sha1", Data(s.utf8))!) },
-        "sha1": text { s, _ in .string(Digest.hex("sha1", Data(s.utf8))!) },
-        "md5": text { s, _ in .string(Digest.hex("md5", Data(s.utf8))!) },
+        "checksum": text { s, _ in .string(Digest.hex(Data(s.utf8), .sha1)) },
+        "sha1": text { s, _ in .string(Digest.hex(Data(s.utf8), .sha1)) },
+        "md5": text { s, _ in .string(Digest.hex(Data(s.utf8), .md5)) },
         "urlencode": plain { v, _, _ in
             switch v {
             case .dict(let d):

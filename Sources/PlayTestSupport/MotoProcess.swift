@@ -1,5 +1,6 @@
 import Foundation
 import PlayAWS
+import PlayBase
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -99,8 +100,7 @@ public struct MotoProcess: Sendable {
         defer { try? FileManager.default.removeItem(atPath: out) }
         let pid = try spawn(["/usr/bin/env", "python3", "-c", "import sys; print(sys.executable)"],
                             environment: ProcessInfo.processInfo.environment, log: out)
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        _ = Subprocess.wait(pid)
         let path = ((try? String(contentsOfFile: out, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !path.isEmpty, FileManager.default.isExecutableFile(atPath: path) else {
             throw Failure("python3 not found (install moto[server] with pip): \(path)")
@@ -108,37 +108,14 @@ public struct MotoProcess: Sendable {
         return path
     }
 
-    /// posix_spawn with stdout and stderr to `log`, stdin from /dev/null.
+    /// Stdout and stderr to `log`, stdin from /dev/null; in our process group, so the server is
+    /// stopped by its pid alone.
     static func spawn(_ arguments: [String], environment: [String: String], log: String) throws -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let argv = arguments.map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
+        switch Subprocess.spawn(arguments, environment: environment, stdin: .null, stdout: .file(log), stderr: .stdout,
+                                processGroup: false) {
+        case .success(let pid): return pid
+        case .failure(let error): throw Failure("cannot start \(arguments[0]): \(error.reason)")
         }
-        // Threads of a test process block signals; the child must start with none blocked and
-        // default handlers, or SIGTERM would never reach it.
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGCHLD] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, envp)
-        guard rc == 0 else { throw Failure("cannot start \(arguments[0]): \(String(cString: strerror(rc)))") }
-        return pid
     }
 
     static func stopProcess(_ pid: pid_t) {

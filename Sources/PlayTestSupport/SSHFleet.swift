@@ -1,4 +1,5 @@
 import Foundation
+import PlayBase
 import PlayConnection
 #if canImport(Glibc)
 import Glibc
@@ -122,22 +123,18 @@ public final class SSHFleet: Sendable {
     /// Runs a command to completion; (exit status, stdout+stderr).
     @discardableResult
     public static func run(_ arguments: [String], environment: [String: String] = [:]) -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
+        let environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         do {
-            try process.run()
+            let output = try Subprocess.capture(["/usr/bin/env"] + arguments, environment: environment, stdin: .null,
+                                                stderr: .merged)
+            let status: Int32
+            switch output.termination {
+            case .exited(let code), .signaled(let code): status = code
+            }
+            return (status, String(decoding: output.stdout, as: UTF8.self))
         } catch {
             return (-1, "cannot run \(arguments[0]): \(error)")
         }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
     private static func currentUser() -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import PlayBase
 
 /// While a scope runs, SIGINT, SIGTERM and SIGHUP do not kill us: they are recorded, a child being
 /// waited for (the editor) is asked to stop, and the scope unwinds through its cleanup. Previous
@@ -34,13 +35,13 @@ package final class SignalTrap: @unchecked Sendable {
     }
 
     /// Waits for `pid`, stopping it if a signal arrives (or already has).
-    package func wait(for pid: pid_t) -> ChildProcess.Termination {
+    package func wait(for pid: pid_t) -> Subprocess.Termination {
         let already = lock.withLock { () -> Bool in
             child = pid
             return received != nil
         }
         if already { kill(pid, SIGTERM) }
-        let termination = ChildProcess.wait(pid)
+        let termination = Subprocess.wait(pid)
         lock.withLock { child = nil }
         return termination
     }

@@ -1,4 +1,5 @@
 import CLibCrypto
+import PlayBase
 
 /// The primitives the AES256 vault cipher needs, all from OpenSSL's libcrypto.
 /// Failures here mean libcrypto itself is broken (allocation, RNG), not bad input.
@@ -42,23 +43,12 @@ enum VaultCrypto {
         return out
     }
 
+    /// PlayBase's Digest; kept throwing so the cipher's signature stays as it was.
     static func hmacSHA256(key: [UInt8], _ data: [UInt8]) throws(Failure) -> [UInt8] {
-        var md = [UInt8](repeating: 0, count: 32)
-        var length: UInt32 = 0
-        let d = data.isEmpty ? [0] : data
-        let result = d.withUnsafeBufferPointer { dp in
-            HMAC(EVP_sha256(), key, Int32(key.count), dp.baseAddress, data.count, &md, &length)
-        }
-        guard result != nil, length == 32 else { throw Failure(operation: "HMAC") }
-        return md
+        Digest.hmacSHA256(key: key, data: data)
     }
 
-    static func sha256(_ data: [UInt8]) -> [UInt8] {
-        var md = [UInt8](repeating: 0, count: 32)
-        let d = data.isEmpty ? [0] : data
-        _ = d.withUnsafeBufferPointer { SHA256($0.baseAddress, data.count, &md) }
-        return md
-    }
+    static func sha256(_ data: [UInt8]) -> [UInt8] { Digest.sha256(data) }
 
     /// Compares in time that depends only on the length, never on where the bytes differ.
     static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {

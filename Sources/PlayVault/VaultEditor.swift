@@ -89,10 +89,10 @@ package struct VaultEditor {
         try trap.checkNotInterrupted("\(target) was left unchanged")
         let arguments = command + [temp]
         let pid: pid_t
-        do {
-            pid = try ChildProcess.spawn(arguments, environment: environment)
-        } catch {
-            throw VaultError(.editor, "Unable to execute the command \"\(arguments.joined(separator: " "))\": \(error)")
+        switch Subprocess.spawn(arguments, environment: environment, stdin: .inherit, processGroup: false) {
+        case .success(let child): pid = child
+        case .failure(let error):
+            throw VaultError(.editor, "Unable to execute the command \"\(arguments.joined(separator: " "))\": \(error.reason)")
         }
         let termination = trap.wait(for: pid)
         try trap.checkNotInterrupted("\(target) was left unchanged")

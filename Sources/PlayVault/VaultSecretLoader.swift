@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import PlayBase
 
 /// Gathers vault secrets the way ansible's CLIs do: `--vault-id` arguments (after any configured
 /// identity list), then password files (`--vault-password-file`, `ANSIBLE_VAULT_PASSWORD_FILE`),
@@ -125,12 +126,12 @@ public struct VaultSecretLoader {
         let kind = client ? "client script" : "script"
         var arguments = [path]
         if client, let label { arguments += ["--vault-id", label] }
-        let output: ChildProcess.Output
+        let output: SubprocessOutput
         do {
-            output = try ChildProcess.run(arguments, environment: environment, captureStderr: client)
+            output = try Subprocess.capture(arguments, environment: environment, stderr: client ? .separate : .inherited)
         } catch {
             throw VaultError(.passwordSource,
-                "Problem running vault password \(kind) \(path) (\(error)). If this is not a script, remove the executable bit from the file.")
+                "Problem running vault password \(kind) \(path) (\(error.reason)). If this is not a script, remove the executable bit from the file.")
         }
         let stderr = String(decoding: output.stderr, as: UTF8.self).strippingCharacters(" \t\r\n")
         let status: String
@@ -151,7 +152,7 @@ public struct VaultSecretLoader {
             }
             throw VaultError(.passwordSource, "Vault password script \(path) returned non-zero (\(status))")
         }
-        let password = Array(Self.stripNewlines(output.stdout[...]))
+        let password = Array(Self.stripNewlines(Array(output.stdout)[...]))
         guard !password.isEmpty else {
             throw VaultError(.invalidPassword, "Invalid vault password was provided from script (\(path))")
         }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import PlayBase
 import PlayVault
 
 /// Shows text through `$ANSIBLE_PAGER` / `$PAGER` / `less` when stdout is a terminal, else writes it.
@@ -20,13 +21,18 @@ struct Pager {
         }
         var childEnvironment = environment
         if command.contains("less") { childEnvironment["LESS"] = "FRSX" }
-        let pipe: (read: Int32, write: Int32)
+        // No pager to run: show the text directly, as ansible does when less is missing.
+        guard let pipe = try? Subprocess.makePipe() else {
+            try console.writeStdout(text)
+            return
+        }
         let pid: pid_t
-        do {
-            pipe = try ChildProcess.makePipe()
-            pid = try ChildProcess.spawn(["/bin/sh", "-c", command], environment: childEnvironment, stdin: pipe.read)
-        } catch {
-            // No pager to run: show the text directly, as ansible does when less is missing.
+        switch Subprocess.spawn(["/bin/sh", "-c", command], environment: childEnvironment,
+                                stdin: .descriptor(pipe.read), processGroup: false) {
+        case .success(let child): pid = child
+        case .failure:
+            close(pipe.read)
+            close(pipe.write)
             try console.writeStdout(text)
             return
         }
@@ -40,7 +46,7 @@ struct Pager {
         }
         _ = FileIO.write(fd: pipe.write, text)
         close(pipe.write)
-        _ = ChildProcess.wait(pid)
+        _ = Subprocess.wait(pid)
     }
 
     private func onPath(_ name: String) -> Bool {

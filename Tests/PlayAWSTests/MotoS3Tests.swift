@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import PlayAWS
+import PlayBase
 
 /// S3 against a real moto_server: path-style addressing, streamed and verified downloads.
 final class MotoS3Tests: MotoTestCase, @unchecked Sendable {

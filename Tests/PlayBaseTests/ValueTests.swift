@@ -16,11 +16,6 @@ final class ValueTests: XCTestCase {
         XCTAssertEqual(v.pythonRepr, "['a', 1, 2.0, True, None, {'k': \"it's\"}]")
     }
 
-    func testDidYouMean() {
-        XCTAssertEqual(Suggestions.closest(to: "whne", in: ["when", "name", "loop"]), "when")
-        XCTAssertNil(Suggestions.closest(to: "zzzzzz", in: ["when", "name"]))
-    }
-
     func testYAMLScalarsResolveAsYAML11() throws {
         let loader = YAMLLoader()
         let nodes = try loader.parseDocuments("a: yes\nb: '1'\nc: 1\nd: 1.5\ne: ~\nf: [x, y]\n", file: "t.yml")

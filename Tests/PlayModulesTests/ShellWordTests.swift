@@ -1,6 +1,7 @@
 import Foundation
 @testable import PlayModules
 import PlayBase
+import PlayTemplating
 import XCTest
 
 /// The pure helpers behind the module scripts, checked against what a real `sh` makes of them

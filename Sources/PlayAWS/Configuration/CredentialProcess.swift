@@ -1,4 +1,5 @@
 import Foundation
+import PlayBase
 
 /// A profile's `credential_process`: a command that prints credentials as JSON
 /// (`{"Version": 1, "AccessKeyId": …, "SecretAccessKey": …, "SessionToken": …, "Expiration": …}`).
@@ -7,20 +8,21 @@ struct CredentialProcess: Sendable {
     let profile: String
 
     func run() throws -> AWSCredentials {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardInput = FileHandle.nullDevice
         func failure(_ message: String) -> AWSError {
             AWSError.configuration("CredentialProcessFailed", "credential_process of profile '\(profile)' \(message)",
                                    about: "credentials", hint: "run the command by hand to see what it says")
         }
-        do { try process.run() } catch { throw failure("could not start: \(error.localizedDescription)") }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw failure("exited with status \(process.terminationStatus)") }
+        let result: SubprocessOutput
+        do {
+            result = try Subprocess.capture(["/bin/sh", "-c", command], stdin: .null, stderr: .inherited)
+        } catch {
+            throw failure("could not start: \(error.reason)")
+        }
+        let data = result.stdout
+        switch result.termination {
+        case .exited(0): break
+        case .exited(let status), .signaled(let status): throw failure("exited with status \(status)")
+        }
         // Never echo the output: it holds the secret.
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
               let id = object["AccessKeyId"] as? String, let secret = object["SecretAccessKey"] as? String

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// One per run: the resolved credentials, region and endpoints, the HTTP transport with one
 /// connection pool per service and region, the retry policy and the request counters.
@@ -15,9 +16,9 @@ public final class AWSSession: Sendable {
 
     private let credentialsProvider: CredentialsProvider
     private let endpointResolver: @Sendable (AWSService, String) throws -> AWSEndpoint
-    private let metricsStore = Locked(AWSMetrics())
+    private let metricsStore = Mutex(AWSMetrics())
     /// Seconds to add to the local clock, learned from AWS when it says the clock is skewed.
-    private let clockOffset = Locked<TimeInterval>(0)
+    private let clockOffset = Mutex<TimeInterval>(0)
     private let options: Options
 
     /// Knobs that are not AWS configuration: hooks for tests and progress output.

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// HTTP through libcurl (loaded on the first request, see `CCurl`), keeping idle transfer
 /// handles per connection pool (per service and region): libcurl keeps a handle's connections
@@ -10,7 +11,7 @@ public final class CurlTransport: HTTPTransport {
         var closed = false
     }
 
-    private let state = Locked(State())
+    private let state = Mutex(State())
     private let defaultTimeout: TimeInterval
     private let maxConnectionsPerHost: Int
 

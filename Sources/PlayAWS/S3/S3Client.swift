@@ -1,4 +1,5 @@
 import Foundation
+import PlayBase
 
 /// S3 (REST). Path-style URLs whenever the endpoint is overridden (moto, MinIO, the sandbox) or the
 /// bucket name does not fit in a host name; virtual-hosted style on AWS otherwise.
@@ -200,7 +201,7 @@ public struct S3Client: Sendable {
         if let expected = info.size, let size, expected != size {
             return checksumError("GetObject", info.bucket, info.key, "received \(size) bytes of \(expected)")
         }
-        var algorithms: [StreamingDigest.Algorithm] = []
+        var algorithms: [Digest.Algorithm] = []
         if info.etagIsMD5 { algorithms.append(.md5) }
         if expectedSHA256 != nil { algorithms.append(.sha256) }
         guard !algorithms.isEmpty else { return nil }

@@ -1,4 +1,5 @@
 import Foundation
+import PlayBase
 
 /// AWS Signature Version 4 for requests sent in headers (`Authorization`), as the AWS SDKs sign them.
 public struct SigV4Signer: Sendable {

@@ -69,7 +69,7 @@ public enum ArgumentProblem: Error, Sendable, Hashable, CustomStringConvertible 
         case .unsupported(let keys, _, _):
             let names = spec.arguments.flatMap { [$0.name] + $0.aliases }.filter { $0 != "_raw_params" }
             return keys.map { key in
-                var notes = NameSuggestion.didYouMean(key, in: names)
+                var notes = Suggestions.didYouMean(key, in: names)
                 if notes.isEmpty && !names.isEmpty {
                     notes = ["supported arguments: \(names.sorted().joined(separator: ", "))"]
                 }
@@ -103,7 +103,7 @@ public enum ArgumentProblem: Error, Sendable, Hashable, CustomStringConvertible 
                            "each element of argument '\(name)' of '\(module)' must be \(expected.phrase), not \(ParseSession.describe(element))")]
         case .notAChoice(let name, let text, let choices):
             return [.error(at: place(name), "value of '\(name)' of '\(module)' must be one of: \(choices.joined(separator: ", ")); got '\(text)'",
-                           notes: NameSuggestion.didYouMean(text, in: choices))]
+                           notes: Suggestions.didYouMean(text, in: choices))]
         }
     }
 

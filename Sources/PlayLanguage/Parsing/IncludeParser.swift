@@ -11,7 +11,7 @@ extension ParseSession {
         if let extra = c.args { for (k, v) in extra where args[k] == nil { args[k] = v; locations[k] = c.argsLocations[k] } }
         for key in args.keys where !KeywordTable.includeArguments.contains(key) {
             error(locations[key] ?? call.location, "Invalid options for \(call.written): \(key)",
-                  notes: NameSuggestion.didYouMean(key, in: ["file", "apply"]), length: key.count)
+                  notes: Suggestions.didYouMean(key, in: ["file", "apply"]), length: key.count)
         }
         let fileValue = args["_raw_params"] ?? args["file"]
         guard let name = fileValue?.stringValue ?? fileValue.map({ $0.renderedString }), !name.isEmpty else {

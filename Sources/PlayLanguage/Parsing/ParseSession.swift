@@ -282,7 +282,7 @@ final class ParseSession {
             return
         }
         error(location(keyNode, file), "'\(key)' is not a valid keyword for \(what)",
-              notes: NameSuggestion.didYouMean(key, in: valid), length: key.count)
+              notes: Suggestions.didYouMean(key, in: valid), length: key.count)
     }
 
     static func describe(_ v: Value) -> String {

@@ -219,7 +219,7 @@ extension ParseSession {
                     let orders = ["inventory", "sorted", "reverse_sorted", "reverse_inventory", "shuffle"]
                     if orders.contains(o) { play.order = o } else {
                         error(location(valueNode, file), "'order' must be one of: \(orders.joined(separator: ", "))",
-                              notes: NameSuggestion.didYouMean(o, in: orders))
+                              notes: Suggestions.didYouMean(o, in: orders))
                     }
                 }
             default:

@@ -43,7 +43,7 @@ extension ParseSession {
                 let kind: LoopKind
                 if let k = LoopKind(rawValue: key) { kind = k } else {
                     error(location(keyNode, file), "unknown loop '\(key)'",
-                          notes: NameSuggestion.didYouMean(key, in: LoopKind.allCases.map(\.keyword)), length: key.count)
+                          notes: Suggestions.didYouMean(key, in: LoopKind.allCases.map(\.keyword)), length: key.count)
                     continue
                 }
                 if let previous = c.loopLocation {
@@ -121,7 +121,7 @@ extension ParseSession {
             case "break_when": lc.breakWhen = conditions(valueNode, file, keyword: key)
             default:
                 error(location(keyNode, file), "'\(key)' is not a valid key for loop_control",
-                      notes: NameSuggestion.didYouMean(key, in: KeywordTable.loopControl), length: key.count)
+                      notes: Suggestions.didYouMean(key, in: KeywordTable.loopControl), length: key.count)
             }
         }
         return lc

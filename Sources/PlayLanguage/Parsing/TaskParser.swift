@@ -153,14 +153,14 @@ extension ParseSession {
                 let keywordCandidates = KeywordTable.task.union(context.inHandlers ? KeywordTable.handlerOnly : [])
                 let short = KeywordTable.shortName(u.key)
                 let prefix = String(u.key.dropLast(short.count))
-                let near = NameSuggestion.closest(to: short, in: catalog.moduleNames + Array(Self.specialActions)).map { prefix + $0 }
-                    ?? NameSuggestion.closest(to: u.key, in: keywordCandidates)
+                let near = Suggestions.closest(to: short, in: catalog.moduleNames + Array(Self.specialActions)).map { prefix + $0 }
+                    ?? Suggestions.closest(to: u.key, in: keywordCandidates)
                 error(loc, "couldn't resolve module/action '\(u.key)': no module named '\(short)' and no task keyword of that name",
                       notes: near.map { ["did you mean '\($0)'?"] } ?? [], length: u.key.count)
             } else {
                 let candidates = KeywordTable.task.union(context.inHandlers ? KeywordTable.handlerOnly : [])
-                let near = NameSuggestion.closest(to: u.key, in: candidates)
-                    ?? NameSuggestion.closest(to: u.key, in: catalog.moduleNames)
+                let near = Suggestions.closest(to: u.key, in: candidates)
+                    ?? Suggestions.closest(to: u.key, in: catalog.moduleNames)
                 error(loc, "'\(u.key)' is not a valid task keyword" + (call.map { " (the task already calls '\($0.written)')" } ?? ""),
                       notes: near.map { ["did you mean '\($0)'?"] } ?? [], length: u.key.count)
             }
@@ -227,7 +227,7 @@ extension ParseSession {
         let short = KeywordTable.shortName(written)
         guard isKnownAction(short) else {
             let prefix = String(written.dropLast(short.count))
-            let near = NameSuggestion.closest(to: short, in: catalog.moduleNames + Array(Self.specialActions)).map { prefix + $0 }
+            let near = Suggestions.closest(to: short, in: catalog.moduleNames + Array(Self.specialActions)).map { prefix + $0 }
             error(loc, "couldn't resolve module/action '\(written)'", notes: near.map { ["did you mean '\($0)'?"] } ?? [],
                   length: written.count)
             return nil

@@ -3,12 +3,22 @@ import Foundation
 import OrderedCollections
 import PlayBase
 
+// Why there are two YAML readers (issue 11): playbooks are read here, from libyaml's events
+// through Yams' `CYaml` module; everything else (vars files, inventories, `from_yaml`, `-e`)
+// goes through PlayBase's YAMLLoader and Yams' public `compose`. Yams' public API gives nodes
+// with marks and styles, but it cannot give what this reader exists for:
+//  - speed: its composer allocates a `Tag` object and runs the resolver's regular expressions
+//    for every scalar as it composes (~120 ms on a 2000-task playbook); this tree takes a few
+//    milliseconds, which the `--list-tasks` budget (PerformanceTests) needs;
+//  - positions of aliases: Yams hands back the anchored node itself, so an error in `*defaults`
+//    would point at the anchor; here an alias keeps its target's content but its own position;
+//  - whether a tag was written: Yams resolves implicit tags in place, so a plain `5` and an
+//    explicit `!!str 5` cannot be told apart afterwards without its default resolver.
+// There is still one scalar rule: YAML 1.1 as Yams' default resolver (and PyYAML) apply it.
+// YAMLScalarResolver mirrors it without regular expressions, and YAMLReadersAgreeTests checks
+// that both readers give the same Value for every kind of scalar.
+
 /// A YAML node with its 1-based position, built straight from libyaml's events.
-///
-/// Yams' composer costs ~120 ms on a 2000-task playbook (tag objects and regular-expression
-/// resolution for every scalar); this tree takes a few milliseconds, which the `--list-tasks`
-/// budget needs. Scalars resolve with the same rules as PlayBase's YAMLLoader (Yams' default
-/// resolver), so a value means the same wherever it is loaded.
 struct YAMLNode {
     enum ScalarStyle: UInt8 { case plain, singleQuoted, doubleQuoted, literal, folded }
 

@@ -132,8 +132,9 @@ public struct S3FetchModule: Module {
               attributes[.type] as? FileAttributeType == .typeRegular,
               let localSize = (attributes[.size] as? NSNumber)?.intValue, localSize == size
         else { return false }
-        let algorithms: [FileDigest.Algorithm] = sha256 == nil ? [.md5] : [.md5, .sha256]
-        guard let digests = FileDigest.hex(of: dest, algorithms), digests[0] == etag else { return false }
+        let algorithms: [Digest.Algorithm] = sha256 == nil ? [.md5] : [.md5, .sha256]
+        guard let digests = try? StreamingDigest.hashFile(URL(fileURLWithPath: dest), algorithms: algorithms).map(\.hexString),
+              digests[0] == etag else { return false }
         if let sha256, digests[1] != sha256 {
             throw AWSModuleError("\(source) has SHA-256 \(digests[1]), not the expected \(sha256): it is not the build asked for")
         }

@@ -3,6 +3,7 @@ import OrderedCollections
 import PlayBase
 import PlayConnection
 import PlayExecutor
+import PlayTemplating
 
 /// One `command` or `shell` call, shared by both modules: the `chdir`, `creates` and
 /// `removes` checks and the command itself go to the target as one script (one round trip),

@@ -99,7 +99,7 @@ public struct CopyModule: Module {
             return .failed("one of the following is required: content, src")
         }
         if let expected = context.string("checksum"), case .data(let data, _) = installer.source {
-            let actual = LocalDigest.hex(data)
+            let actual = Digest.hex(data, .sha1)
             if actual.lowercased() != expected.lowercased() {
                 return .failed("Copied file does not match the expected checksum. Transfer failed.",
                                ["checksum": .string(actual), "expected_checksum": .string(expected)])

@@ -182,7 +182,7 @@ struct DirectoryCopy {
         // Pass 1: what differs (nothing is touched yet).
         s.append(#"_pisdir "$_pB""#)
         for directory in directories { s.append("_pisdir \"$_pB\"/\(ShellWords.quote(directory))") }
-        for file in files { s.append("_pneed \(ShellWords.quote(file.path)) \(LocalDigest.hex(file.data))") }
+        for file in files { s.append("_pneed \(ShellWords.quote(file.path)) \(Digest.hex(file.data, .sha1))") }
         s.append(#"""
             if [ $_pneeds = 1 ] || [ $_pmk = 1 ]; then _pch=1; fi
             if [ "$_pck" = 1 ]; then printf 'dest=%s\0changed=%s\0' "$_pB" "$_pch"; exit 0; fi
@@ -203,7 +203,7 @@ struct DirectoryCopy {
         // Pass 2: write what differs, then attributes on every file.
         for file in files {
             let preserve = mode == .preserve ? FileMode.octalText(file.mode) : "''"
-            s.append("_pput \(ShellWords.quote(file.path)) \(LocalDigest.hex(file.data)) \(preserve)")
+            s.append("_pput \(ShellWords.quote(file.path)) \(Digest.hex(file.data, .sha1)) \(preserve)")
         }
         s.append(#"""
             [ -z "$_ptmp" ] || rm -rf "$_ptmp"

@@ -61,9 +61,9 @@ public struct FetchModule: Module {
             return .failed(failure.message)
         }
         let local = FileManager.default.contents(atPath: dest)
-        if let local, LocalDigest.hex(local) == remoteSum {
+        if let local, Digest.hex(local, .sha1) == remoteSum {
             return TaskResult(["changed": false, "checksum": .string(remoteSum), "dest": .string(dest),
-                               "file": .string(source), "md5sum": .string(LocalDigest.hex(local, .md5))])
+                               "file": .string(source), "md5sum": .string(Digest.hex(local, .md5))])
         }
         let data: Data
         do {
@@ -72,7 +72,7 @@ public struct FetchModule: Module {
             guard case .transfer(_, _, let message) = error else { throw error }
             return .failed("Unable to fetch \(source): \(message)")
         }
-        let newSum = LocalDigest.hex(data)
+        let newSum = Digest.hex(data, .sha1)
         if context.bool("validate_checksum", default: true), newSum != remoteSum {
             return .failed("checksum mismatch", ["checksum": .string(newSum), "dest": .string(dest),
                                                  "file": .string(source), "remote_checksum": .string(remoteSum)])
@@ -85,7 +85,7 @@ public struct FetchModule: Module {
             return .failed("Failed to write \(dest): \(error.localizedDescription)")
         }
         return TaskResult(["changed": true, "checksum": .string(newSum), "dest": .string(dest),
-                           "md5sum": .string(LocalDigest.hex(data, .md5)), "remote_checksum": .string(remoteSum),
+                           "md5sum": .string(Digest.hex(data, .md5)), "remote_checksum": .string(remoteSum),
                            "remote_md5sum": .null])
     }
 

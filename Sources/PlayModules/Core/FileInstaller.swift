@@ -113,7 +113,7 @@ struct FileInstaller {
                 printf 'srcsum=%s\\0' "$_pwant"
                 """)
         case .data(let d, _):
-            s.append("_pwant=\(LocalDigest.hex(d))")
+            s.append("_pwant=\(Digest.hex(d, .sha1))")
         }
         s.append(#"""
             case $_pD in */*) _pdir=${_pD%/*}; [ -n "$_pdir" ] || _pdir=/;; *) _pdir=.;; esac
@@ -197,8 +197,8 @@ struct FileInstaller {
         if !records.flag("written") { r["path"] = .string(records["dest"] ?? dest) }
         if let sourceLabel { r["src"] = .string(sourceLabel) }
         if let data {
-            r["checksum"] = .string(LocalDigest.hex(data))
-            if records.flag("written") { r["md5sum"] = .string(LocalDigest.hex(data, .md5)) }
+            r["checksum"] = .string(Digest.hex(data, .sha1))
+            if records.flag("written") { r["md5sum"] = .string(Digest.hex(data, .md5)) }
         } else if let sum = records["srcsum"] {
             r["checksum"] = .string(sum)
         }

@@ -3,6 +3,7 @@ import OrderedCollections
 import PlayBase
 import PlayExecutor
 import PlayLanguage
+import PlayTemplating
 
 /// `pause`: waits `seconds` or `minutes` (reporting progress), or, with neither, shows
 /// `prompt` and waits for Enter on the terminal, returning what was typed as `user_input`.

@@ -72,7 +72,7 @@ struct RemoteTextFile {
                 file.realPath = String(decoding: rest[rest.startIndex..<nul], as: UTF8.self)
                 file.data = Data(rest[rest.index(after: nul)...])
             }
-            file.checksum = LocalDigest.hex(file.data)
+            file.checksum = Digest.hex(file.data, .sha1)
         }
         return file
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import PlayBase
 
 /// A build artifact read from the controller's disk, with the SHA-1 the target compares.
 struct Artifact: Sendable {
@@ -43,7 +44,7 @@ final class ArtifactCache: Sendable {
         } catch {
             throw .unreadable(path, error.localizedDescription)
         }
-        let artifact = Artifact(path: path, data: data, checksum: LocalDigest.hex(data))
+        let artifact = Artifact(path: path, data: data, checksum: Digest.hex(data, .sha1))
         entries.withLock { $0[path] = Entry(size: size, modified: modified, artifact: artifact) }
         return artifact
     }

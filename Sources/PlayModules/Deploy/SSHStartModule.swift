@@ -247,9 +247,9 @@ extension SSHStartModule {
         /// A digest of everything that makes a running app "the same": when it matches what runs
         /// (and the process lives and listens), nothing is restarted.
         func identity(checksum: String) -> String {
-            let text = [app, version, checksum, LocalDigest.hex(Data(environmentFile.utf8)), command, bind,
+            let text = [app, version, checksum, Digest.hex(Data(environmentFile.utf8), .sha1), command, bind,
                         String(port), healthPath ?? ""].joined(separator: "\u{0}")
-            return LocalDigest.hex(Data(text.utf8))
+            return Digest.hex(Data(text.utf8), .sha1)
         }
 
         /// App and version names become directory names on the target.
