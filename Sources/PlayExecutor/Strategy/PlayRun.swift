@@ -275,7 +275,8 @@ struct PlayRun {
         // (path, item label) -> hosts, in the order Ansible prints "included:" lines.
         var loaded: OrderedDictionary<[String?], [String]> = [:]
         for host in hosts {
-            let vars = variables(for: host, blockVars: include.blockVars, taskVars: include.include.vars)
+            let vars = variables(for: host, blockVars: include.blockVars, taskVars: include.include.role == nil ? include.include.vars : [:],
+                                 roleDefaults: include.childContext.roleDefaults, roleParams: include.childContext.roleParams)
             do {
                 if let falseCondition = try include.conditions.first(where: { !(try templar.condition($0.expression, vars)) }) {
                     events.emit(.hostResult(HostResult(host: host, task: include.displayName, status: .skipped,
@@ -303,6 +304,14 @@ struct PlayRun {
                         itemVars = vars.adding([loopVar: item])
                     }
                     let file = try templar.renderString(include.include.file, itemVars).renderedString
+                    if include.include.role != nil {
+                        // include_role: Ansible's "included:" line names the role.
+                        items += try executor.includedRole(include, vars: itemVars, params: extra, selection: options.selection,
+                                                           firstID: executor.playbook.nodeCount + itemIndex * 100_000)
+                        loaded[[file, item?.renderedString], default: []].append(host)
+                        state.stats[host, default: HostStats()].ok += 1
+                        continue
+                    }
                     var context = include.childContext
                     context.blockVars.append(extra)
                     let path = executor.compiler.resolveIncludePath(file, context: context)
@@ -429,15 +438,20 @@ struct PlayRun {
     }
 
     func variables(for host: String, task: CompiledTask) -> TaskVariables {
-        variables(for: host, blockVars: task.blockVars, taskVars: task.task.vars)
+        variables(for: host, blockVars: task.blockVars, taskVars: task.task.vars,
+                  roleDefaults: task.roleDefaults, roleParams: task.roleParams)
     }
 
     /// Ansible's precedence, lowest first: magic vars, inventory (group < host), play vars,
     /// vars_files, block vars, task vars, facts and registered results, extra vars.
+    /// Roles add two layers: their defaults right above the magic vars (below inventory), their
+    /// parameters above facts (role vars are among `blockVars`).
     func variables(for host: String, blockVars: [OrderedDictionary<String, Value>],
-                   taskVars: OrderedDictionary<String, Value>) -> TaskVariables {
-        var layers: [OrderedDictionary<String, Value>] = [magicVariables(for: host), state.inventoryVariables(host),
-                                                          playVars, varsFilesVars]
+                   taskVars: OrderedDictionary<String, Value>, roleDefaults: [OrderedDictionary<String, Value>] = [],
+                   roleParams: [OrderedDictionary<String, Value>] = []) -> TaskVariables {
+        var layers: [OrderedDictionary<String, Value>] = [magicVariables(for: host)]
+        layers += roleDefaults
+        layers += [state.inventoryVariables(host), playVars, varsFilesVars]
         layers += blockVars
         layers.append(taskVars)
         var raw: Set<Int> = []
@@ -445,6 +459,7 @@ struct PlayRun {
             raw.insert(layers.count)
             layers.append(facts)
         }
+        layers += roleParams
         layers.append(options.extraVars)
         return TaskVariables(layers: layers, rawLayers: raw, hostvars: hostvarsSnapshot())
     }

@@ -1,0 +1,59 @@
+import OrderedCollections
+import PlayBase
+
+/// A role expanded in place (`roles:`, `import_role`, or `include_role` at run time): the block
+/// holding its tasks carries this, and every task inside inherits its variables and name.
+public struct RoleScope: Sendable {
+    /// The name as written (`web`, `ns.coll.web`); Ansible prefixes task names with it.
+    public var name: String
+    /// The role's directory.
+    public var path: String
+    /// `defaults/main.yml` (or `defaults_from`): the lowest precedence of all.
+    public var defaults: OrderedDictionary<String, Value>
+    /// `vars/main.yml` (or `vars_from`): above the play's vars_files, below block vars.
+    public var vars: OrderedDictionary<String, Value>
+    /// Role parameters (the extra keys and `vars:` of a `roles:` entry, the `vars:` of an
+    /// import_role/include_role): above facts and set_fact.
+    public var params: OrderedDictionary<String, Value>
+
+    public init(name: String, path: String, defaults: OrderedDictionary<String, Value> = [:],
+                vars: OrderedDictionary<String, Value> = [:], params: OrderedDictionary<String, Value> = [:]) {
+        self.name = name
+        self.path = path
+        self.defaults = defaults
+        self.vars = vars
+        self.params = params
+    }
+
+    /// The magic variables a role's tasks see.
+    public var magicVariables: OrderedDictionary<String, Value> {
+        ["role_name": .string(name), "role_path": .string(path)]
+    }
+}
+
+/// The arguments of `import_role` / `include_role` (and what a `roles:` entry means).
+public struct RoleCall: Sendable {
+    /// The role's name or path as written (include_role's may be a template).
+    public var name: String
+    public var tasksFrom: String?
+    public var varsFrom: String?
+    public var defaultsFrom: String?
+    public var handlersFrom: String?
+    /// Accepted; a role's variables are visible to its own tasks only (see README).
+    public var isPublic: Bool?
+    public var allowDuplicates: Bool?
+    public var location: SourceLocation
+
+    public init(name: String, tasksFrom: String? = nil, varsFrom: String? = nil, defaultsFrom: String? = nil,
+                handlersFrom: String? = nil, isPublic: Bool? = nil, allowDuplicates: Bool? = nil,
+                location: SourceLocation) {
+        self.name = name
+        self.tasksFrom = tasksFrom
+        self.varsFrom = varsFrom
+        self.defaultsFrom = defaultsFrom
+        self.handlersFrom = handlersFrom
+        self.isPublic = isPublic
+        self.allowDuplicates = allowDuplicates
+        self.location = location
+    }
+}
