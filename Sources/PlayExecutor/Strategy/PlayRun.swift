@@ -444,14 +444,16 @@ struct PlayRun {
 
     /// Ansible's precedence, lowest first: magic vars, inventory (group < host), play vars,
     /// vars_files, block vars, task vars, facts and registered results, extra vars.
-    /// Roles add two layers: their defaults right above the magic vars (below inventory), their
-    /// parameters above facts (role vars are among `blockVars`).
+    /// Roles add layers: defaults (the play's static roles', then the task's roles') right above
+    /// the magic vars, below inventory; the static roles' vars above vars_files (the task's own
+    /// role vars are among `blockVars`); role parameters above facts.
     func variables(for host: String, blockVars: [OrderedDictionary<String, Value>],
                    taskVars: OrderedDictionary<String, Value>, roleDefaults: [OrderedDictionary<String, Value>] = [],
                    roleParams: [OrderedDictionary<String, Value>] = []) -> TaskVariables {
         var layers: [OrderedDictionary<String, Value>] = [magicVariables(for: host)]
-        layers += roleDefaults
+        layers += compiled.publicRoleDefaults + roleDefaults
         layers += [state.inventoryVariables(host), playVars, varsFilesVars]
+        layers += compiled.publicRoleVars
         layers += blockVars
         layers.append(taskVars)
         var raw: Set<Int> = []

@@ -35,6 +35,10 @@ public struct CompiledPlay: Sendable {
     public var listedSections: [CompiledBlock]?
     /// The play's static roles (roles: and import_role), in order, each once.
     public var roleNames: [String] = []
+    /// Static roles are public, as in Ansible: every task of the play sees their defaults (above
+    /// the magic vars; the first layer holds `ansible_play_role_names`) and their vars (above vars_files).
+    public var publicRoleDefaults: [OrderedDictionary<String, Value>] = []
+    public var publicRoleVars: [OrderedDictionary<String, Value>] = []
 
     public init(play: Play, index: Int, sections: [CompiledBlock], handlers: [CompiledTask]) {
         self.play = play
@@ -139,6 +143,14 @@ public struct CompiledInclude: Sendable {
     public var displayName: String
     /// What the included tasks inherit (enclosing blocks, the include's vars and `apply`).
     public var childContext: InheritedContext
+    /// Set when the include is written in a role (its banner then reads `role : name`).
+    public var roleName: String?
+
+    /// What `--list-tasks` prints: an unnamed include_role, or include in a role, shows its bare action.
+    public var listingName: String {
+        if roleName != nil || include.role != nil, include.name?.isEmpty ?? true { return include.action }
+        return displayName
+    }
 
     public init(id: NodeID, include: IncludeTasks, tags: Set<String>, conditions: [Condition],
                 blockVars: [OrderedDictionary<String, Value>], keywords: EffectiveKeywords, displayName: String,

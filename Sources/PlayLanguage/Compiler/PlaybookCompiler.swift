@@ -107,10 +107,18 @@ struct GraphBuilder {
                     if !apply.vars.isEmpty { child.blockVars.append(apply.vars) }
                     child.keywords = child.keywords.overlaid(with: apply.keywords)
                 }
-                out.append(.include(CompiledInclude(
+                var compiled = CompiledInclude(
                     id: newID(), include: include, tags: tags, conditions: context.conditions + include.when,
                     blockVars: context.blockVars, keywords: context.keywords.overlaid(with: include.keywords),
-                    displayName: Self.displayName(include.name, include.action), childContext: child)))
+                    displayName: Self.displayName(include.name, include.action), childContext: child)
+                if let call = include.role, include.name?.isEmpty ?? true {
+                    compiled.displayName = "\(include.action) : \(call.name)"  // Ansible's IncludeRole.get_name
+                }
+                if let role = context.role {
+                    compiled.roleName = role.name
+                    compiled.displayName = "\(role.name) : \(compiled.displayName)"
+                }
+                out.append(.include(compiled))
             }
         }
         return out

@@ -8,7 +8,8 @@ enum RoleExpansion {
     static func enter(_ role: RoleScope, _ inner: inout InheritedContext) {
         var vars = role.vars
         for (k, v) in role.magicVariables where vars[k] == nil { vars[k] = v }
-        vars["ansible_parent_role_names"] = .list(inner.roleNames.map(Value.string))
+        // Ansible defines it only inside a dependency or a nested role.
+        if !inner.roleNames.isEmpty { vars["ansible_parent_role_names"] = .list(inner.roleNames.map(Value.string)) }
         inner.blockVars.append(vars)
         inner.roleDefaults.append(role.defaults)
         if !role.params.isEmpty { inner.roleParams.append(role.params) }
@@ -35,13 +36,19 @@ enum RoleExpansion {
         var repeated = false
         func walk(_ items: [BlockItem]) {
             for case .block(let b) in items {
-                if let role = b.role, !names.contains(role.name) { names.append(role.name) }
+                if let role = b.role, !b.isRepeatedRole {
+                    if !names.contains(role.name) { names.append(role.name) }
+                    compiled.publicRoleDefaults.append(role.defaults)
+                    compiled.publicRoleVars.append(role.vars)
+                }
                 if b.isRepeatedRole { repeated = true }
                 walk(b.body)
             }
         }
         walk(play.preTasks + play.roles + play.tasks + play.postTasks)
         compiled.roleNames = names
+        let listed = Value.list(names.map(Value.string))
+        compiled.publicRoleDefaults.insert(["ansible_play_role_names": listed, "ansible_role_names": listed], at: 0)
         guard repeated else { return }
         // Listed only: ids past the run's, so they never collide with a task that runs.
         var lister = GraphBuilder(selection: builder.selection, nextID: builder.nextID + 1_000_000, listingRepeatedRoles: true)

@@ -56,7 +56,7 @@ public enum PlaybookListing {
                 for item in items {
                     switch item {
                     case .task(let t): line(t.listingName, t.tags)
-                    case .include(let i): line(i.displayName, i.tags)
+                    case .include(let i): line(i.listingName, i.tags)
                     case .block(let b): walk(b.body)
                     }
                 }

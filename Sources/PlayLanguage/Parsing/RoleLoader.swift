@@ -132,7 +132,9 @@ extension ParseSession {
         } else if let from = call.tasksFrom {
             error(call.location, "could not find '\(from)' in the role's tasks/ directory (\(path)/tasks)")
         }
-        let key = "\(path)|\(call.tasksFrom ?? "main")|\(Value.dict(params).pythonRepr)"
+        // Ansible's role identity: the role, its *_from files and its parameters.
+        let files = [call.tasksFrom, call.varsFrom, call.defaultsFrom, call.handlersFrom].map { $0 ?? "main" }
+        let key = "\(path)|\(files.joined(separator: "|"))|\(Value.dict(params).pythonRepr)"
         var block = Block(body: body, location: call.location)
         block.role = scope
         block.importedFile = Self.roleFile(path, "tasks", call.tasksFrom ?? "main") ?? "\(path)/tasks/main.yml"
