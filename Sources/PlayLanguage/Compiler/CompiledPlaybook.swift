@@ -185,6 +185,8 @@ public struct InheritedContext: Sendable {
     public var roleParams: [OrderedDictionary<String, Value>] = []
     /// Enclosing roles' names, innermost first (`ansible_parent_role_names`).
     public var roleNames: [String] = []
+    /// Identities of the play's static roles: an include_role's dependencies among them do not run again.
+    public var playRoleIdentities: Set<String> = []
 
     public init(tags: Set<String> = [], conditions: [Condition] = [], blockVars: [OrderedDictionary<String, Value>] = [],
                 keywords: EffectiveKeywords = EffectiveKeywords(), notify: [String]? = nil, directory: String,

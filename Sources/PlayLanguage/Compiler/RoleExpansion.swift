@@ -33,11 +33,13 @@ enum RoleExpansion {
     static func annotate(_ compiled: inout CompiledPlay, builder: inout GraphBuilder, context: InheritedContext) {
         let play = compiled.play
         var names: [String] = []
+        var identities: Set<String> = []
         var repeated = false
         func walk(_ items: [BlockItem]) {
             for case .block(let b) in items {
                 if let role = b.role, !b.isRepeatedRole {
                     if !names.contains(role.name) { names.append(role.name) }
+                    identities.insert(role.identity)
                     compiled.publicRoleDefaults.append(role.defaults)
                     compiled.publicRoleVars.append(role.vars)
                 }
@@ -49,6 +51,9 @@ enum RoleExpansion {
         compiled.roleNames = names
         let listed = Value.list(names.map(Value.string))
         compiled.publicRoleDefaults.insert(["ansible_play_role_names": listed, "ansible_role_names": listed], at: 0)
+        if !identities.isEmpty {
+            compiled.sections = compiled.sections.map { giving(identities, to: $0) }
+        }
         guard repeated else { return }
         // Listed only: ids past the run's, so they never collide with a task that runs.
         var lister = GraphBuilder(selection: builder.selection, nextID: builder.nextID + 1_000_000, listingRepeatedRoles: true)
@@ -57,14 +62,35 @@ enum RoleExpansion {
                           location: compiled.sections[i].location)
         }
     }
+
+    /// The block with every include_role inside told which roles the play runs statically.
+    private static func giving(_ identities: Set<String>, to block: CompiledBlock) -> CompiledBlock {
+        func walk(_ items: [CompiledItem]) -> [CompiledItem] {
+            items.map { item in
+                switch item {
+                case .task: return item
+                case .block(let b): return .block(giving(identities, to: b))
+                case .include(var i):
+                    if i.include.role != nil { i.childContext.playRoleIdentities = identities }
+                    return .include(i)
+                }
+            }
+        }
+        var b = block
+        b.body = walk(b.body)
+        b.rescue = walk(b.rescue)
+        b.always = walk(b.always)
+        return b
+    }
 }
 
 extension PlaybookParser {
     /// The items of a role for `include_role` at run time (`call.name` already rendered):
     /// its dependencies' blocks, then its own.
     public func parseRole(_ call: RoleCall, params: OrderedDictionary<String, Value>, from directory: String,
-                          playbookDirectory: String) throws(DiagnosticList) -> [BlockItem] {
+                          playbookDirectory: String, alreadyRun: Set<String> = []) throws(DiagnosticList) -> [BlockItem] {
         let session = ParseSession(catalog: catalog, loader: loader, playbookDirectory: playbookDirectory)
+        session.rolesExpanded = alreadyRun
         let items = session.expandRole(call, params: params, from: directory, dynamic: true)
         if session.hasErrors { throw DiagnosticList(session.diagnostics) }
         return items
@@ -78,7 +104,8 @@ extension PlaybookCompiler {
                                    inheriting context: InheritedContext, selection: TagSelection,
                                    firstID: NodeID) throws(DiagnosticList) -> [CompiledItem] {
         let items = try parser.parseRole(call, params: params, from: context.directory,
-                                         playbookDirectory: context.playbookDirectory)
+                                         playbookDirectory: context.playbookDirectory,
+                                         alreadyRun: context.playRoleIdentities)
         var walker = GraphBuilder(selection: selection, nextID: firstID)
         return walker.items(items, context)
     }

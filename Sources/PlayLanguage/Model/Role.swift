@@ -15,6 +15,9 @@ public struct RoleScope: Sendable {
     /// Role parameters (the extra keys and `vars:` of a `roles:` entry, the `vars:` of an
     /// import_role/include_role): above facts and set_fact.
     public var params: OrderedDictionary<String, Value>
+    /// Ansible's role identity (path, `*_from` files, parameters): a role with the same identity
+    /// runs once per play unless it allows duplicates.
+    public var identity = ""
 
     public init(name: String, path: String, defaults: OrderedDictionary<String, Value> = [:],
                 vars: OrderedDictionary<String, Value> = [:], params: OrderedDictionary<String, Value> = [:]) {

@@ -105,7 +105,8 @@ extension ParseSession {
 
     /// The items a role contributes where it is used: its dependencies (from meta/main.yml), each
     /// a role block, then its own block. Handlers go to `roleHandlers`. A role already expanded in
-    /// this play with the same arguments comes back marked `isRepeatedRole` (listed, not run).
+    /// this play with the same arguments comes back marked `isRepeatedRole` (listed, not run);
+    /// a `dynamic` one (include_role) always runs, though its dependencies may not.
     func expandRole(_ call: RoleCall, params: OrderedDictionary<String, Value>, from directory: String,
                     dynamic: Bool = false) -> [BlockItem] {
         guard let path = findRole(call.name, at: call.location, from: directory) else { return [] }
@@ -119,7 +120,7 @@ extension ParseSession {
         var allowDuplicates = call.allowDuplicates ?? false
         var items: [BlockItem] = []
         if let metaPath = Self.roleFile(path, "meta", "main") {
-            items += roleDependencies(metaPath, rolePath: path, allowDuplicates: &allowDuplicates, dynamic: dynamic)
+            items += roleDependencies(metaPath, rolePath: path, allowDuplicates: &allowDuplicates)
         }
         let name = call.name.contains("/") ? (call.name as NSString).lastPathComponent : call.name
         var scope = RoleScope(name: name, path: path, params: params)
@@ -135,6 +136,7 @@ extension ParseSession {
         // Ansible's role identity: the role, its *_from files and its parameters.
         let files = [call.tasksFrom, call.varsFrom, call.defaultsFrom, call.handlersFrom].map { $0 ?? "main" }
         let key = "\(path)|\(files.joined(separator: "|"))|\(Value.dict(params).pythonRepr)"
+        scope.identity = key
         var block = Block(body: body, location: call.location)
         block.role = scope
         block.importedFile = Self.roleFile(path, "tasks", call.tasksFrom ?? "main") ?? "\(path)/tasks/main.yml"
@@ -160,8 +162,7 @@ extension ParseSession {
     }
 
     /// `dependencies:` of a role's meta/main.yml, expanded (each a string or a `role:` entry).
-    private func roleDependencies(_ metaPath: String, rolePath: String, allowDuplicates: inout Bool,
-                                  dynamic: Bool) -> [BlockItem] {
+    private func roleDependencies(_ metaPath: String, rolePath: String, allowDuplicates: inout Bool) -> [BlockItem] {
         let nodes: [YAMLNode]
         do { nodes = try documents(metaPath, from: nil) } catch {
             record(error, at: SourceLocation(file: metaPath, line: 1, column: 1))
@@ -181,7 +182,7 @@ extension ParseSession {
                     }
                     continue
                 }
-                for dep in deps { items += roleEntry(dep, file, dynamic: dynamic) }
+                for dep in deps { items += roleEntry(dep, file) }
             default:
                 break  // galaxy_info, argument_specs, collections: not used to run
             }
