@@ -55,6 +55,16 @@ final class RoleTests: XCTestCase {
         XCTAssertEqual(play.stdout.components(separatedBy: "\"msg\": \"common once\"").count - 1, 3)
     }
 
+    /// Where each way of giving a role variables lands: a roles: entry's `vars:` and import_role's
+    /// `vars:` are role vars (below set_fact), a roles: entry's other keys and include_role's
+    /// `vars:` are parameters (above it); static roles' vars are visible to later play tasks.
+    func testRoleVariablePrecedenceMatchesAnsible() throws {
+        let play = try compare(["roles-precedence.yml"])
+        XCTAssertTrue(play.stdout.contains("\"msg\": \"p=roles-param rv=role-vars"), play.stdout)
+        XCTAssertTrue(play.stdout.contains("\"msg\": \"after role-vars play-vars\""), play.stdout)
+        XCTAssertTrue(play.stdout.contains("\"msg\": \"p=include-vars rv=include-rv"), play.stdout)
+    }
+
     /// allow_duplicates, defaults_from/vars_from, include_role with apply and a templated name in a
     /// loop, include_tasks inside a role, roles from ANSIBLE_ROLES_PATH and a collection.
     func testMoreRoleFormsMatchAnsible() throws {

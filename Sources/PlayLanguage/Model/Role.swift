@@ -10,10 +10,11 @@ public struct RoleScope: Sendable {
     public var path: String
     /// `defaults/main.yml` (or `defaults_from`): the lowest precedence of all.
     public var defaults: OrderedDictionary<String, Value>
-    /// `vars/main.yml` (or `vars_from`): above the play's vars_files, below block vars.
+    /// `vars/main.yml` (or `vars_from`) with the `vars:` of the roles: entry or import_role over
+    /// it: above the play's vars_files, below block vars.
     public var vars: OrderedDictionary<String, Value>
-    /// Role parameters (the extra keys and `vars:` of a `roles:` entry, the `vars:` of an
-    /// import_role/include_role): above facts and set_fact.
+    /// Role parameters (the other keys of a `roles:` entry, the `vars:` of an include_role):
+    /// above facts and set_fact.
     public var params: OrderedDictionary<String, Value>
     /// Ansible's role identity (path, `*_from` files, parameters): a role with the same identity
     /// runs once per play unless it allows duplicates.

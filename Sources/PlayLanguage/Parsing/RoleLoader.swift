@@ -107,7 +107,10 @@ extension ParseSession {
     /// a role block, then its own block. Handlers go to `roleHandlers`. A role already expanded in
     /// this play with the same arguments comes back marked `isRepeatedRole` (listed, not run);
     /// a `dynamic` one (include_role) always runs, though its dependencies may not.
-    func expandRole(_ call: RoleCall, params: OrderedDictionary<String, Value>, from directory: String,
+    /// `vars` are the `vars:` of the role entry or import (role-vars precedence, over vars/main.yml);
+    /// `when` and `tags` of the entry count in the role's identity, as in Ansible.
+    func expandRole(_ call: RoleCall, params: OrderedDictionary<String, Value>, vars entryVars: OrderedDictionary<String, Value> = [:],
+                    when: [Condition] = [], tags: [String] = [], from directory: String,
                     dynamic: Bool = false) -> [BlockItem] {
         guard let path = findRole(call.name, at: call.location, from: directory) else { return [] }
         if roleStack.contains(path) {
@@ -126,6 +129,7 @@ extension ParseSession {
         var scope = RoleScope(name: name, path: path, params: params)
         scope.defaults = roleVariables(path, "defaults", from: call.defaultsFrom, at: call.location)
         scope.vars = roleVariables(path, "vars", from: call.varsFrom, at: call.location)
+        for (k, v) in entryVars { scope.vars[k] = v }
 
         var body: [BlockItem] = []
         if let tasksPath = Self.roleFile(path, "tasks", call.tasksFrom ?? "main") {
@@ -135,7 +139,8 @@ extension ParseSession {
         }
         // Ansible's role identity: the role, its *_from files and its parameters.
         let files = [call.tasksFrom, call.varsFrom, call.defaultsFrom, call.handlersFrom].map { $0 ?? "main" }
-        let key = "\(path)|\(files.joined(separator: "|"))|\(Value.dict(params).pythonRepr)"
+        let key = [path, files.joined(separator: "|"), Value.dict(params).pythonRepr, Value.dict(entryVars).pythonRepr,
+                   when.map(\.expression).joined(separator: " and "), tags.joined(separator: ",")].joined(separator: "|")
         scope.identity = key
         var block = Block(body: body, location: call.location)
         block.role = scope
@@ -191,7 +196,8 @@ extension ParseSession {
     }
 
     /// One entry of `roles:` (or of `dependencies:`): `name`, or a mapping with `role:`/`name:`,
-    /// `vars:`, `tags:`, `when:`, inheritable keywords, and any other key as a role parameter.
+    /// `vars:` (role vars), `tags:`, `when:`, inheritable keywords, and any other key as a role
+    /// parameter (above set_fact).
     func roleEntry(_ node: YAMLNode, _ file: SourceFile, dynamic: Bool = false) -> [BlockItem] {
         let loc = location(node, file)
         switch node.content {
@@ -208,13 +214,14 @@ extension ParseSession {
             var name: String?
             var nameLocation = loc
             var params = OrderedDictionary<String, Value>()
+            var vars = OrderedDictionary<String, Value>()
             var outer = Block(location: loc)
             for (key, keyNode, valueNode) in entries(m, file) {
                 switch key {
                 case "role", "name":
                     name = scalarText(valueNode, file, what: "'\(key)'")
                     nameLocation = location(valueNode, file)
-                case "vars": for (k, v) in varsDict(valueNode, file) { params[k] = v }
+                case "vars": vars = varsDict(valueNode, file)
                 case "tags": outer.tags = nameList(valueNode, file, keyword: key, splitCommas: true)
                 case "when": outer.when = conditions(valueNode, file, keyword: key)
                 case "collections", "delegate_to", "delegate_facts":
@@ -236,8 +243,8 @@ extension ParseSession {
                       notes: ["use include_role for a role chosen at run time"])
                 return []
             }
-            outer.body = expandRole(RoleCall(name: name, location: nameLocation), params: params, from: file.directory,
-                                    dynamic: dynamic)
+            outer.body = expandRole(RoleCall(name: name, location: nameLocation), params: params, vars: vars,
+                                    when: outer.when, tags: outer.tags, from: file.directory, dynamic: dynamic)
             return outer.body.isEmpty ? [] : [.block(outer)]
         }
     }

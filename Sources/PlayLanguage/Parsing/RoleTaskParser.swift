@@ -47,7 +47,8 @@ extension ParseSession {
             return nil
         }
         guard let (role, _) = roleCall(call, c, file, dynamic: false) else { return nil }
-        let body = expandRole(role, params: c.vars, from: file.directory)
+        // import_role's vars are role vars (below set_fact); include_role's are parameters (above).
+        let body = expandRole(role, params: [:], vars: c.vars, when: c.when, tags: c.tags, from: file.directory)
         return Block(name: c.name, body: body, when: c.when, tags: c.tags, notify: c.notify,
                      keywords: c.keywords, location: taskLocation)
     }
