@@ -129,3 +129,15 @@ final class RoleExpansionTests: XCTestCase {
         XCTAssertEqual(ds.first?.notes, ["did you mean 'tasks_from'?"])
     }
 }
+
+extension RoleExpansionTests {
+    func testDependenciesAreFoundBesideTheirRoleAndRolesBesideAnImportedPlaybook() throws {
+        let files = TempFiles()
+        files.write("sub/roles/app/meta/main.yml", "dependencies: [lib]\n")
+        files.write("sub/roles/app/tasks/main.yml", "- name: app\n  debug: msg=a\n")
+        files.write("sub/roles/lib/tasks/main.yml", "- name: lib\n  debug: msg=l\n")
+        files.write("sub/site.yml", "- hosts: all\n  roles: [app]\n")
+        let pb = try compile("- import_playbook: sub/site.yml\n", files: files)
+        XCTAssertEqual(tasks(pb.plays[0].sections[1].body).map(\.displayName), ["lib : lib", "app : app"])
+    }
+}

@@ -57,7 +57,15 @@ extension ParseSession {
                     searched.append(c)
                 }
             }
-            for root in roleSearchPaths {
+            // Also `roles/` beside an imported playbook, and the roles directory holding the role
+            // whose meta/main.yml names this one.
+            var roots = roleSearchPaths
+            if directory.hasSuffix("/meta") {
+                roots.insert(Self.directory(of: Self.directory(of: directory)), at: 1)
+            } else if directory != playbookDirectory && !directory.hasSuffix("/tasks") {
+                roots.insert(Self.join(directory, "roles"), at: 0)
+            }
+            for root in roots {
                 let c = Self.join(root, name)
                 if Self.isDirectory(c) { return c }
                 searched.append(c)
