@@ -141,3 +141,26 @@ extension RoleExpansionTests {
         XCTAssertEqual(tasks(pb.plays[0].sections[1].body).map(\.displayName), ["lib : lib", "app : app"])
     }
 }
+
+extension RoleExpansionTests {
+    /// A literal include_role is read at parse time: a typo in it is reported before the run,
+    /// and its handlers join the play's. A templated one waits for the run.
+    func testLiteralIncludeRoleIsCheckedAndItsHandlersJoinThePlay() throws {
+        let files = webRole()
+        let pb = try compile("""
+        - hosts: all
+          tasks:
+            - include_role: name=web
+            - include_role:
+                name: web
+                tasks_from: "{{ which }}"
+          handlers:
+            - name: own
+              debug: msg=h
+        """, files: files)
+        XCTAssertEqual(pb.plays[0].handlers.map(\.displayName), ["web : reload", "own"])
+        files.write("roles/bad/tasks/main.yml", "- debgu: msg=1\n")
+        let ds = diagnostics(playWith(tasks: "- include_role: name=bad"), files: files)
+        XCTAssertEqual(ds.map { $0.location?.description }, [files.root + "/roles/bad/tasks/main.yml:1:3"])
+    }
+}

@@ -232,11 +232,12 @@ extension ParseSession {
                 case "vars": vars = varsDict(valueNode, file)
                 case "tags": outer.tags = nameList(valueNode, file, keyword: key, splitCommas: true)
                 case "when": outer.when = conditions(valueNode, file, keyword: key)
-                case "collections", "delegate_to", "delegate_facts":
-                    if key != "collections" { _ = applyInheritable(key, valueNode, file, to: &outer.keywords) }
+                case "collections": break
                 default:
-                    if KeywordTable.inheritable.contains(key) {
-                        _ = applyInheritable(key, valueNode, file, to: &outer.keywords)
+                    if KeywordTable.unsupported[key] != nil {
+                        unknownKeyword(key, keyNode, file, in: "a role", valid: [])
+                    } else if applyInheritable(key, valueNode, file, to: &outer.keywords) {
+                        continue  // become, delegate_to...: keywords of the role's tasks
                     } else if let v = value(valueNode, file) {
                         params[key] = v  // Ansible's role params: any other key
                     }

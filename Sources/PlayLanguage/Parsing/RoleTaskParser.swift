@@ -66,8 +66,9 @@ extension ParseSession {
         guard let (role, applyNode) = roleCall(call, c, file, dynamic: true) else { return nil }
         // A literal name is checked now (a typo is a parse error, as elsewhere), and its handlers
         // join the play's, since handlers are looked up by name before the role runs.
-        if !role.name.includes("{{"), findRole(role.name, at: role.location, from: file.directory) != nil,
-           !(role.handlersFrom?.includes("{{") ?? false) {
+        let templated = [role.name, role.tasksFrom, role.varsFrom, role.defaultsFrom, role.handlersFrom]
+            .contains { $0?.includes("{{") ?? false }
+        if !templated, findRole(role.name, at: role.location, from: file.directory) != nil {
             let saved = rolesExpanded
             _ = expandRole(role, params: [:], from: file.directory, dynamic: true)
             rolesExpanded = saved
