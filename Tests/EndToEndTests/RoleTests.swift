@@ -80,6 +80,12 @@ final class RoleTests: XCTestCase {
         try compare(["roles-repeated.yml"])
     }
 
+    func testDependenciesSeeTheirRolesVariablesAsAnsible() throws {
+        let play = try compare(["roles-dependencies.yml"])
+        XCTAssertTrue(play.stdout.contains("\"msg\": \"parent-vars parent-default param child none ['parent']\""), play.stdout)
+        try compare(["roles-dependencies.yml", "--list-tasks"])
+    }
+
     func testRoleFilesAndTemplatesAreFoundInTheRole() throws {
         let out = NSTemporaryDirectory() + "play-role-files-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)

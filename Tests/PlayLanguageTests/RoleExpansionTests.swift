@@ -56,10 +56,12 @@ final class RoleExpansionTests: XCTestCase {
         XCTAssertEqual(serve.blockVars.last?["user"], "www")
         XCTAssertEqual(serve.blockVars.last?["role_name"], "web")
         XCTAssertEqual(serve.task.directory, files.root + "/roles/web/tasks")
-        // The dependency inherits the entry's tags and conditions, not web's variables.
+        // The dependency runs inside web's block: it inherits the entry's tags and conditions and
+        // sees web's variables and parameters, as Ansible's dependency chain.
         XCTAssertEqual(section[0].tags, ["w"])
-        XCTAssertEqual(section[0].roleParams, [])
-        XCTAssertEqual(pb.plays[0].roleNames, ["common", "web"])
+        XCTAssertEqual(section[0].roleParams, [["http_port": 8080]])
+        XCTAssertEqual(section[0].roleDefaults, [["port": 80], [:]])
+        XCTAssertEqual(pb.plays[0].roleNames, ["web", "common"])
         let handler = try XCTUnwrap(pb.plays[0].handlers.first)
         XCTAssertEqual(handler.displayName, "web : reload")
         XCTAssertEqual(handler.task.listen, ["web : reload"])

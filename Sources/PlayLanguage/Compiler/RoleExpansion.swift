@@ -9,7 +9,7 @@ enum RoleExpansion {
         var vars = role.vars
         for (k, v) in role.magicVariables where vars[k] == nil { vars[k] = v }
         // Ansible defines it only inside a dependency or a nested role.
-        if !inner.roleNames.isEmpty { vars["ansible_parent_role_names"] = .list(inner.roleNames.map(Value.string)) }
+        if !inner.roleNames.isEmpty && !role.isDependency { vars["ansible_parent_role_names"] = .list(inner.roleNames.map(Value.string)) }
         inner.blockVars.append(vars)
         inner.roleDefaults.append(role.defaults)
         if !role.params.isEmpty { inner.roleParams.append(role.params) }
@@ -33,12 +33,14 @@ enum RoleExpansion {
     static func annotate(_ compiled: inout CompiledPlay, builder: inout GraphBuilder, context: InheritedContext) {
         let play = compiled.play
         var names: [String] = []
+        var playNames: [String] = []
         var identities: Set<String> = []
         var repeated = false
         func walk(_ items: [BlockItem]) {
             for case .block(let b) in items {
                 if let role = b.role, !b.isRepeatedRole {
                     if !names.contains(role.name) { names.append(role.name) }
+                    if !role.isDependency && !playNames.contains(role.name) { playNames.append(role.name) }
                     identities.insert(role.identity)
                     compiled.publicRoleDefaults.append(role.defaults)
                     compiled.publicRoleVars.append(role.vars)
@@ -49,8 +51,8 @@ enum RoleExpansion {
         }
         walk(play.preTasks + play.roles + play.tasks + play.postTasks)
         compiled.roleNames = names
-        let listed = Value.list(names.map(Value.string))
-        compiled.publicRoleDefaults.insert(["ansible_play_role_names": listed, "ansible_role_names": listed], at: 0)
+        compiled.publicRoleDefaults.insert(["ansible_play_role_names": .list(playNames.map(Value.string)),
+                                            "ansible_role_names": .list(names.map(Value.string))], at: 0)
         if !identities.isEmpty {
             compiled.sections = compiled.sections.map { giving(identities, to: $0) }
         }
@@ -85,8 +87,8 @@ enum RoleExpansion {
 }
 
 extension PlaybookParser {
-    /// The items of a role for `include_role` at run time (`call.name` already rendered):
-    /// its dependencies' blocks, then its own.
+    /// The role block of an `include_role` at run time (`call.name` already rendered), its
+    /// dependencies inside it.
     public func parseRole(_ call: RoleCall, params: OrderedDictionary<String, Value>, from directory: String,
                           playbookDirectory: String, alreadyRun: Set<String> = []) throws(DiagnosticList) -> [BlockItem] {
         let session = ParseSession(catalog: catalog, loader: loader, playbookDirectory: playbookDirectory)

@@ -19,6 +19,8 @@ public struct RoleScope: Sendable {
     /// Ansible's role identity (path, `*_from` files, parameters): a role with the same identity
     /// runs once per play unless it allows duplicates.
     public var identity = ""
+    /// Named in another role's meta/main.yml (not in `ansible_play_role_names`, no parent names).
+    public var isDependency = false
 
     public init(name: String, path: String, defaults: OrderedDictionary<String, Value> = [:],
                 vars: OrderedDictionary<String, Value> = [:], params: OrderedDictionary<String, Value> = [:]) {

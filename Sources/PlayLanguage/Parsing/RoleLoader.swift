@@ -111,8 +111,8 @@ extension ParseSession {
         }
     }
 
-    /// The items a role contributes where it is used: its dependencies (from meta/main.yml), each
-    /// a role block, then its own block. Handlers go to `roleHandlers`. A role already expanded in
+    /// The block a role contributes where it is used: its dependencies (from meta/main.yml), each
+    /// a role block, then its tasks. Handlers go to `roleHandlers`. A role already expanded in
     /// this play with the same arguments comes back marked `isRepeatedRole` (listed, not run);
     /// a `dynamic` one (include_role) always runs, though its dependencies may not.
     /// `vars` are the `vars:` of the role entry or import (role-vars precedence, over vars/main.yml);
@@ -129,9 +129,9 @@ extension ParseSession {
         defer { roleStack.removeLast() }
 
         var allowDuplicates = call.allowDuplicates ?? false
-        var items: [BlockItem] = []
+        var dependencies: [BlockItem] = []
         if let metaPath = Self.roleFile(path, "meta", "main") {
-            items += roleDependencies(metaPath, rolePath: path, allowDuplicates: &allowDuplicates)
+            dependencies = roleDependencies(metaPath, rolePath: path, allowDuplicates: &allowDuplicates)
         }
         let name = call.name.contains("/") ? (call.name as NSString).lastPathComponent : call.name
         var scope = RoleScope(name: name, path: path, params: params)
@@ -150,14 +150,16 @@ extension ParseSession {
         let key = [path, files.joined(separator: "|"), Value.dict(params).pythonRepr, Value.dict(entryVars).pythonRepr,
                    when.map(\.expression).joined(separator: " and "), tags.joined(separator: ",")].joined(separator: "|")
         scope.identity = key
-        var block = Block(body: body, location: call.location)
+        // Dependencies run first, inside the role's block: as in Ansible, they see the role's
+        // defaults, vars and parameters (its own win) and inherit its tags and conditions.
+        var block = Block(body: dependencies + body, location: call.location)
         block.role = scope
         block.importedFile = Self.roleFile(path, "tasks", call.tasksFrom ?? "main") ?? "\(path)/tasks/main.yml"
         if !dynamic {
             block.isRepeatedRole = rolesExpanded.contains(key) && !allowDuplicates
             rolesExpanded.insert(key)
         }
-        items.append(.block(block))
+
 
         // include_role's handlers are read by the parser when the name is literal (see includeRole).
         if !roleHandlersLoaded.contains(path + "|" + (call.handlersFrom ?? "main")) {
@@ -171,7 +173,7 @@ extension ParseSession {
                 error(call.location, "could not find '\(from)' in the role's handlers/ directory (\(path)/handlers)")
             }
         }
-        return items
+        return [.block(block)]
     }
 
     /// `dependencies:` of a role's meta/main.yml, expanded (each a string or a `role:` entry).
@@ -195,12 +197,19 @@ extension ParseSession {
                     }
                     continue
                 }
-                for dep in deps { items += roleEntry(dep, file) }
+                for dep in deps { items += roleEntry(dep, file).map(Self.markingDependency) }
             default:
                 break  // galaxy_info, argument_specs, collections: not used to run
             }
         }
         return items
+    }
+
+    /// A dependency's role block (possibly inside the block of its entry's tags and when).
+    private static func markingDependency(_ item: BlockItem) -> BlockItem {
+        guard case .block(var b) = item else { return item }
+        if b.role != nil { b.role!.isDependency = true } else { b.body = b.body.map(markingDependency) }
+        return .block(b)
     }
 
     /// One entry of `roles:` (or of `dependencies:`): `name`, or a mapping with `role:`/`name:`,
