@@ -86,6 +86,11 @@ final class RoleTests: XCTestCase {
         try compare(["roles-dependencies.yml", "--list-tasks"])
     }
 
+    func testPublicDecidesWhetherLaterTasksSeeARolesVariables() throws {
+        let play = try compare(["roles-public.yml"])
+        XCTAssertTrue(play.stdout.contains("\"msg\": \"role-vars role-default\""), play.stdout)
+    }
+
     func testRoleFilesAndTemplatesAreFoundInTheRole() throws {
         let out = NSTemporaryDirectory() + "play-role-files-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)

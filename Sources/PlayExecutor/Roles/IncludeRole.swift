@@ -23,3 +23,11 @@ extension PlaybookExecutor {
                                                selection: selection, firstID: firstID)
     }
 }
+
+extension CompiledItem {
+    /// The role an include_role expanded to (its outermost role block), for `public: true`.
+    var includedRole: RoleScope? {
+        guard case .block(let b) = self else { return nil }
+        return b.role
+    }
+}

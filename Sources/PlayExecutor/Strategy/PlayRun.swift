@@ -24,6 +24,9 @@ struct PlayRun {
     private var notified: [String: OrderedSet<String>] = [:]
     private var playEnded = false
     private let hostvarsCache = HostvarsCache()
+    /// Roles each host included with `include_role: {public: true}`: their defaults and vars
+    /// are visible to the host's later tasks.
+    private var publicIncludedRoles: [String: [RoleScope]] = [:]
 
     init(executor: PlaybookExecutor, compiled: CompiledPlay, state: RunState, pool: ConnectionPool,
          interrupt: InterruptFlag, resources: RunResources) {
@@ -306,8 +309,12 @@ struct PlayRun {
                     let file = try templar.renderString(include.include.file, itemVars).renderedString
                     if include.include.role != nil {
                         // include_role: Ansible's "included:" line names the role.
-                        items += try executor.includedRole(include, vars: itemVars, params: extra, selection: options.selection,
-                                                           firstID: executor.playbook.nodeCount + itemIndex * 100_000)
+                        let roleItems = try executor.includedRole(include, vars: itemVars, params: extra, selection: options.selection,
+                                                                  firstID: executor.playbook.nodeCount + itemIndex * 100_000)
+                        items += roleItems
+                        if include.include.role?.isPublic == true {
+                            publicIncludedRoles[host, default: []] += roleItems.compactMap(\.includedRole)
+                        }
                         loaded[[file, item?.renderedString], default: []].append(host)
                         state.stats[host, default: HostStats()].ok += 1
                         continue
@@ -451,9 +458,10 @@ struct PlayRun {
                    taskVars: OrderedDictionary<String, Value>, roleDefaults: [OrderedDictionary<String, Value>] = [],
                    roleParams: [OrderedDictionary<String, Value>] = []) -> TaskVariables {
         var layers: [OrderedDictionary<String, Value>] = [magicVariables(for: host)]
-        layers += compiled.publicRoleDefaults + roleDefaults
+        let included = publicIncludedRoles[host] ?? []
+        layers += compiled.publicRoleDefaults + included.map(\.defaults) + roleDefaults
         layers += [state.inventoryVariables(host), playVars, varsFilesVars]
-        layers += compiled.publicRoleVars
+        layers += compiled.publicRoleVars + included.map(\.vars)
         layers += blockVars
         layers.append(taskVars)
         var raw: Set<Int> = []

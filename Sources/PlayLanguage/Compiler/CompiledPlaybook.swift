@@ -55,6 +55,8 @@ public struct CompiledBlock: Sendable {
     public var rescue: [CompiledItem]
     public var always: [CompiledItem]
     public var name: String?
+    /// Set when the block holds a role's tasks.
+    public var role: RoleScope?
     public var location: SourceLocation
 
     public init(id: NodeID, body: [CompiledItem] = [], rescue: [CompiledItem] = [], always: [CompiledItem] = [],

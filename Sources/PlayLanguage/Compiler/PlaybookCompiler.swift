@@ -90,8 +90,9 @@ struct GraphBuilder {
                 if block.isRepeatedRole && !listingRepeatedRoles { continue }
                 let id = newID()
                 let inner = Self.entering(block, context)
-                let compiled = CompiledBlock(id: id, body: items(block.body, inner), rescue: items(block.rescue, inner),
+                var compiled = CompiledBlock(id: id, body: items(block.body, inner), rescue: items(block.rescue, inner),
                                              always: items(block.always, inner), name: block.name, location: block.location)
+                compiled.role = block.role
                 // As Ansible's filter_tagged_tasks: a block left without tasks disappears.
                 if !compiled.isEmpty { out.append(.block(compiled)) }
             case .include(let include):

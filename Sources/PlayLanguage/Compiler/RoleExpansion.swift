@@ -42,8 +42,10 @@ enum RoleExpansion {
                     if !names.contains(role.name) { names.append(role.name) }
                     if !role.isDependency && !playNames.contains(role.name) { playNames.append(role.name) }
                     identities.insert(role.identity)
-                    compiled.publicRoleDefaults.append(role.defaults)
-                    compiled.publicRoleVars.append(role.vars)
+                    if role.isPublic != false {
+                        compiled.publicRoleDefaults.append(role.defaults)
+                        compiled.publicRoleVars.append(role.vars)
+                    }
                 }
                 if b.isRepeatedRole { repeated = true }
                 walk(b.body)

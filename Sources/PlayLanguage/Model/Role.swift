@@ -19,6 +19,9 @@ public struct RoleScope: Sendable {
     /// Ansible's role identity (path, `*_from` files, parameters): a role with the same identity
     /// runs once per play unless it allows duplicates.
     public var identity = ""
+    /// `public:` as given to import_role/include_role: static roles are public unless it is false,
+    /// an include_role's variables only with `public: true`.
+    public var isPublic: Bool?
     /// Named in another role's meta/main.yml (not in `ansible_play_role_names`, no parent names).
     public var isDependency = false
 
@@ -45,7 +48,7 @@ public struct RoleCall: Sendable {
     public var varsFrom: String?
     public var defaultsFrom: String?
     public var handlersFrom: String?
-    /// Accepted; a role's variables are visible to its own tasks only (see README).
+    /// Whether the role's defaults and vars are visible to the play's other tasks.
     public var isPublic: Bool?
     public var allowDuplicates: Bool?
     public var location: SourceLocation

@@ -135,6 +135,7 @@ extension ParseSession {
         }
         let name = call.name.contains("/") ? (call.name as NSString).lastPathComponent : call.name
         var scope = RoleScope(name: name, path: path, params: params)
+        scope.isPublic = call.isPublic
         scope.defaults = roleVariables(path, "defaults", from: call.defaultsFrom, at: call.location)
         scope.vars = roleVariables(path, "vars", from: call.varsFrom, at: call.location)
         for (k, v) in entryVars { scope.vars[k] = v }
