@@ -1,3 +1,4 @@
+import Foundation
 import OrderedCollections
 import PlayBase
 
@@ -34,9 +35,10 @@ public struct RoleScope: Sendable {
         self.params = params
     }
 
-    /// The magic variables a role's tasks see.
+    /// The magic variables a role's tasks see (`role_path` is absolute, as Ansible's).
     public var magicVariables: OrderedDictionary<String, Value> {
-        ["role_name": .string(name), "role_path": .string(path)]
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        return ["role_name": .string(name), "role_path": .string(absolute)]
     }
 }
 
