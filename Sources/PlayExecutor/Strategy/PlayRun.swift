@@ -278,7 +278,7 @@ struct PlayRun {
         // (path, item label) -> hosts, in the order Ansible prints "included:" lines.
         var loaded: OrderedDictionary<[String?], [String]> = [:]
         for host in hosts {
-            let vars = variables(for: host, blockVars: include.blockVars, taskVars: include.include.role == nil ? include.include.vars : [:],
+            let vars = variables(for: host, blockVars: include.blockVars, taskVars: include.include.vars,
                                  roleDefaults: include.childContext.roleDefaults, roleParams: include.childContext.roleParams)
             do {
                 if let falseCondition = try include.conditions.first(where: { !(try templar.condition($0.expression, vars)) }) {

@@ -75,7 +75,7 @@ struct GraphBuilder {
         var handlers: [CompiledTask] = []
         flattenHandlers(play.handlers, handlerContext, into: &handlers)
         var compiled = CompiledPlay(play: play, index: index, sections: sections, handlers: handlers)
-        RoleExpansion.annotate(&compiled, builder: &self, context: context)
+        RoleExpansion.annotate(&compiled, builder: self, context: context)
         return compiled
     }
 

@@ -8,8 +8,10 @@ enum RoleExpansion {
     static func enter(_ role: RoleScope, _ inner: inout InheritedContext) {
         var vars = role.vars
         for (k, v) in role.magicVariables where vars[k] == nil { vars[k] = v }
-        // Ansible defines it only inside a dependency or a nested role.
-        if !inner.roleNames.isEmpty && !role.isDependency { vars["ansible_parent_role_names"] = .list(inner.roleNames.map(Value.string)) }
+        // Ansible defines it for a role imported or included from another role's tasks, not for a dependency.
+        if !inner.roleNames.isEmpty && !role.isDependency {
+            vars["ansible_parent_role_names"] = .list(inner.roleNames.map(Value.string))
+        }
         inner.blockVars.append(vars)
         inner.roleDefaults.append(role.defaults)
         if !role.params.isEmpty { inner.roleParams.append(role.params) }
@@ -30,7 +32,7 @@ enum RoleExpansion {
     }
 
     /// Records the play's role names and, when a role repeats, the sections as Ansible lists them.
-    static func annotate(_ compiled: inout CompiledPlay, builder: inout GraphBuilder, context: InheritedContext) {
+    static func annotate(_ compiled: inout CompiledPlay, builder: GraphBuilder, context: InheritedContext) {
         let play = compiled.play
         var names: [String] = []
         var playNames: [String] = []
@@ -48,7 +50,7 @@ enum RoleExpansion {
                     }
                 }
                 if b.isRepeatedRole { repeated = true }
-                walk(b.body)
+                walk(b.body + b.rescue + b.always)
             }
         }
         walk(play.preTasks + play.roles + play.tasks + play.postTasks)
