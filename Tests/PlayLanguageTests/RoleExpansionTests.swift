@@ -120,6 +120,16 @@ final class RoleExpansionTests: XCTestCase {
         XCTAssertEqual(pb.plays[0].roleNames, ["r1", "ns.c.r2"])
     }
 
+    func testAnsibleCfgRolesPathIsSearchedRelativeToTheConfigFile() throws {
+        let files = TempFiles()
+        files.write("cfg/ansible.cfg", "[defaults]\n# a comment\nroles_path = shared_roles:/nonexistent\n")
+        files.write("cfg/shared_roles/r3/tasks/main.yml", "- debug: msg=3\n")
+        setenv("ANSIBLE_CONFIG", files.root + "/cfg/ansible.cfg", 1)
+        defer { unsetenv("ANSIBLE_CONFIG") }
+        let pb = try compile("- hosts: all\n  roles: [r3]\n", files: files)
+        XCTAssertEqual(pb.plays[0].roleNames, ["r3"])
+    }
+
     func testRoleArgumentsAreChecked() {
         let files = webRole()
         let ds = diagnostics(playWith(tasks: "- import_role:\n    name: web\n    task_from: x\n- import_role: name={{ r }}"),

@@ -6,22 +6,26 @@ import PlayBase
 /// (through `PlaybookParser.parseRole`) `include_role` at run time.
 extension ParseSession {
     /// Where a role name is looked for, in Ansible's order: `roles/` beside the playbook,
-    /// ANSIBLE_ROLES_PATH, the default roles path, then the playbook's directory itself.
+    /// ANSIBLE_ROLES_PATH (else ansible.cfg's roles_path, else the default roles path), then the
+    /// playbook's directory itself.
     var roleSearchPaths: [String] {
         var paths = [Self.join(playbookDirectory, "roles")]
         let env = ProcessInfo.processInfo.environment
         let configured = env["ANSIBLE_ROLES_PATH"].map { $0.split(separator: ":").map(String.init) }
+            ?? AnsibleConfig.paths(["roles_path"])
             ?? ["~/.ansible/roles", "/usr/share/ansible/roles", "/etc/ansible/roles"]
         paths += configured.filter { !$0.isEmpty }.map(Self.expandingTilde)
         paths.append(playbookDirectory)
         return paths
     }
 
-    /// Collection roots (each holding `ansible_collections/`), from ANSIBLE_COLLECTIONS_PATH(S).
+    /// Collection roots (each holding `ansible_collections/`), from ANSIBLE_COLLECTIONS_PATH(S)
+    /// or ansible.cfg's collections_path.
     var collectionSearchPaths: [String] {
         let env = ProcessInfo.processInfo.environment
         let configured = (env["ANSIBLE_COLLECTIONS_PATH"] ?? env["ANSIBLE_COLLECTIONS_PATHS"])
             .map { $0.split(separator: ":").map(String.init) }
+            ?? AnsibleConfig.paths(["collections_path", "collections_paths"])
             ?? ["~/.ansible/collections", "/usr/share/ansible/collections"]
         return configured.filter { !$0.isEmpty }.map(Self.expandingTilde)
     }
