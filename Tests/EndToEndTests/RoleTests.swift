@@ -91,6 +91,12 @@ final class RoleTests: XCTestCase {
         XCTAssertTrue(play.stdout.contains("\"msg\": \"role-vars role-default\""), play.stdout)
     }
 
+    func testHandlerOnlyRolesYamlExtensionAndImportRoleConditionsMatchAnsible() throws {
+        try compare(["roles-misc.yml"])
+        try compare(["roles-misc.yml", "--tags", "b"])
+        try compare(["roles-misc.yml", "--tags", "y,b", "--list-tasks"])
+    }
+
     func testRoleFilesAndTemplatesAreFoundInTheRole() throws {
         let out = NSTemporaryDirectory() + "play-role-files-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
