@@ -74,12 +74,13 @@ enum PlayProcess {
     }
 
     /// `ansible-playbook` from PATH; the suite requires it (CI installs ansible-core).
-    static func ansiblePlaybook(_ arguments: [String], cwd: URL? = nil) throws -> ProcessResult {
+    static func ansiblePlaybook(_ arguments: [String], cwd: URL? = nil,
+                                environment extra: [String: String] = [:]) throws -> ProcessResult {
         let candidates = (environment["PATH"] ?? "").split(separator: ":").map { "\($0)/ansible-playbook" }
         guard let path = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
             throw MissingTool()
         }
-        return try run(path, arguments, cwd: cwd)
+        return try run(path, arguments, cwd: cwd, environment: extra)
     }
 }
 

@@ -156,17 +156,21 @@ final class DiagnosticTests: XCTestCase {
     }
 
     func testUnsupportedButValidAnsible() {
-        let ds = diagnostics(playWith(tasks: "- command: sleep 100\n  async: 10\n  poll: 0\n- include_role:\n    name: web"))
+        let ds = diagnostics(playWith(tasks: "- command: sleep 100\n  async: 10\n  poll: 0"))
         XCTAssertEqual(ds.map(\.message), [
             "'async' is not supported by play: asynchronous tasks are not supported yet",
             "'poll' is not supported by play: asynchronous tasks are not supported yet",
-            "'include_role' is not supported by play: roles are not supported yet",
         ])
     }
 
-    func testRolesMustBeEmpty() throws {
-        let d = try XCTUnwrap(only("- hosts: all\n  roles: [web]\n"))
-        XCTAssertEqual(d.message, "roles are not supported yet")
+    func testMissingRoleNamesTheSearchPathsAndTheClosestRole() throws {
+        let files = TempFiles()
+        files.write("roles/webapp/tasks/main.yml", "- debug: msg=1\n")
+        let ds = diagnostics("- hosts: all\n  roles: [webap]\n", files: files)
+        XCTAssertEqual(ds.map(\.message), ["the role 'webap' was not found"])
+        XCTAssertEqual([ds.first?.location?.line, ds.first?.location?.column], [2, 11])
+        XCTAssertEqual(ds.first?.notes.last, "did you mean 'webapp'?")
+        XCTAssertTrue(ds.first?.notes.first?.hasPrefix("searched: \(files.root)/roles/webap:") ?? false, "\(ds)")
     }
 
     func testHostsRequired() throws {

@@ -99,6 +99,10 @@ public struct ModuleContext: Sendable {
         if path.hasPrefix("/") { return path }
         var candidates: [String] = []
         if let sub = subdirectory { candidates.append("\(taskDirectory)/\(sub)/\(path)") }
+        // A role's task sits in <role>/tasks; Ansible looks in <role>/files (templates) first.
+        if let sub = subdirectory, taskDirectory.hasSuffix("/tasks") {
+            candidates.insert("\(taskDirectory.dropLast(6))/\(sub)/\(path)", at: 0)
+        }
         candidates.append("\(taskDirectory)/\(path)")
         if let sub = subdirectory { candidates.append("\(playbookDirectory)/\(sub)/\(path)") }
         candidates.append("\(playbookDirectory)/\(path)")

@@ -8,14 +8,15 @@ extension PlayRun {
     /// Performs `include_tasks` for each host: its conditions, its loop, compiling each file.
     /// Included files get node ids above the playbook's own; their order comes from the
     /// include's `StepKey` and the loop item index (see `HostIterator.expand(parts:key:)`).
-    func expand(_ include: CompiledInclude, hosts: [String], playHosts: PlayHosts) -> [(host: String, result: IncludeResult)] {
+    mutating func expand(_ include: CompiledInclude, hosts: [String], playHosts: PlayHosts) -> [(host: String, result: IncludeResult)] {
         events.emit(.taskStarted(TaskInfo(name: include.displayName, kind: .include, location: include.include.location)))
         // (path, item label) -> hosts, in the order Ansible prints "included:" lines.
         var loaded: OrderedDictionary<[String?], [String]> = [:]
         var results: [(host: String, result: IncludeResult)] = []
         for host in hosts {
             let vars = variables.variables(for: host, blockVars: include.blockVars, taskVars: include.include.vars,
-                                           hosts: playHosts)
+                                           hosts: playHosts, roleDefaults: include.childContext.roleDefaults,
+                                           roleParams: include.childContext.roleParams)
             var parts: [[CompiledItem]] = []
             do {
                 if let falseCondition = try include.conditions.first(where: { !(try templar.condition($0.expression, vars)) }) {
@@ -42,6 +43,18 @@ extension PlayRun {
                         itemVars = vars.adding([loopVar: item])
                     }
                     let file = try templar.renderString(include.include.file, itemVars).renderedString
+                    if let role = include.include.role {
+                        // include_role: the role's items; Ansible's "included:" line names the role.
+                        let roleItems = try executor.includedRole(include, vars: itemVars, params: extra,
+                                                                  selection: options.selection,
+                                                                  firstID: executor.playbook.nodeCount)
+                        parts.append(roleItems)
+                        if role.isPublic == true {
+                            variables.publicIncludedRoles[host, default: []] += roleItems.compactMap(\.includedRole)
+                        }
+                        loaded[[file, item?.renderedString], default: []].append(host)
+                        continue
+                    }
                     var context = include.childContext
                     context.blockVars.append(extra)
                     let path = executor.compiler.resolveIncludePath(file, context: context)

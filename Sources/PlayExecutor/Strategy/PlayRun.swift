@@ -25,7 +25,7 @@ struct PlayRun {
         self.state = state
         self.interrupt = interrupt
         self.runners = RunnerFactory(executor: executor, play: compiled.play, state: state, pool: pool, resources: resources)
-        self.variables = PlayVariables(play: compiled.play, options: executor.options, state: state)
+        self.variables = PlayVariables(compiled: compiled, options: executor.options, state: state)
     }
 
     var play: Play { compiled.play }

@@ -12,13 +12,21 @@ struct PlayVariables {
     let state: RunState
     var playVars: OrderedDictionary<String, Value>
     var varsFilesVars: OrderedDictionary<String, Value> = [:]
+    /// Defaults and vars of the play's static roles (`roles:`, `import_role`): the whole play sees them.
+    let publicRoleDefaults: [OrderedDictionary<String, Value>]
+    let publicRoleVars: [OrderedDictionary<String, Value>]
+    /// Roles each host included with `include_role: {public: true}`: their defaults and vars are
+    /// visible to the host's later tasks.
+    var publicIncludedRoles: [String: [RoleScope]] = [:]
     private let hostvarsCache = HostvarsCache()
 
-    init(play: Play, options: RunOptions, state: RunState) {
-        self.play = play
+    init(compiled: CompiledPlay, options: RunOptions, state: RunState) {
+        self.play = compiled.play
         self.options = options
         self.state = state
-        self.playVars = play.vars
+        self.playVars = compiled.play.vars
+        self.publicRoleDefaults = compiled.publicRoleDefaults
+        self.publicRoleVars = compiled.publicRoleVars
     }
 
     /// What the play header (name, host pattern, vars_files) is rendered with.
@@ -30,15 +38,23 @@ struct PlayVariables {
     }
 
     func variables(for host: String, task: CompiledTask, hosts: PlayHosts) -> TaskVariables {
-        variables(for: host, blockVars: task.blockVars, taskVars: task.task.vars, hosts: hosts)
+        variables(for: host, blockVars: task.blockVars, taskVars: task.task.vars, hosts: hosts,
+                  roleDefaults: task.roleDefaults, roleParams: task.roleParams)
     }
 
-    /// Ansible's precedence, lowest first: magic vars, inventory (group < host), play vars,
-    /// vars_files, block vars, task vars, facts and registered results, extra vars.
+    /// Ansible's precedence, lowest first: magic vars, role defaults, inventory (group < host),
+    /// play vars, vars_files, role vars, block vars, task vars, facts and registered results,
+    /// role parameters, extra vars. Role defaults are the play's static roles', a host's public
+    /// included roles', then the task's own roles'; the task's own role vars are among `blockVars`.
     func variables(for host: String, blockVars: [OrderedDictionary<String, Value>],
-                   taskVars: OrderedDictionary<String, Value>, hosts: PlayHosts) -> TaskVariables {
-        var layers: [OrderedDictionary<String, Value>] = [magicVariables(for: host, hosts: hosts),
-                                                          state.inventoryVariables(host), playVars, varsFilesVars]
+                   taskVars: OrderedDictionary<String, Value>, hosts: PlayHosts,
+                   roleDefaults: [OrderedDictionary<String, Value>] = [],
+                   roleParams: [OrderedDictionary<String, Value>] = []) -> TaskVariables {
+        let included = publicIncludedRoles[host] ?? []
+        var layers: [OrderedDictionary<String, Value>] = [magicVariables(for: host, hosts: hosts)]
+        layers += publicRoleDefaults + included.map(\.defaults) + roleDefaults
+        layers += [state.inventoryVariables(host), playVars, varsFilesVars]
+        layers += publicRoleVars + included.map(\.vars)
         layers += blockVars
         layers.append(taskVars)
         var raw: Set<Int> = []
@@ -46,6 +62,7 @@ struct PlayVariables {
             raw.insert(layers.count)
             layers.append(facts)
         }
+        layers += roleParams
         layers.append(options.extraVars)
         return TaskVariables(layers: layers, rawLayers: raw, hostvars: hostvarsSnapshot())
     }

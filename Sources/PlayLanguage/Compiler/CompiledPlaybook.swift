@@ -30,6 +30,15 @@ public struct CompiledPlay: Sendable {
     /// Handlers in definition order (never tag-filtered, as in Ansible); blocks and imports in the
     /// handlers section are flattened into their tasks.
     public var handlers: [CompiledTask]
+    /// What `--list-tasks` walks when it differs from `sections`: a role repeated with the same
+    /// arguments is listed by Ansible but not run again.
+    public var listedSections: [CompiledBlock]?
+    /// The play's static roles (roles: and import_role), in order, each once.
+    public var roleNames: [String] = []
+    /// Static roles are public, as in Ansible: every task of the play sees their defaults (above
+    /// the magic vars; the first layer holds `ansible_play_role_names`) and their vars (above vars_files).
+    public var publicRoleDefaults: [OrderedDictionary<String, Value>] = []
+    public var publicRoleVars: [OrderedDictionary<String, Value>] = []
 
     public init(play: Play, index: Int, sections: [CompiledBlock], handlers: [CompiledTask]) {
         self.play = play
@@ -46,6 +55,8 @@ public struct CompiledBlock: Sendable {
     public var rescue: [CompiledItem]
     public var always: [CompiledItem]
     public var name: String?
+    /// Set when the block holds a role's tasks.
+    public var role: RoleScope?
     public var location: SourceLocation
 
     public init(id: NodeID, body: [CompiledItem] = [], rescue: [CompiledItem] = [], always: [CompiledItem] = [],
@@ -92,8 +103,19 @@ public struct CompiledTask: Sendable {
     public var keywords: EffectiveKeywords
     /// The task's `notify`, or the nearest enclosing block's when the task has none.
     public var notify: [String]
-    /// What Ansible prints in `TASK [...]`.
+    /// What Ansible prints in `TASK [...]` (`role : name` for a role's task).
     public var displayName: String
+    /// The role the task belongs to, its defaults (outermost role first) and parameters; the
+    /// variable builder places them at their precedence (see RoleScope).
+    public var role: RoleScope?
+    public var roleDefaults: [OrderedDictionary<String, Value>] = []
+    public var roleParams: [OrderedDictionary<String, Value>] = []
+
+    /// What `--list-tasks` prints: as the banner, except that an unnamed role task shows its bare action.
+    public var listingName: String {
+        if role != nil, task.name?.isEmpty ?? true { return task.moduleAsWritten }
+        return displayName
+    }
 
     public init(id: NodeID, task: PlaybookTask, tags: Set<String>, conditions: [Condition],
                 blockVars: [OrderedDictionary<String, Value>], keywords: EffectiveKeywords, notify: [String],
@@ -123,6 +145,14 @@ public struct CompiledInclude: Sendable {
     public var displayName: String
     /// What the included tasks inherit (enclosing blocks, the include's vars and `apply`).
     public var childContext: InheritedContext
+    /// Set when the include is written in a role (its banner then reads `role : name`).
+    public var roleName: String?
+
+    /// What `--list-tasks` prints: an unnamed include_role, or include in a role, shows its bare action.
+    public var listingName: String {
+        if roleName != nil || include.role != nil, include.name?.isEmpty ?? true { return include.action }
+        return displayName
+    }
 
     public init(id: NodeID, include: IncludeTasks, tags: Set<String>, conditions: [Condition],
                 blockVars: [OrderedDictionary<String, Value>], keywords: EffectiveKeywords, displayName: String,
@@ -151,6 +181,14 @@ public struct InheritedContext: Sendable {
     public var directory: String
     /// The directory of the top playbook (relative includes resolve here second).
     public var playbookDirectory: String
+    /// The innermost enclosing role, and the defaults and parameters of all enclosing roles.
+    public var role: RoleScope?
+    public var roleDefaults: [OrderedDictionary<String, Value>] = []
+    public var roleParams: [OrderedDictionary<String, Value>] = []
+    /// Enclosing roles' names, innermost first (`ansible_parent_role_names`).
+    public var roleNames: [String] = []
+    /// Identities of the play's static roles: an include_role's dependencies among them do not run again.
+    public var playRoleIdentities: Set<String> = []
 
     public init(tags: Set<String> = [], conditions: [Condition] = [], blockVars: [OrderedDictionary<String, Value>] = [],
                 keywords: EffectiveKeywords = EffectiveKeywords(), notify: [String]? = nil, directory: String,

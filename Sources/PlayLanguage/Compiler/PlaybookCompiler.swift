@@ -53,6 +53,8 @@ public struct PlaybookCompiler: Sendable {
 struct GraphBuilder {
     let selection: TagSelection
     var nextID: NodeID
+    /// Keeps roles repeated with the same arguments (only for `--list-tasks`, which shows them).
+    var listingRepeatedRoles = false
 
     mutating func newID() -> NodeID {
         defer { nextID += 1 }
@@ -65,14 +67,16 @@ struct GraphBuilder {
         let handlerContext = context
         context.conditions = play.when
         var sections: [CompiledBlock] = []
-        for (name, list) in [("pre_tasks", play.preTasks), ("tasks", play.tasks), ("post_tasks", play.postTasks)] {
+        for (name, list) in [("pre_tasks", play.preTasks), ("tasks", play.roles + play.tasks), ("post_tasks", play.postTasks)] {
             let id = newID()
             let body = items(list, context)
             sections.append(CompiledBlock(id: id, body: body, name: name, location: list.first?.location ?? play.location))
         }
         var handlers: [CompiledTask] = []
         flattenHandlers(play.handlers, handlerContext, into: &handlers)
-        return CompiledPlay(play: play, index: index, sections: sections, handlers: handlers)
+        var compiled = CompiledPlay(play: play, index: index, sections: sections, handlers: handlers)
+        RoleExpansion.annotate(&compiled, builder: self, context: context)
+        return compiled
     }
 
     mutating func items(_ list: [BlockItem], _ context: InheritedContext) -> [CompiledItem] {
@@ -83,10 +87,12 @@ struct GraphBuilder {
             case .task(let task):
                 if let t = compiledTask(task, context, filter: true) { out.append(.task(t)) }
             case .block(let block):
+                if block.isRepeatedRole && !listingRepeatedRoles { continue }
                 let id = newID()
                 let inner = Self.entering(block, context)
-                let compiled = CompiledBlock(id: id, body: items(block.body, inner), rescue: items(block.rescue, inner),
+                var compiled = CompiledBlock(id: id, body: items(block.body, inner), rescue: items(block.rescue, inner),
                                              always: items(block.always, inner), name: block.name, location: block.location)
+                compiled.role = block.role
                 // As Ansible's filter_tagged_tasks: a block left without tasks disappears.
                 if !compiled.isEmpty { out.append(.block(compiled)) }
             case .include(let include):
@@ -94,17 +100,26 @@ struct GraphBuilder {
                 guard selection.selects(tags) else { continue }
                 var child = context
                 child.directory = include.directory
-                if !include.vars.isEmpty { child.blockVars.append(include.vars) }
+                // include_role's vars are role parameters, given to the role at run time.
+                if !include.vars.isEmpty && include.role == nil { child.blockVars.append(include.vars) }
                 if let apply = include.apply {
                     child.tags.formUnion(apply.tags)
                     child.conditions += apply.when
                     if !apply.vars.isEmpty { child.blockVars.append(apply.vars) }
                     child.keywords = child.keywords.overlaid(with: apply.keywords)
                 }
-                out.append(.include(CompiledInclude(
+                var compiled = CompiledInclude(
                     id: newID(), include: include, tags: tags, conditions: context.conditions + include.when,
                     blockVars: context.blockVars, keywords: context.keywords.overlaid(with: include.keywords),
-                    displayName: Self.displayName(include.name, include.action), childContext: child)))
+                    displayName: Self.displayName(include.name, include.action), childContext: child)
+                if let call = include.role, include.name?.isEmpty ?? true {
+                    compiled.displayName = "\(include.action) : \(call.name)"  // Ansible's IncludeRole.get_name
+                }
+                if let role = context.role {
+                    compiled.roleName = role.name
+                    compiled.displayName = "\(role.name) : \(compiled.displayName)"
+                }
+                out.append(.include(compiled))
             }
         }
         return out
@@ -119,16 +134,19 @@ struct GraphBuilder {
         inner.keywords = inner.keywords.overlaid(with: block.keywords)
         if !block.notify.isEmpty { inner.notify = block.notify }
         if let file = block.importedFile { inner.directory = ParseSession.directory(of: file) }
+        if let role = block.role { RoleExpansion.enter(role, &inner) }
         return inner
     }
 
     mutating func compiledTask(_ task: PlaybookTask, _ context: InheritedContext, filter: Bool) -> CompiledTask? {
         let tags = context.tags.union(task.tags)
         if filter && !selection.selects(tags) { return nil }
-        return CompiledTask(id: newID(), task: task, tags: tags, conditions: context.conditions + task.when,
-                            blockVars: context.blockVars, keywords: context.keywords.overlaid(with: task.keywords),
-                            notify: task.notify.isEmpty ? (context.notify ?? []) : task.notify,
-                            displayName: Self.displayName(task.name, task.moduleAsWritten))
+        var compiled = CompiledTask(id: newID(), task: task, tags: tags, conditions: context.conditions + task.when,
+                                    blockVars: context.blockVars, keywords: context.keywords.overlaid(with: task.keywords),
+                                    notify: task.notify.isEmpty ? (context.notify ?? []) : task.notify,
+                                    displayName: Self.displayName(task.name, task.moduleAsWritten))
+        if context.role != nil { RoleExpansion.attach(context, to: &compiled) }
+        return compiled
     }
 
     /// Handlers are never tag-filtered; blocks and imports among them contribute their tasks.

@@ -56,13 +56,13 @@ public enum PlaybookListing {
             func walk(_ items: [CompiledItem]) {
                 for item in items {
                     switch item {
-                    case .task(let t): line(t.displayName, t.tags)
-                    case .include(let i): line(i.displayName, i.tags)
+                    case .task(let t): line(t.listingName, t.tags)
+                    case .include(let i): line(i.listingName, i.tags)
                     case .block(let b): walk(b.body)
                     }
                 }
             }
-            for section in compiled.sections { walk(section.body) }
+            for section in compiled.listedSections ?? compiled.sections { walk(section.body) }
             if tags {
                 taskMessage += "      TASK TAGS: [\(sortedTags(playTagSet.union(allTags)).joined(separator: ", "))]\n"
             }

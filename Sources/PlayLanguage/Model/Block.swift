@@ -33,6 +33,10 @@ public struct Block: Sendable, KeywordCarrier {
     public var keywords: Keywords
     /// The file's path when this block stands for an `import_tasks:`; nil for a written `block:`.
     public var importedFile: String?
+    /// Set when this block holds a role's tasks (its dependencies' role blocks come first in `body`).
+    public var role: RoleScope?
+    /// A role already run in this play with the same parameters: Ansible lists it but does not run it again.
+    public var isRepeatedRole = false
     public var location: SourceLocation
 
     public init(name: String? = nil, body: [BlockItem] = [], rescue: [BlockItem] = [], always: [BlockItem] = [],

@@ -24,6 +24,8 @@ public struct IncludeTasks: Sendable, KeywordCarrier {
     public var keywords: Keywords
     /// The directory of the file holding the include.
     public var directory: String
+    /// Set for `include_role`: `file` is then the role's name, and `vars` are role parameters.
+    public var role: RoleCall?
     public var location: SourceLocation
 
     public init(name: String? = nil, file: String, fileLocation: SourceLocation, vars: OrderedDictionary<String, Value> = [:],

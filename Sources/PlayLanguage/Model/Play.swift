@@ -12,6 +12,8 @@ public struct Play: Sendable {
     /// Each entry is a path string, or a list of paths of which the first found is loaded.
     public var varsFiles: [Value]
     public var preTasks: [BlockItem]
+    /// `roles:` expanded into role blocks (dependencies first); they run before `tasks`.
+    public var roles: [BlockItem] = []
     public var tasks: [BlockItem]
     public var postTasks: [BlockItem]
     public var handlers: [BlockItem]

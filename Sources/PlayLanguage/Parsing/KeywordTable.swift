@@ -37,6 +37,12 @@ enum KeywordTable {
     /// Arguments of include_tasks / import_tasks.
     static let includeArguments: Set<String> = ["file", "_raw_params", "apply"]
 
+    /// Arguments of include_role / import_role (`apply` is include_role's only).
+    static let includeRoleArguments: Set<String> = [
+        "name", "tasks_from", "vars_from", "defaults_from", "handlers_from", "public", "allow_duplicates",
+        "rolespec_validate", "apply",
+    ]
+
     /// The keys of `import_playbook` entries.
     static let importPlaybook: Set<String> = ["import_playbook", "name", "when", "vars", "tags"]
 
@@ -53,8 +59,6 @@ enum KeywordTable {
         "module_defaults": "module_defaults is not supported yet; set the arguments on each task",
         "debugger": "the task debugger is not supported",
         "become_exe": "become_exe is not supported",
-        "include_role": "roles are not supported yet",
-        "import_role": "roles are not supported yet",
         "include": "'include' was removed from Ansible; use include_tasks or import_tasks",
     ]
 

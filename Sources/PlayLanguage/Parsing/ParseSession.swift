@@ -12,6 +12,13 @@ final class ParseSession {
     private(set) var diagnostics: [Diagnostic] = []
     var importStack: [String] = []
     var tasksFileCache: [String: [BlockItem]] = [:]
+    /// Roles being expanded (to catch dependency cycles).
+    var roleStack: [String] = []
+    /// Role path, tasks file and params of each role expanded in the current play (run once each).
+    var rolesExpanded: Set<String> = []
+    /// Handlers of the roles of the current play, and which (role, handlers file) were read.
+    var roleHandlers: [BlockItem] = []
+    var roleHandlersLoaded: Set<String> = []
 
     init(catalog: any ModuleCatalog, loader: YAMLLoader, playbookDirectory: String) {
         self.catalog = catalog

@@ -153,13 +153,7 @@ extension ParseSession {
                 default: error(location(valueNode, file), "'vars_files' must be a list of paths, not \(ParseSession.describe(v))")
                 }
             case "pre_tasks", "tasks", "post_tasks", "handlers": sections[key] = valueNode
-            case "roles":
-                if let v = value(valueNode, file), case .list(let l) = v, !l.isEmpty {
-                    error(location(keyNode, file), "roles are not supported yet",
-                          notes: ["move the role's tasks into the play with import_tasks"], length: key.count)
-                } else if let v = value(valueNode, file), !v.isNull, v.listValue == nil {
-                    error(location(valueNode, file), "'roles' must be a list")
-                }
+            case "roles": sections[key] = valueNode
             case "serial":
                 guard let v = value(valueNode, file) else { break }
                 let items: [Value] = v.listValue ?? (v.isNull ? [] : [v])
@@ -235,10 +229,16 @@ extension ParseSession {
             error(loc, "the field 'hosts' is required but was not set",
                   notes: ["every play names the hosts it runs on, e.g. 'hosts: localhost'"])
         }
+        rolesExpanded = []
+        roleHandlers = []
+        roleHandlersLoaded = []
         play.preTasks = taskList(sections["pre_tasks"], file, section: "pre_tasks", context: .init(inHandlers: false))
+        // Ansible runs the roles before `tasks:`, in the same section (no handler flush between).
+        play.roles = sections["roles"].map { rolesSection($0, file) } ?? []
         play.tasks = taskList(sections["tasks"], file, section: "tasks", context: .init(inHandlers: false))
         play.postTasks = taskList(sections["post_tasks"], file, section: "post_tasks", context: .init(inHandlers: false))
         play.handlers = taskList(sections["handlers"], file, section: "handlers", context: .init(inHandlers: true))
+        play.handlers = roleHandlers + play.handlers  // as Ansible: role handlers come first
         return play
     }
 

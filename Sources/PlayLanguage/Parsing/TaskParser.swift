@@ -92,8 +92,10 @@ extension ParseSession {
         var isLocalAction: Bool
     }
 
-    private static let specialActions: Set<String> = ["include_tasks", "import_tasks", "import_playbook", "meta"]
-    private static let roleActions: Set<String> = ["include_role", "import_role", "include"]
+    private static let specialActions: Set<String> = [
+        "include_tasks", "import_tasks", "import_playbook", "meta", "include_role", "import_role",
+    ]
+    private static let roleActions: Set<String> = ["include"]
 
     func isKnownAction(_ short: String) -> Bool {
         Self.specialActions.contains(short) || catalog.spec(named: short) != nil
@@ -178,6 +180,10 @@ extension ParseSession {
             return includeTasks(call, keywordFields, file, taskLocation: taskLocation, context: context).map(BlockItem.include)
         case "import_tasks":
             return importTasks(call, keywordFields, file, taskLocation: taskLocation, context: context).map(BlockItem.block)
+        case "import_role":
+            return importRole(call, keywordFields, file, taskLocation: taskLocation, context: context).map(BlockItem.block)
+        case "include_role":
+            return includeRole(call, keywordFields, file, taskLocation: taskLocation, context: context).map(BlockItem.include)
         case "import_playbook":
             error(call.location, "import_playbook is only allowed at the top level of a playbook, not in a task list",
                   length: call.written.count)
