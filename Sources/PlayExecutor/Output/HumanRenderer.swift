@@ -43,6 +43,7 @@ public struct HumanRenderer: Sendable {
             if verbosity >= 2 || always {
                 var shown = result.values
                 for key in shown.keys where key.hasPrefix("_ansible") { shown.removeValue(forKey: key) }
+                if shown["failed"] == .bool(false) { shown.removeValue(forKey: "failed") }
                 text += "Result was: " + (always || verbosity > 2 ? Value.dict(shown).jsonString(sortKeys: true, pretty: true)
                                                                   : compactJSON(shown))
             }
@@ -111,9 +112,12 @@ public struct HumanRenderer: Sendable {
                 ? paint("skipping: [\(target)]\(itemPlain) => \(compactJSON(r.result.values))", "0;36")
                 : paint("skipping: [\(target)]\(item.isEmpty ? "" : item + " ")", "0;36")
         case .failed:
+            // ansible-core 2.19 reports each failed item (with its error block) and not the loop's
+            // own "One or more items failed".
+            if r.isLoopSummary { return "" }
             let body = compactJSON(r.result.values)
             if r.itemLabel != nil {
-                line = paint("failed: [\(target)]\(itemPlain) => \(body)", "0;31")
+                line = errorBlock(r) + paint("failed: [\(target)]\(itemPlain) => \(body)", "0;31")
             } else {
                 let shown = alwaysShown ? verboseBody(r.result, display: r.display) : body
                 line = errorBlock(r) + paint("fatal: [\(target)]: FAILED! => \(shown)", "0;31")
@@ -165,6 +169,8 @@ public struct HumanRenderer: Sendable {
             }
         }
         for key in shown.keys where key.hasPrefix("_ansible") { shown.removeValue(forKey: key) }
+        // As in compactJSON: the line's own word (ok, fatal) already says it.
+        shown.removeValue(forKey: "failed")
         return Value.dict(shown).jsonString(sortKeys: true, pretty: true)
     }
 

@@ -140,16 +140,22 @@ struct TaskRunner: Sendable {
                 try await Task.sleep(for: .milliseconds(Int(pause * 1000)))
             }
         }
+        // The loop's own result has Ansible's keys: `skipped` always, `msg` except for an empty
+        // loop (which says why in `skipped_reason`), `failed` only when an item failed.
         var summary = TaskResult(["changed": .bool(anyChanged)])
         if anyFailed {
             summary.failed = true
             summary.message = "One or more items failed"
+            summary["skipped"] = false
+        } else if items.isEmpty {
+            summary["skipped"] = true
+            summary["skipped_reason"] = "No items in the list"
         } else if allSkipped {
             summary["skipped"] = true
-            summary["skipped_reason"] = items.isEmpty ? "No items in the list" : "All items skipped"
             summary.message = "All items skipped"
         } else {
             summary.message = "All items completed"
+            summary["skipped"] = false
         }
         summary["results"] = .list(results)
         let status: TaskStatus = anyFailed ? .failed : (allSkipped ? .skipped : (anyChanged ? .changed : .ok))
@@ -213,6 +219,10 @@ struct TaskRunner: Sendable {
         var result = TaskResult()
         for attempt in 1...attempts {
             result = try await module.run(context)
+            // Every result of a module that ran says whether it changed and failed, as Ansible's
+            // do: `results | map(attribute='failed')` relies on it.
+            if result["changed"] == nil { result.changed = false }
+            if result["failed"] == nil { result.failed = false }
             try applyChangedAndFailedWhen(&result, compiled, taskVars)
             guard let until = task.until else { break }
             result["attempts"] = .int(attempt)
