@@ -14,7 +14,7 @@ public enum BuiltinModules {
         [
             DebugModule(), SetFactModule(), AssertModule(), FailModule(), AddHostModule(), GroupByModule(),
             MetaModule(),
-            CommandModule(), ShellModule(), CopyModule(), TemplateModule(), FileModule(), StatModule(),
+            CommandModule(), ShellModule(), CopyModule(), TemplateModule(), FileModule(), StatModule(), SetupModule(),
             WaitForModule(), URIModule(), PauseModule(),
             S3FetchModule(), EC2LaunchModule(), EC2InfoModule(), EC2StateModule(), ELBRegisterModule(),
             ELBDeregisterModule(), HealthWaitModule(),

@@ -38,10 +38,16 @@ struct PlayVariables {
     func variables(for host: String, blockVars: [OrderedDictionary<String, Value>],
                    taskVars: OrderedDictionary<String, Value>, hosts: PlayHosts) -> TaskVariables {
         var layers: [OrderedDictionary<String, Value>] = [magicVariables(for: host, hosts: hosts),
-                                                          state.inventoryVariables(host), playVars, varsFilesVars]
+                                                          state.inventoryVariables(host)]
+        var raw: Set<Int> = []
+        // Gathered facts sit between inventory and play vars, as in Ansible.
+        if let gathered = state.hostFacts[host] {
+            raw.insert(layers.count)
+            layers.append(gathered)
+        }
+        layers += [playVars, varsFilesVars]
         layers += blockVars
         layers.append(taskVars)
-        var raw: Set<Int> = []
         if let facts = state.facts[host] {
             raw.insert(layers.count)
             layers.append(facts)
@@ -54,8 +60,13 @@ struct PlayVariables {
     private func hostvarsSnapshot() -> HostvarsSnapshot {
         if let current = hostvarsCache.snapshot { return current }
         let inventory = state.inventory
-        let facts = state.facts
-        let snapshot = HostvarsSnapshot { HostvarsSource.build(inventory: inventory, facts: facts) }
+        let gathered = state.hostFacts
+        let variables = state.facts
+        let snapshot = HostvarsSnapshot {
+            var facts = gathered
+            for (host, vars) in variables { facts[host, default: [:]].merge(vars) { _, new in new } }
+            return HostvarsSource.build(inventory: inventory, facts: facts)
+        }
         hostvarsCache.snapshot = snapshot
         return snapshot
     }

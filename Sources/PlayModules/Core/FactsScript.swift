@@ -1,0 +1,97 @@
+/// The one `sh` script `setup` runs on a host: it prints raw sources (os-release, uname,
+/// /proc files, `ip` output, `id`, env, date) as NUL-separated `key=value` records, and leaves
+/// every interpretation to `FactsParser`, so the target needs nothing but POSIX tools.
+enum FactsScript {
+    static func script(_ subsets: FactSubsets) -> String {
+        var s = [#"_r() { printf '%s=%s\0' "$1" "$2"; }"#]
+        // platform, distribution, user, pkg_mgr, service_mgr, python: the minimal facts.
+        if subsets.contains("platform") || subsets.contains("distribution") {
+            s.append(#"""
+                _r uname "$(uname -s; uname -n; uname -r; uname -m; uname -v)"
+                _r hostname "$(hostname 2>/dev/null || uname -n)"
+                _r fqdn "$(hostname -f 2>/dev/null)"
+                _r bits "$(getconf LONG_BIT 2>/dev/null)"
+                [ -r /etc/machine-id ] && _r machine_id "$(cat /etc/machine-id)"
+                """#)
+        }
+        if subsets.contains("distribution") || subsets.contains("pkg_mgr") || subsets.contains("lsb") {
+            s.append(#"""
+                if [ -r /etc/os-release ]; then _r os_release "$(cat /etc/os-release)"; _r os_release_path /etc/os-release
+                elif [ -r /usr/lib/os-release ]; then _r os_release "$(cat /usr/lib/os-release)"; _r os_release_path /usr/lib/os-release; fi
+                [ -r /etc/debian_version ] && _r debian_version "$(cat /etc/debian_version)"
+                """#)
+        }
+        if subsets.contains("date_time") {
+            s.append(#"_r date "$(date '+%s %N %Z %z')""#)
+        }
+        if subsets.contains("env") {
+            s.append(#"_r env "$(env)""#)
+        }
+        if subsets.contains("user") {
+            s.append(#"""
+                _pu=$(id -un 2>/dev/null)
+                _r id "$(id -u) $(id -g) $(id -ru) $(id -rg)"
+                _r user "$_pu"
+                _r passwd "$(getent passwd "$_pu" 2>/dev/null || grep "^$_pu:" /etc/passwd 2>/dev/null)"
+                """#)
+        }
+        if subsets.contains("pkg_mgr") {
+            s.append(#"""
+                _pm=
+                for _c in dnf5 dnf yum apt-get zypper pacman apk emerge xbps-install pkg brew opkg swupd; do
+                  command -v $_c >/dev/null 2>&1 && _pm="$_pm $_c"
+                done
+                _r pkg "$_pm"
+                """#)
+        }
+        if subsets.contains("service_mgr") {
+            s.append(#"""
+                _r proc1 "$(cat /proc/1/comm 2>/dev/null)"
+                _pi=
+                [ -d /run/systemd/system ] && _pi="$_pi systemd"
+                [ -e /sbin/openrc ] && _pi="$_pi openrc"
+                command -v initctl >/dev/null 2>&1 && [ -d /etc/init ] && _pi="$_pi upstart"
+                _r init "$_pi"
+                """#)
+        }
+        if subsets.contains("python") {
+            s.append(#"""
+                for _c in python3 python; do
+                  if _pp=$(command -v $_c 2>/dev/null); then _r python "$_pp $($_pp -V 2>&1)"; break; fi
+                done
+                """#)
+        }
+        if subsets.contains("dns") {
+            s.append(#"[ -r /etc/resolv.conf ] && _r resolv "$(cat /etc/resolv.conf)""#)
+        }
+        if subsets.contains("cmdline") {
+            s.append(#"[ -r /proc/cmdline ] && _r cmdline "$(cat /proc/cmdline)""#)
+        }
+        if subsets.contains("hardware") {
+            s.append(#"""
+                [ -r /proc/meminfo ] && _r meminfo "$(cat /proc/meminfo)"
+                [ -r /proc/cpuinfo ] && _r cpuinfo "$(grep -E '^(processor|vendor_id|model name|physical id|cpu cores|siblings|Processor|Hardware|cpu model)[[:space:]]*:' /proc/cpuinfo)"
+                _r nproc "$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null)"
+                [ -r /proc/uptime ] && _r uptime "$(cat /proc/uptime)"
+                """#)
+        }
+        if subsets.contains("network") {
+            // `ip` when present; otherwise the kernel's tables (/proc/net/route, /sys/class/net).
+            s.append(#"""
+                if command -v ip >/dev/null 2>&1; then
+                  _r ip_addr "$(ip -o addr show 2>/dev/null)"
+                  _r ip_link "$(ip -o link show 2>/dev/null)"
+                  _r route4 "$(ip -4 route get 8.8.8.8 2>/dev/null)"
+                  _r route6 "$(ip -6 route get 2404:6800:4001::1 2>/dev/null)"
+                else
+                  [ -r /proc/net/route ] && _r proc_route "$(cat /proc/net/route)"
+                  for _d in /sys/class/net/*; do
+                    [ -e "$_d" ] || continue
+                    _r "sys_${_d##*/}" "$(cat "$_d/address" "$_d/mtu" "$_d/flags" "$_d/type" 2>/dev/null | tr '\n' ' ')"
+                  done
+                fi
+                """#)
+        }
+        return s.joined(separator: "\n")
+    }
+}
