@@ -22,7 +22,12 @@ struct FactsParser {
         serviceManager(&f)
         python(&f)
         dns(&f)
-        if let line = records["cmdline"] { f["cmdline"] = .dict(Self.kernelCommandLine(line)) }
+        if let line = records["cmdline"] {
+            f["cmdline"] = .dict(Self.kernelCommandLine(line))
+            f["proc_cmdline"] = .dict(Self.kernelCommandLine(line))
+        }
+        security(&f)
+        virtualization(&f)
         hardware(&f)
         network(&f)
         return f
@@ -127,8 +132,9 @@ struct FactsParser {
         f["distribution_file_parsed"] = true
         f["distribution_file_variety"] = .string(Self.families[name] ?? name)
         f["os_family"] = .string(Self.families[name] ?? name)
-        var lsb: OrderedDictionary<String, Value> = ["id": .string(name), "release": .string(version),
-                                                     "major_release": .string(parts.first ?? "")]
+        let lsbRelease = os["VERSION_ID"] ?? version
+        var lsb: OrderedDictionary<String, Value> = ["id": .string(name), "release": .string(lsbRelease),
+                                                     "major_release": .string(lsbRelease.split(separator: ".").first.map(String.init) ?? "")]
         if let codename = os["VERSION_CODENAME"] { lsb["codename"] = .string(codename) }
         if let pretty = os["PRETTY_NAME"] { lsb["description"] = .string(pretty) }
         f["lsb"] = .dict(lsb)
@@ -315,6 +321,57 @@ struct FactsParser {
         return out
     }
 
+    // MARK: Security, virtualization
+
+    private func security(_ f: inout OrderedDictionary<String, Value>) {
+        guard let chroot = records["chroot"] else { return }
+        if let enforce = records["selinux"] {
+            f["selinux"] = ["status": "enabled", "mode": .string(enforce == "1" ? "enforcing" : "permissive")]
+        } else {
+            f["selinux"] = ["status": "disabled"]
+        }
+        f["selinux_python_present"] = false
+        f["apparmor"] = ["status": records["apparmor"] == nil ? "disabled" : "enabled"]
+        f["fips"] = .bool(records["fips"] == "1")
+        // The root differs from PID 1's (when that one is readable at all).
+        let roots = chroot.split(separator: " ", omittingEmptySubsequences: false)
+        f["is_chroot"] = .bool(roots.count == 2 && !roots[1].isEmpty && roots[0] != roots[1])
+        for (key, line) in records.sorted(by: { $0.key < $1.key }) where key.hasPrefix("sshkey_") {
+            // "ed25519_key.pub" -> ssh_host_key_ed25519_public
+            let type = key.dropFirst("sshkey_".count).replacingOccurrences(of: "_key.pub", with: "")
+            let words = line.split(separator: " ")
+            guard words.count >= 2 else { continue }
+            f["ssh_host_key_\(type)_public"] = .string(String(words[1]))
+            f["ssh_host_key_\(type)_public_keytype"] = .string(String(words[0]))
+        }
+    }
+
+    private func virtualization(_ f: inout OrderedDictionary<String, Value>) {
+        guard let found = records["virt"].map({ Set($0.split(separator: " ").map(String.init)) }) else { return }
+        var guest: [Value] = [], host: [Value] = []
+        var type = "", role = ""
+        for container in ["docker", "podman", "lxc"] where found.contains(container) {
+            if guest.isEmpty { guest.append("container") }
+            guest.append(.string(container))
+            if type.isEmpty { type = container; role = "guest" }
+        }
+        if found.contains("hypervisor") {
+            let product = (records["virt_product"] ?? "").lowercased()
+            let hypervisor = product.contains("vmware") ? "VMware" : product.contains("virtualbox") ? "virtualbox"
+                : product.contains("hvm domu") ? "xen" : "kvm"
+            guest.append(.string(hypervisor))
+            if type.isEmpty { type = hypervisor; role = "guest" }
+        }
+        if found.contains("kvmhost") {
+            host.append("kvm")
+            if type.isEmpty { type = "kvm"; role = "host" }
+        }
+        f["virtualization_type"] = .string(type.isEmpty ? "NA" : type)
+        f["virtualization_role"] = .string(role.isEmpty ? "NA" : role)
+        f["virtualization_tech_guest"] = .list(guest)
+        f["virtualization_tech_host"] = .list(host)
+    }
+
     // MARK: Hardware
 
     private func hardware(_ f: inout OrderedDictionary<String, Value>) {
@@ -323,6 +380,30 @@ struct FactsParser {
         if let line = records["uptime"], let first = line.split(separator: " ").first, let up = Double(first) {
             f["uptime_seconds"] = .int(Int(up))
         }
+        if let line = records["loadavg"] {
+            let loads = line.split(separator: " ").prefix(3).compactMap { Double($0) }
+            if loads.count == 3 { f["loadavg"] = ["1m": .double(loads[0]), "5m": .double(loads[1]), "15m": .double(loads[2])] }
+        }
+        if let line = records["flags"], let colon = line.firstIndex(of: ":") {
+            f["flags"] = .list(line[line.index(after: colon)...].split(separator: " ").map { .string(String($0)) })
+        }
+        guard records["flags"] != nil else { return }
+        // DMI values as Ansible names them; "NA" where the machine has none.
+        let dmi: [(String, String)] = [
+            ("bios_date", "bios_date"), ("bios_vendor", "bios_vendor"), ("bios_version", "bios_version"),
+            ("board_asset_tag", "board_asset_tag"), ("board_name", "board_name"), ("board_serial", "board_serial"),
+            ("board_vendor", "board_vendor"), ("board_version", "board_version"),
+            ("chassis_asset_tag", "chassis_asset_tag"), ("chassis_serial", "chassis_serial"),
+            ("chassis_vendor", "chassis_vendor"), ("chassis_version", "chassis_version"),
+            ("product_name", "product_name"), ("product_serial", "product_serial"), ("product_uuid", "product_uuid"),
+            ("product_version", "product_version"), ("sys_vendor", "system_vendor"),
+        ]
+        for (file, fact) in dmi { f[fact] = .string(records["dmi_" + file].flatMap { $0.isEmpty ? nil : $0 } ?? "NA") }
+        let forms = ["1": "Other", "2": "Unknown", "3": "Desktop", "4": "Low Profile Desktop", "6": "Mini Tower",
+                     "7": "Tower", "8": "Portable", "9": "Laptop", "10": "Notebook", "13": "All In One",
+                     "17": "Main Server Chassis", "23": "Rack Mount Chassis", "30": "Tablet", "31": "Convertible",
+                     "32": "Detachable", "35": "Mini PC"]
+        f["form_factor"] = .string(records["dmi_chassis_type"].flatMap { forms[$0] } ?? "NA")
     }
 
     private func memory(_ text: String, _ f: inout OrderedDictionary<String, Value>) {

@@ -67,7 +67,42 @@ enum FactsScript {
         if subsets.contains("cmdline") {
             s.append(#"[ -r /proc/cmdline ] && _r cmdline "$(cat /proc/cmdline)""#)
         }
+        if subsets.contains("selinux") || subsets.contains("apparmor") || subsets.contains("fips") {
+            s.append(#"""
+                [ -r /sys/fs/selinux/enforce ] && _r selinux "$(cat /sys/fs/selinux/enforce)"
+                [ -e /sys/kernel/security/apparmor ] && _r apparmor 1
+                [ -r /proc/sys/crypto/fips_enabled ] && _r fips "$(cat /proc/sys/crypto/fips_enabled)"
+                _r chroot "$(stat -c %d:%i / 2>/dev/null) $(stat -c %d:%i /proc/1/root/. 2>/dev/null)"
+                """#)
+        }
+        if subsets.contains("ssh_pub_keys") {
+            s.append(#"""
+                for _f in /etc/ssh/ssh_host_*_key.pub; do [ -r "$_f" ] && _r "sshkey_${_f#/etc/ssh/ssh_host_}" "$(cat "$_f")"; done
+                """#)
+        }
+        if subsets.contains("virtual") {
+            s.append(#"""
+                _pv=
+                [ -e /.dockerenv ] && _pv="$_pv docker"
+                [ -e /run/.containerenv ] && _pv="$_pv podman"
+                grep -qs docker /proc/1/cgroup && _pv="$_pv docker"
+                grep -qs 'container=lxc' /proc/1/environ && _pv="$_pv lxc"
+                grep -qs '^flags.* hypervisor' /proc/cpuinfo && _pv="$_pv hypervisor"
+                [ -e /dev/kvm ] && _pv="$_pv kvmhost"
+                [ -r /sys/class/dmi/id/product_name ] && _r virt_product "$(cat /sys/class/dmi/id/product_name)"
+                _r virt "$_pv"
+                """#)
+        }
         if subsets.contains("hardware") {
+            s.append(#"""
+                [ -r /proc/loadavg ] && _r loadavg "$(cat /proc/loadavg)"
+                _r flags "$(grep -m1 -E '^(flags|Features)[[:space:]]*:' /proc/cpuinfo 2>/dev/null)"
+                for _f in bios_date bios_vendor bios_version board_asset_tag board_name board_serial board_vendor \
+                  board_version chassis_asset_tag chassis_serial chassis_vendor chassis_version chassis_type \
+                  product_name product_serial product_uuid product_version sys_vendor; do
+                  [ -r /sys/class/dmi/id/$_f ] && _r "dmi_$_f" "$(cat /sys/class/dmi/id/$_f 2>/dev/null)"
+                done
+                """#)
             s.append(#"""
                 [ -r /proc/meminfo ] && _r meminfo "$(cat /proc/meminfo)"
                 [ -r /proc/cpuinfo ] && _r cpuinfo "$(grep -E '^(processor|vendor_id|model name|physical id|cpu cores|siblings|Processor|Hardware|cpu model)[[:space:]]*:' /proc/cpuinfo)"
