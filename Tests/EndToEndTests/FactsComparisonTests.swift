@@ -66,6 +66,23 @@ final class FactsComparisonTests: XCTestCase {
         XCTAssertEqual(Set((ours["env"] as? [String: Any])?.keys.map { $0 } ?? []).contains("PATH"), true)
     }
 
+    /// Listings never show the implicit task; `--skip-tags always` skips it, `--tags` keeps it;
+    /// a templated `gather_facts` renders with `-e`. Output compared with ansible-playbook's.
+    func testListingsTagsAndTemplatedGatherFactsAsAnsible() throws {
+        let dir = PlayProcess.fixtures.appendingPathComponent("facts")
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("facts-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let runs = [["facts.yml", "--list-tasks"], ["tags.yml"], ["tags.yml", "--skip-tags", "always"],
+                    ["tags.yml", "--tags", "none"], ["tags.yml", "-e", "gather=false"]]
+        for extra in runs {
+            let args = ["-c", "local", "-e", "out=\(out)"] + extra
+            let ansible = try PlayProcess.ansiblePlaybook(args, cwd: dir)
+            let play = try PlayProcess.play(args, cwd: dir)
+            XCTAssertEqual(play.exitCode, ansible.exitCode, "\(extra): \(play.stderr)")
+            XCTAssertEqual(play.stdout, ansible.stdout, "\(extra)")
+        }
+    }
+
     private func facts(_ path: String) throws -> [String: Any] {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         return try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])

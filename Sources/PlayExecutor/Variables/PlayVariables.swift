@@ -40,11 +40,10 @@ struct PlayVariables {
         var layers: [OrderedDictionary<String, Value>] = [magicVariables(for: host, hosts: hosts),
                                                           state.inventoryVariables(host)]
         var raw: Set<Int> = []
-        // Gathered facts sit between inventory and play vars, as in Ansible.
-        if let gathered = state.hostFacts[host] {
-            raw.insert(layers.count)
-            layers.append(gathered)
-        }
+        // Gathered facts sit between inventory and play vars, as in Ansible, where
+        // `ansible_facts` exists (empty) before any gathering.
+        raw.insert(layers.count)
+        layers.append(state.hostFacts[host] ?? ["ansible_facts": .dict([:])])
         layers += [playVars, varsFilesVars]
         layers += blockVars
         layers.append(taskVars)
