@@ -19,7 +19,7 @@ final class FactsComparisonTests: XCTestCase {
     ]
     /// Values equal in both tools on the same host and run.
     static let stable = [
-        "architecture", "machine", "system", "kernel", "kernel_version", "hostname", "nodename",
+        "architecture", "machine", "system", "kernel", "kernel_version", "hostname", "nodename", "fqdn", "domain",
         "distribution", "distribution_version", "distribution_major_version", "distribution_release", "os_family",
         "pkg_mgr", "python_version", "user_id", "user_uid", "user_dir", "user_shell", "processor_count",
         "processor_cores", "processor_vcpus", "processor_nproc", "swaptotal_mb", "default_ipv4", "all_ipv4_addresses",

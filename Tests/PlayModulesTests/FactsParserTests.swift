@@ -8,7 +8,7 @@ import XCTest
 final class FactsParserTests: XCTestCase {
     static let debian: [String: String] = [
         "uname": "Linux\nvm\n6.18.44-fc-v1300\nx86_64\n#1 SMP PREEMPT_DYNAMIC @0",
-        "hostname": "vm", "fqdn": "vm.example.net", "bits": "64",
+        "hostname": "vm", "fqdn_names": "127.0.1.1\tvm.example.net vm", "bits": "64",
         "os_release": """
             PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"
             NAME="Debian GNU/Linux"
@@ -65,6 +65,12 @@ final class FactsParserTests: XCTestCase {
         XCTAssertEqual(f["python_version"], "3.11.2")
         XCTAssertEqual(f["python"]?["version"]?["minor"], 11)
         XCTAssertEqual(f["dns"]?["nameservers"], ["10.255.255.53"])
+    }
+
+    func testFQDNAsPythonsGetfqdn() {
+        XCTAssertEqual(FactsParser.fqdn(names: "127.0.0.1       localhost"), "localhost")
+        XCTAssertEqual(FactsParser.fqdn(names: "10.0.0.5 web1 web1.example.com"), "web1.example.com")
+        XCTAssertNil(FactsParser.fqdn(names: nil))
     }
 
     func testUserEnvironmentAndTime() {

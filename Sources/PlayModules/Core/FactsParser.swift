@@ -50,10 +50,18 @@ struct FactsParser {
         f["nodename"] = .string(node)
         let host = records["hostname"].flatMap { $0.isEmpty ? nil : $0 } ?? node
         f["hostname"] = .string(String(host.split(separator: ".").first ?? Substring(host)))
-        let fqdn = records["fqdn"].flatMap { $0.isEmpty ? nil : $0 } ?? host
+        let fqdn = Self.fqdn(names: records["fqdn_names"]) ?? records["fqdn"].flatMap { $0.isEmpty ? nil : $0 } ?? host
         f["fqdn"] = .string(fqdn)
         f["domain"] = .string(fqdn.firstIndex(of: ".").map { String(fqdn[fqdn.index(after: $0)...]) } ?? "")
         if let id = records["machine_id"] { f["machine_id"] = .string(id) }
+    }
+
+    /// From `getent hosts ADDRESS` ("127.0.0.1 localhost alias..."): the first name with a dot,
+    /// else the canonical one, as Python's `socket.getfqdn`.
+    static func fqdn(names line: String?) -> String? {
+        guard let line else { return nil }
+        let names = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().map(String.init)
+        return names.first { $0.contains(".") } ?? names.first
     }
 
     /// Ansible's names for `uname -m` values that differ.
@@ -220,7 +228,7 @@ struct FactsParser {
             $0.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         } ?? []
         if passwd.count >= 7 {
-            f["user_gecos"] = .string(passwd[4].split(separator: ",", omittingEmptySubsequences: false).first.map(String.init) ?? "")
+            f["user_gecos"] = .string(passwd[4])
             f["user_dir"] = .string(passwd[5])
             f["user_shell"] = .string(passwd[6])
         }

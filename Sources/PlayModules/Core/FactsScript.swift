@@ -8,8 +8,15 @@ enum FactsScript {
         if subsets.contains("platform") || subsets.contains("distribution") {
             s.append(#"""
                 _r uname "$(uname -s; uname -n; uname -r; uname -m; uname -v)"
-                _r hostname "$(hostname 2>/dev/null || uname -n)"
-                _r fqdn "$(hostname -f 2>/dev/null)"
+                _ph=$(hostname 2>/dev/null || uname -n)
+                _r hostname "$_ph"
+                # Ansible's fqdn is Python's getfqdn(): the name's IPv4 address, looked up again.
+                if command -v getent >/dev/null 2>&1; then
+                  _pa=$(getent ahostsv4 "$_ph" 2>/dev/null | awk '{print $1; exit}')
+                  [ -n "$_pa" ] && _r fqdn_names "$(getent hosts "$_pa" 2>/dev/null | head -n 1)"
+                else
+                  _r fqdn "$(hostname -f 2>/dev/null)"
+                fi
                 _r bits "$(getconf LONG_BIT 2>/dev/null)"
                 [ -r /etc/machine-id ] && _r machine_id "$(cat /etc/machine-id)"
                 """#)
