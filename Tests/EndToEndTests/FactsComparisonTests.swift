@@ -15,7 +15,7 @@ final class FactsComparisonTests: XCTestCase {
         "processor", "processor_count", "processor_cores", "processor_vcpus", "processor_nproc",
         "processor_threads_per_core", "uptime_seconds", "interfaces", "default_ipv4", "default_ipv6",
         "all_ipv4_addresses", "all_ipv6_addresses", "lo", "dns", "selinux", "apparmor", "fips", "loadavg",
-        "virtualization_type", "virtualization_role", "userspace_bits", "machine_id", "cmdline", "local",
+        "virtualization_type", "virtualization_role", "userspace_bits", "machine_id", "cmdline", "local", "mounts",
     ]
     /// Values equal in both tools on the same host and run.
     static let stable = [

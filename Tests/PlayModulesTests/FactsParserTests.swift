@@ -116,6 +116,20 @@ final class FactsParserTests: XCTestCase {
         XCTAssertEqual(f["processor"], ["0", "AuthenticAMD", "AMD EPYC", "1", "AuthenticAMD", "AMD EPYC"])
     }
 
+    func testMounts() {
+        let mounts = FactsParser.mounts("/dev/vda / ext4 rw,relatime 0 0\n/dev/vdb /srv/my\\040data xfs ro 0 2",
+                                        statfs: "4096 4096 66053021 61273878 20088588 16777216 16300797 /\n"
+                                            + "4096 4096 100 50 40 10 5 /srv/my data")
+        XCTAssertEqual(mounts.first, ["block_available": 20088588, "block_size": 4096, "block_total": 66053021,
+                                      "block_used": 45964433, "device": "/dev/vda", "dump": 0, "fstype": "ext4",
+                                      "inode_available": 16300797, "inode_total": 16777216, "inode_used": 476419,
+                                      "mount": "/", "options": "rw,relatime", "passno": 0,
+                                      "size_available": 82282856448, "size_total": 270553174016, "uuid": "N/A"])
+        XCTAssertEqual(mounts.last?["mount"], "/srv/my data")
+        XCTAssertEqual(mounts.last?["size_total"], 409600)
+        XCTAssertEqual(mounts.last?["passno"], 2)
+    }
+
     func testNetworkFromIP() {
         let f = FactsParser(Self.debian).facts()
         XCTAssertEqual(f["interfaces"], ["lo", "eth0", "br-lan"])

@@ -392,6 +392,7 @@ struct FactsParser {
             let loads = line.split(separator: " ").prefix(3).compactMap { Double($0) }
             if loads.count == 3 { f["loadavg"] = ["1m": .double(loads[0]), "5m": .double(loads[1]), "15m": .double(loads[2])] }
         }
+        if let text = records["mounts"] { f["mounts"] = .list(Self.mounts(text, statfs: records["statfs"] ?? "")) }
         if let line = records["flags"], let colon = line.firstIndex(of: ":") {
             f["flags"] = .list(line[line.index(after: colon)...].split(separator: " ").map { .string(String($0)) })
         }
@@ -412,6 +413,65 @@ struct FactsParser {
                      "17": "Main Server Chassis", "23": "Rack Mount Chassis", "30": "Tablet", "31": "Convertible",
                      "32": "Detachable", "35": "Mini PC"]
         f["form_factor"] = .string(records["dmi_chassis_type"].flatMap { forms[$0] } ?? "NA")
+    }
+
+    /// `/proc/mounts` lines (block devices only) with `stat -f` sizes, in Ansible's shape:
+    /// blocks of the fundamental size, "used" counted against what is available to users.
+    static func mounts(_ text: String, statfs: String) -> [Value] {
+        var sizes: [String: [Int]] = [:]
+        for line in statfs.split(separator: "\n") {
+            let words = line.split(separator: " ", maxSplits: 7, omittingEmptySubsequences: false)
+            guard words.count == 8 else { continue }
+            let numbers = words.prefix(7).compactMap { Int($0) }
+            if numbers.count == 7 { sizes[String(words[7])] = numbers }
+        }
+        var out: [Value] = []
+        for line in text.split(separator: "\n") {
+            let words = line.split(separator: " ").map(String.init)
+            guard words.count >= 4 else { continue }
+            let mount = unescapeMountPath(words[1])
+            var m: OrderedDictionary<String, Value> = [:]
+            if let n = sizes[mount] {
+                let (fragment, block, total, available, inodes, freeInodes) = (n[0], n[1], n[2], n[4], n[5], n[6])
+                m["block_available"] = .int(available)
+                m["block_size"] = .int(block)
+                m["block_total"] = .int(total)
+                m["block_used"] = .int(total - available)
+                m["device"] = .string(words[0])
+                m["dump"] = .int(words.count > 4 ? Int(words[4]) ?? 0 : 0)
+                m["fstype"] = .string(words[2])
+                m["inode_available"] = .int(freeInodes)
+                m["inode_total"] = .int(inodes)
+                m["inode_used"] = .int(inodes - freeInodes)
+                m["mount"] = .string(mount)
+                m["options"] = .string(words[3])
+                m["passno"] = .int(words.count > 5 ? Int(words[5]) ?? 0 : 0)
+                m["size_available"] = .int(fragment * available)
+                m["size_total"] = .int(fragment * total)
+            } else {
+                m = ["device": .string(words[0]), "fstype": .string(words[2]), "mount": .string(mount),
+                     "options": .string(words[3])]
+            }
+            m["uuid"] = "N/A"
+            out.append(.dict(m))
+        }
+        return out
+    }
+
+    /// `/proc/mounts` writes space, tab, newline and backslash in paths as octal escapes.
+    static func unescapeMountPath(_ path: String) -> String {
+        guard path.contains("\\") else { return path }
+        var out = "", chars = Array(path), i = 0
+        while i < chars.count {
+            if chars[i] == "\\", i + 3 < chars.count, let code = UInt8(String(chars[(i + 1)...(i + 3)]), radix: 8) {
+                out.append(Character(UnicodeScalar(code)))
+                i += 4
+            } else {
+                out.append(chars[i])
+                i += 1
+            }
+        }
+        return out
     }
 
     private func memory(_ text: String, _ f: inout OrderedDictionary<String, Value>) {

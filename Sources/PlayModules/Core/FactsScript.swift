@@ -103,6 +103,14 @@ enum FactsScript {
         if subsets.contains("hardware") {
             s.append(#"""
                 [ -r /proc/loadavg ] && _r loadavg "$(cat /proc/loadavg)"
+                # Mounts of block devices, and their sizes from one statfs of each.
+                if [ -r /proc/mounts ]; then
+                  _pm=$(grep -E '^/' /proc/mounts)
+                  _r mounts "$_pm"
+                  _pn=$(printf '%s\n' "$_pm" | awk '{print $2}')
+                  [ -n "$_pn" ] && _r statfs "$(printf '%s\n' "$_pn" | while IFS= read -r _pp; do
+                    stat -f -c '%S %s %b %f %a %c %d %n' "$(printf '%b' "$_pp")" 2>/dev/null; done)"
+                fi
                 _r flags "$(grep -m1 -E '^(flags|Features)[[:space:]]*:' /proc/cpuinfo 2>/dev/null)"
                 for _f in bios_date bios_vendor bios_version board_asset_tag board_name board_serial board_vendor \
                   board_version chassis_asset_tag chassis_serial chassis_vendor chassis_version chassis_type \
