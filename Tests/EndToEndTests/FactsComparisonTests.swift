@@ -16,6 +16,7 @@ final class FactsComparisonTests: XCTestCase {
         "processor_threads_per_core", "uptime_seconds", "interfaces", "default_ipv4", "default_ipv6",
         "all_ipv4_addresses", "all_ipv6_addresses", "lo", "dns", "selinux", "apparmor", "fips", "loadavg",
         "virtualization_type", "virtualization_role", "userspace_bits", "machine_id", "cmdline", "local", "mounts",
+        "locally_reachable_ips", "iscsi_iqn", "hostnqn", "fibre_channel_wwn",
     ]
     /// Values equal in both tools on the same host and run.
     static let stable = [
@@ -23,7 +24,8 @@ final class FactsComparisonTests: XCTestCase {
         "distribution", "distribution_version", "distribution_major_version", "distribution_release", "os_family",
         "pkg_mgr", "python_version", "user_id", "user_uid", "user_dir", "user_shell", "processor_count",
         "processor_cores", "processor_vcpus", "processor_nproc", "swaptotal_mb", "default_ipv4", "all_ipv4_addresses",
-        "userspace_bits", "machine_id", "virtualization_type", "virtualization_role",
+        "userspace_bits", "machine_id", "virtualization_type", "virtualization_role", "locally_reachable_ips",
+        "iscsi_iqn", "hostnqn",
     ]
 
     func testFactsMatchAnsibleSetupOnThisHost() throws {

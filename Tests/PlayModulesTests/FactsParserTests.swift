@@ -41,6 +41,8 @@ final class FactsParserTests: XCTestCase {
             """,
         "route4": "8.8.8.8 via 192.0.2.1 dev eth0 src 192.0.2.2 uid 0 \n    cache ",
         "route6": "2404:6800:4001::1 from :: via fd00::1 dev eth0 src fd00::2 metric 1024 pref medium",
+        "local4": "local 127.0.0.0/8 dev lo proto kernel scope host src 127.0.0.1 \nlocal 127.0.0.1 dev lo proto kernel scope host src 127.0.0.1 \nbroadcast 127.255.255.255 dev lo proto kernel scope link src 127.0.0.1 \nlocal 192.0.2.2 dev eth0 proto kernel scope host src 192.0.2.2 ",
+        "local6": "local ::1 dev lo proto kernel metric 0 pref medium\nlocal fd00::2 dev eth0 proto kernel metric 0 pref medium\nmulticast ff00::/8 dev eth0 proto kernel metric 256 pref medium",
     ]
 
     func testPlatformAndDistribution() {
@@ -142,6 +144,7 @@ final class FactsParserTests: XCTestCase {
         XCTAssertEqual(f["default_ipv6"]?["gateway"], "fd00::1")
         XCTAssertEqual(f["default_ipv6"]?["scope"], "global")
         XCTAssertEqual(f["all_ipv4_addresses"], ["192.0.2.2"])
+        XCTAssertEqual(f["locally_reachable_ips"], ["ipv4": ["127.0.0.0/8", "127.0.0.1", "192.0.2.2"], "ipv6": ["::1", "fd00::2"]])
         XCTAssertEqual(f["all_ipv6_addresses"], ["fd00::2", "fe80::fc:ff:fe00:1"])
         XCTAssertEqual(f["eth0"]?["ipv6"]?.listValue?.count, 2)
         XCTAssertEqual(f["lo"]?["type"], "loopback")

@@ -397,6 +397,12 @@ struct FactsParser {
             f["flags"] = .list(line[line.index(after: colon)...].split(separator: " ").map { .string(String($0)) })
         }
         guard records["flags"] != nil else { return }
+        // Storage network identities: empty when the host has none, as Ansible reports them.
+        f["iscsi_iqn"] = .string(records["iscsi"].flatMap { text in
+            text.split(separator: "\n").first { $0.hasPrefix("InitiatorName=") }.map { String($0.dropFirst("InitiatorName=".count)) }
+        } ?? "")
+        f["hostnqn"] = .string(records["hostnqn"] ?? "")
+        f["fibre_channel_wwn"] = .list([])
         // DMI values as Ansible names them; "NA" where the machine has none.
         let dmi: [(String, String)] = [
             ("bios_date", "bios_date"), ("bios_vendor", "bios_vendor"), ("bios_version", "bios_version"),
@@ -555,10 +561,24 @@ struct FactsParser {
             }
             f[name.replacingOccurrences(of: "-", with: "_").replacingOccurrences(of: ":", with: "_")] = .dict(info)
         }
+        if let local4 = records["local4"] {
+            f["locally_reachable_ips"] = ["ipv4": .list(Self.localRoutes(local4)),
+                                          "ipv6": .list(Self.localRoutes(records["local6"] ?? ""))]
+        }
         f["all_ipv4_addresses"] = .list(all4)
         f["all_ipv6_addresses"] = .list(all6)
         f["default_ipv4"] = .dict(route4.map { Self.defaultIPv4($0, interfaces: interfaces) } ?? [:])
         f["default_ipv6"] = .dict(route6.map { Self.defaultIPv6($0, interfaces: interfaces) } ?? [:])
+    }
+
+    /// `ip route show table local`: the destinations of `local` routes, each once.
+    static func localRoutes(_ text: String) -> [Value] {
+        var seen: [String] = []
+        for line in text.split(separator: "\n") {
+            let words = line.split(separator: " ")
+            if words.count > 1, words[0] == "local", !seen.contains(String(words[1])) { seen.append(String(words[1])) }
+        }
+        return seen.map(Value.string)
     }
 
     /// `ip -o link`: one line an interface with its flags, mtu and link address.

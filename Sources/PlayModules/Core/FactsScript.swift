@@ -103,6 +103,8 @@ enum FactsScript {
         if subsets.contains("hardware") {
             s.append(#"""
                 [ -r /proc/loadavg ] && _r loadavg "$(cat /proc/loadavg)"
+                [ -r /etc/iscsi/initiatorname.iscsi ] && _r iscsi "$(cat /etc/iscsi/initiatorname.iscsi)"
+                [ -r /etc/nvme/hostnqn ] && _r hostnqn "$(cat /etc/nvme/hostnqn)"
                 # Mounts of block devices, and their sizes from one statfs of each.
                 if [ -r /proc/mounts ]; then
                   _pm=$(grep -E '^/' /proc/mounts)
@@ -133,6 +135,8 @@ enum FactsScript {
                   _r ip_link "$(ip -o link show 2>/dev/null)"
                   _r route4 "$(ip -4 route get 8.8.8.8 2>/dev/null)"
                   _r route6 "$(ip -6 route get 2404:6800:4001::1 2>/dev/null)"
+                  _r local4 "$(ip -4 route show table local 2>/dev/null)"
+                  _r local6 "$(ip -6 route show table local 2>/dev/null)"
                 else
                   [ -r /proc/net/route ] && _r proc_route "$(cat /proc/net/route)"
                   for _d in /sys/class/net/*; do
