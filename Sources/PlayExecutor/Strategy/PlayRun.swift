@@ -71,8 +71,9 @@ struct PlayRun {
         let settings = PlayScheduler.Settings(serial: play.serial, anyErrorsFatal: play.anyErrorsFatal ?? false,
                                               maxFailPercentage: play.maxFailPercentage,
                                               forceHandlers: options.forceHandlers || play.forceHandlers == true)
+        let sections = (factGatheringSection().map { [$0] } ?? []) + compiled.sections
         var scheduler = PlayScheduler(
-            sections: (factGatheringSection().map { [$0] } ?? []) + compiled.sections, handlers: compiled.handlers, hosts: playHosts, settings: settings,
+            sections: sections, handlers: compiled.handlers, hosts: playHosts, settings: settings,
             bookkeeping: FailureBookkeeping(stats: state.stats, failed: state.failedHosts, unreachable: state.unreachableHosts),
             traits: { modules.spec(named: $0)?.traits ?? .remote })
         await perform(&scheduler, header: header)

@@ -43,7 +43,7 @@ struct PlayVariables {
         // Gathered facts sit between inventory and play vars, as in Ansible, where
         // `ansible_facts` exists (empty) before any gathering.
         raw.insert(layers.count)
-        layers.append(state.hostFacts[host] ?? ["ansible_facts": .dict([:])])
+        layers.append(state.hostFacts[host] ?? Self.noFacts)
         layers += [playVars, varsFilesVars]
         layers += blockVars
         layers.append(taskVars)
@@ -54,6 +54,8 @@ struct PlayVariables {
         layers.append(options.extraVars)
         return TaskVariables(layers: layers, rawLayers: raw, hostvars: hostvarsSnapshot())
     }
+
+    private static let noFacts: OrderedDictionary<String, Value> = ["ansible_facts": .dict([:])]
 
     /// One `hostvars` snapshot per state of the run: rebuilt lazily after facts or inventory change.
     private func hostvarsSnapshot() -> HostvarsSnapshot {
