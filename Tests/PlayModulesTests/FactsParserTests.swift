@@ -7,7 +7,7 @@ import XCTest
 /// kernel-table fallback), checked against what Ansible's `setup` reported for the same host.
 final class FactsParserTests: XCTestCase {
     static let debian: [String: String] = [
-        "uname": "Linux\nvm\n6.18.44-fc-v1300\nx86_64\n#1 SMP PREEMPT_DYNAMIC @0",
+        "uname": "Linux vm 6.18.44-fc-v1300 x86_64\n#1 SMP PREEMPT_DYNAMIC @0",
         "hostname": "vm", "fqdn_names": "127.0.1.1\tvm.example.net vm", "bits": "64",
         "os_release": """
             PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"
@@ -20,7 +20,7 @@ final class FactsParserTests: XCTestCase {
         "os_release_path": "/etc/os-release", "debian_version": "12.11",
         "date": "1796650395 591362000 UTC +0000",
         "env": "HOME=/root\nMULTI=a\nb\nPATH=/usr/bin:/bin",
-        "id": "0 0 0 0", "user": "root", "passwd": "root:x:0:0:root:/root:/bin/bash",
+        "id": "uid=0(root) gid=0(root) groups=0(root)", "passwd": "root:x:0:0:root:/root:/bin/bash",
         "pkg": " apt-get", "proc1": "systemd", "init": " systemd",
         "python": "/usr/bin/python3 Python 3.11.2",
         "resolv": "nameserver 10.255.255.53\nsearch example.net",
@@ -95,6 +95,15 @@ final class FactsParserTests: XCTestCase {
         XCTAssertEqual(d?["weekday_number"], "1")
         XCTAssertEqual(d?["weeknumber"], "49")
         XCTAssertEqual(d?["tz_offset"], "+0000")
+    }
+
+    func testEffectiveAndRealIDs() {
+        let f = FactsParser(["id": "uid=1000(deploy) gid=1000(deploy) euid=0(root) groups=1000(deploy),27(sudo)"]).facts()
+        XCTAssertEqual(f["user_id"], "root")
+        XCTAssertEqual(f["effective_user_id"], 0)
+        XCTAssertEqual(f["real_user_id"], 1000)
+        XCTAssertEqual(f["real_group_id"], 1000)
+        XCTAssertEqual(FactsParser(["id": "uid=4321 gid=4321 groups=4321"]).facts()["user_id"], "4321")
     }
 
     func testLocalTimeUsesTheOffset() {

@@ -37,16 +37,18 @@ struct FactsParser {
 
     private func platform(_ f: inout OrderedDictionary<String, Value>) {
         guard let uname = records["uname"] else { return }
-        let lines = uname.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        guard lines.count >= 5 else { return }
-        f["system"] = .string(lines[0])
-        f["kernel"] = .string(lines[2])
-        f["kernel_version"] = .string(lines[4])
-        f["machine"] = .string(lines[3])
-        f["architecture"] = .string(Self.architecture(lines[3]))
-        f["userspace_architecture"] = .string(Self.architecture(lines[3]))
+        // "SYSTEM NODE RELEASE MACHINE" (no spaces in any), then the kernel version on its own line.
+        let lines = uname.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
+        let words = lines[0].split(separator: " ").map(String.init)
+        guard words.count == 4, lines.count == 2 else { return }
+        f["system"] = .string(words[0])
+        f["kernel"] = .string(words[2])
+        f["kernel_version"] = .string(String(lines[1]))
+        f["machine"] = .string(words[3])
+        f["architecture"] = .string(Self.architecture(words[3]))
+        f["userspace_architecture"] = .string(Self.architecture(words[3]))
         if let bits = records["bits"], !bits.isEmpty { f["userspace_bits"] = .string(bits) }
-        let node = lines[1]
+        let node = words[1]
         f["nodename"] = .string(node)
         let host = records["hostname"].flatMap { $0.isEmpty ? nil : $0 } ?? node
         f["hostname"] = .string(String(host.split(separator: ".").first ?? Substring(host)))
@@ -219,11 +221,13 @@ struct FactsParser {
     }
 
     private func user(_ f: inout OrderedDictionary<String, Value>) {
-        guard let ids = records["id"]?.split(separator: " ").compactMap({ Int($0) }), ids.count == 4 else { return }
-        let name = records["user"] ?? ""
-        f["user_id"] = .string(name.isEmpty ? String(ids[0]) : name)
-        f["user_uid"] = .int(ids[0])
-        f["user_gid"] = .int(ids[1])
+        guard let line = records["id"] else { return }
+        let ids = Self.ids(line)
+        guard let uid = ids["uid"], let gid = ids["gid"] else { return }
+        let effective = ids["euid"] ?? uid, effectiveGroup = ids["egid"] ?? gid
+        f["user_id"] = .string(effective.name ?? String(effective.number))
+        f["user_uid"] = .int(effective.number)
+        f["user_gid"] = .int(effectiveGroup.number)
         let passwd = (records["passwd"] ?? "").split(separator: "\n").first.map {
             $0.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         } ?? []
@@ -232,10 +236,28 @@ struct FactsParser {
             f["user_dir"] = .string(passwd[5])
             f["user_shell"] = .string(passwd[6])
         }
-        f["effective_user_id"] = .int(ids[0])
-        f["effective_group_id"] = .int(ids[1])
-        f["real_user_id"] = .int(ids[2])
-        f["real_group_id"] = .int(ids[3])
+        f["effective_user_id"] = .int(effective.number)
+        f["effective_group_id"] = .int(effectiveGroup.number)
+        f["real_user_id"] = .int(uid.number)
+        f["real_group_id"] = .int(gid.number)
+    }
+
+    /// `id` output: "uid=1000(deploy) gid=1000(deploy) euid=0(root) groups=..." (names optional).
+    static func ids(_ line: String) -> [String: (number: Int, name: String?)] {
+        var out: [String: (number: Int, name: String?)] = [:]
+        for word in line.split(separator: " ") {
+            guard let eq = word.firstIndex(of: "=") else { continue }
+            let key = String(word[..<eq])
+            guard ["uid", "gid", "euid", "egid"].contains(key) else { continue }
+            let rest = word[word.index(after: eq)...]
+            guard let number = Int(rest.prefix { $0.isNumber }) else { continue }
+            var name: String?
+            if let open = rest.firstIndex(of: "("), let close = rest.lastIndex(of: ")"), open < close {
+                name = String(rest[rest.index(after: open)..<close])
+            }
+            out[key] = (number, name)
+        }
+        return out
     }
 
     // MARK: Package and service managers, python

@@ -7,7 +7,7 @@ enum FactsScript {
         // platform, distribution, user, pkg_mgr, service_mgr, python: the minimal facts.
         if subsets.contains("platform") || subsets.contains("distribution") {
             s.append(#"""
-                _r uname "$(uname -s; uname -n; uname -r; uname -m; uname -v)"
+                _r uname "$(uname -s -n -r -m; uname -v)"
                 _ph=$(hostname 2>/dev/null || uname -n)
                 _r hostname "$_ph"
                 # Ansible's fqdn is Python's getfqdn(): the name's IPv4 address, looked up again.
@@ -36,10 +36,12 @@ enum FactsScript {
         }
         if subsets.contains("user") {
             s.append(#"""
-                _pu=$(id -un 2>/dev/null)
-                _r id "$(id -u) $(id -g) $(id -ru) $(id -rg)"
-                _r user "$_pu"
-                _r passwd "$(getent passwd "$_pu" 2>/dev/null || grep "^$_pu:" /etc/passwd 2>/dev/null)"
+                # One `id` ("uid=0(root) gid=0(root) [euid=...] groups=..."); the passwd entry of the effective uid.
+                _pid=$(id)
+                _r id "$_pid"
+                case "$_pid" in *" euid="*) _pe=${_pid#* euid=} ;; *) _pe=${_pid#uid=} ;; esac
+                _pe=${_pe%%[!0-9]*}
+                _r passwd "$(getent passwd "$_pe" 2>/dev/null || awk -F: -v u="$_pe" '$3 == u' /etc/passwd 2>/dev/null)"
                 """#)
         }
         if subsets.contains("pkg_mgr") {
