@@ -14,7 +14,7 @@ public enum BuiltinModules {
         [
             DebugModule(), SetFactModule(), AssertModule(), FailModule(), AddHostModule(), GroupByModule(),
             MetaModule(),
-            CommandModule(), ShellModule(), CopyModule(), TemplateModule(), FileModule(), StatModule(),
+            CommandModule(), ShellModule(), CopyModule(), TemplateModule(), FileModule(), StatModule(), SetupModule(),
             WaitForModule(), URIModule(), PauseModule(),
             LineInFileModule(), ReplaceModule(), BlockInFileModule(), SlurpModule(), FetchModule(), PingModule(),
             RawModule(), WaitForConnectionModule(), TempFileModule(), FindModule(),

@@ -77,6 +77,35 @@ final class RemoteHostsTests: XCTestCase {
         XCTAssertEqual(try hosts.map { try inode(fleet.home($0) + "/site/app/greeting.txt") }, before)
     }
 
+    // MARK: Facts
+
+    func testFactsAreGatheredOverSSHByDefault() throws {
+        let fleet = try fleet()
+        let result = try play(fleet, "facts.yml", root: "facts")
+        guard result.exitCode == 0 else { return XCTFail(result.stdout + result.stderr) }
+        XCTAssertTrue(result.stdout.contains("TASK [Gathering Facts] ***"), result.stdout)
+        let release = try String(contentsOfFile: "/etc/os-release", encoding: .utf8)
+        let kernel = try String(contentsOfFile: "/proc/sys/kernel/osrelease", encoding: .utf8)
+        for k in hosts {
+            // Gathering counts as ok, like Ansible's.
+            XCTAssertTrue(result.stdout.contains(recapLine("h\(k)", ok: 4, changed: 3)), result.stdout)
+            let data = try Data(contentsOf: URL(fileURLWithPath: fleet.home(k) + "/facts/facts.json"))
+            let facts = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+            let distribution = try XCTUnwrap(facts["distribution"] as? String)
+            XCTAssertTrue(release.lowercased().contains("id=\(distribution.lowercased())"), distribution)
+            XCTAssertTrue(kernel.contains(try XCTUnwrap(facts["kernel"] as? String)), kernel)
+            XCTAssertGreaterThan(try XCTUnwrap(facts["memtotal_mb"] as? Int), 0)
+            XCTAssertGreaterThan(try XCTUnwrap(facts["processor_vcpus"] as? Int), 0)
+            XCTAssertEqual((facts["env"] as? [String: Any])?["HOME"] as? String, fleet.home(k))
+            XCTAssertNotNil((facts["date_time"] as? [String: Any])?["epoch"] as? String)
+            XCTAssertNotNil(facts["default_ipv4"] as? [String: Any])
+            XCTAssertEqual(facts["pkg_mgr"] as? String, "apt")
+            let family = try XCTUnwrap(facts["os_family"] as? String)
+            XCTAssertEqual(try read(fleet.home(k) + "/facts/summary.txt"),
+                           "\(distribution)|\(family)|\(fleet.home(k))|\(facts["kernel"] as? String ?? "")\n")
+        }
+    }
+
     // MARK: Check mode
 
     func testCheckModeChangesNothingRemotely() throws {

@@ -101,7 +101,8 @@ public struct HumanRenderer: Sendable {
             let code = r.status == .ok ? "0;32" : "0;33"
             if alwaysShown {
                 line = paint("\(word): [\(target)]\(item) => \(verboseBody(r.result, display: r.display))", code)
-            } else if verbosity > 0 {
+            } else if verbosity > 0 && r.result["_ansible_verbose_override"] == nil {
+                // `setup` sets the override: Ansible never prints the facts.
                 line = paint("\(word): [\(target)]\(itemPlain) => \(compactJSON(r.result.values))", code)
             } else {
                 line = paint("\(word): [\(target)]\(item)", code)

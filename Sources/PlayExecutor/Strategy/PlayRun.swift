@@ -71,8 +71,9 @@ struct PlayRun {
         let settings = PlayScheduler.Settings(serial: play.serial, anyErrorsFatal: play.anyErrorsFatal ?? false,
                                               maxFailPercentage: play.maxFailPercentage,
                                               forceHandlers: options.forceHandlers || play.forceHandlers == true)
+        let sections = (factGatheringSection().map { [$0] } ?? []) + compiled.sections
         var scheduler = PlayScheduler(
-            sections: compiled.sections, handlers: compiled.handlers, hosts: playHosts, settings: settings,
+            sections: sections, handlers: compiled.handlers, hosts: playHosts, settings: settings,
             bookkeeping: FailureBookkeeping(stats: state.stats, failed: state.failedHosts, unreachable: state.unreachableHosts),
             traits: { modules.spec(named: $0)?.traits ?? .remote })
         await perform(&scheduler, header: header)
@@ -105,7 +106,7 @@ struct PlayRun {
                 for host in hosts {
                     guard var outcome = outcomes[once ? hosts[0] : host] else { continue }
                     outcome.host = host
-                    record(outcome)
+                    record(outcome, task)
                     applied[host] = outcome
                 }
                 let rescued = scheduler.report(targets.compactMap { outcomes[$0].map(HostReport.init) })
@@ -119,7 +120,7 @@ struct PlayRun {
                 events.emit(.taskStarted(TaskInfo(name: bannerName(handler, host: hosts[0], hosts: scheduler.hosts),
                                                   kind: .handler, location: handler.task.location)))
                 let outcomes = await run(handler, on: hosts, hosts: scheduler.hosts, kind: .handler)
-                for host in hosts { if let outcome = outcomes[host] { record(outcome) } }
+                for host in hosts { if let outcome = outcomes[host] { record(outcome, handler) } }
                 scheduler.report(hosts.compactMap { outcomes[$0].map(HostReport.init) })
             case .expandInclude(let include, let hosts):
                 let results = expand(include, hosts: hosts, playHosts: scheduler.hosts)
@@ -152,11 +153,17 @@ struct PlayRun {
 
     /// What one host's outcome changes outside the scheduler: registered results, facts, and
     /// hosts or groups added to the inventory.
-    private func record(_ outcome: HostTaskOutcome) {
+    private func record(_ outcome: HostTaskOutcome, _ task: CompiledTask) {
         let host = outcome.host
         variables.invalidateHostvars()
         if let name = outcome.registerName { state.facts[host, default: [:]][name] = outcome.result.asValue }
-        if !outcome.facts.isEmpty { state.facts[host, default: [:]].merge(outcome.facts) { _, new in new } }
+        if !outcome.facts.isEmpty {
+            if executor.modules.spec(named: task.task.module)?.traits.keepsHostFacts == true {
+                state.hostFacts[host] = HostFacts.merging(outcome.facts, into: state.hostFacts[host] ?? [:])
+            } else {
+                state.facts[host, default: [:]].merge(outcome.facts) { _, new in new }
+            }
+        }
         if !outcome.newHosts.isEmpty || !outcome.newGroups.isEmpty {
             for h in outcome.newHosts { state.inventory.addHost(h.name, groups: h.groups, variables: h.variables) }
             for g in outcome.newGroups {

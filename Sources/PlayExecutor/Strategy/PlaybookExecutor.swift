@@ -54,6 +54,8 @@ public struct PlaybookExecutor: Sendable {
 final class RunState {
     var inventory: Inventory
     var facts: [String: OrderedDictionary<String, Value>] = [:]
+    /// Gathered facts (`setup`) per host, as variables: `ansible_<name>` plus `ansible_facts` (`HostFacts`).
+    var hostFacts: [String: OrderedDictionary<String, Value>] = [:]
     var stats: OrderedDictionary<String, HostStats> = [:]
     var failedHosts: Set<String> = []
     var unreachableHosts: Set<String> = []

@@ -43,7 +43,7 @@ struct PlayVariables {
     }
 
     /// Ansible's precedence, lowest first: magic vars, role defaults, inventory (group < host),
-    /// play vars, vars_files, role vars, block vars, task vars, facts and registered results,
+    /// gathered facts, play vars, vars_files, role vars, block vars, task vars, facts and registered results,
     /// role parameters, extra vars. Role defaults are the play's static roles', a host's public
     /// included roles', then the task's own roles'; the task's own role vars are among `blockVars`.
     func variables(for host: String, blockVars: [OrderedDictionary<String, Value>],
@@ -53,11 +53,16 @@ struct PlayVariables {
         let included = publicIncludedRoles[host] ?? []
         var layers: [OrderedDictionary<String, Value>] = [magicVariables(for: host, hosts: hosts)]
         layers += publicRoleDefaults + included.map(\.defaults) + roleDefaults
-        layers += [state.inventoryVariables(host), playVars, varsFilesVars]
+        layers.append(state.inventoryVariables(host))
+        var raw: Set<Int> = []
+        // Gathered facts sit between inventory and play vars, as in Ansible, where
+        // `ansible_facts` exists (empty) before any gathering.
+        raw.insert(layers.count)
+        layers.append(state.hostFacts[host] ?? Self.noFacts)
+        layers += [playVars, varsFilesVars]
         layers += publicRoleVars + included.map(\.vars)
         layers += blockVars
         layers.append(taskVars)
-        var raw: Set<Int> = []
         if let facts = state.facts[host] {
             raw.insert(layers.count)
             layers.append(facts)
@@ -67,12 +72,19 @@ struct PlayVariables {
         return TaskVariables(layers: layers, rawLayers: raw, hostvars: hostvarsSnapshot())
     }
 
+    private static let noFacts: OrderedDictionary<String, Value> = ["ansible_facts": .dict([:])]
+
     /// One `hostvars` snapshot per state of the run: rebuilt lazily after facts or inventory change.
     private func hostvarsSnapshot() -> HostvarsSnapshot {
         if let current = hostvarsCache.snapshot { return current }
         let inventory = state.inventory
-        let facts = state.facts
-        let snapshot = HostvarsSnapshot { HostvarsSource.build(inventory: inventory, facts: facts) }
+        let gathered = state.hostFacts
+        let variables = state.facts
+        let snapshot = HostvarsSnapshot {
+            var facts = gathered
+            for (host, vars) in variables { facts[host, default: [:]].merge(vars) { _, new in new } }
+            return HostvarsSource.build(inventory: inventory, facts: facts)
+        }
         hostvarsCache.snapshot = snapshot
         return snapshot
     }

@@ -23,6 +23,9 @@ public struct Play: Sendable {
     public var anyErrorsFatal: Bool?
     /// A boolean, or a template rendered with the play's vars and `-e` (Ansible allows both).
     public var gatherFacts: Value?
+    /// `gather_subset` / `gather_timeout`: arguments of the implicit "Gathering Facts" task.
+    public var gatherSubset: Value?
+    public var gatherTimeout: Value?
     public var connection: String?
     public var environment: Value?
     public var tags: [String]

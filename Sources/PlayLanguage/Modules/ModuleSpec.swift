@@ -64,13 +64,17 @@ public struct ModuleTraits: Sendable, Hashable {
     /// is never called.
     public var performedByStrategy: Bool
     public var display: ResultDisplay
+    /// Its `ansible_facts` are host facts (`setup`): kept below play vars and shown under
+    /// `ansible_facts`, unlike `set_fact`'s, which are variables of the highest task precedence.
+    public var keepsHostFacts: Bool
 
     public init(runsOnController: Bool = false, bypassesHostLoop: Bool = false, performedByStrategy: Bool = false,
-                display: ResultDisplay = .standard) {
+                display: ResultDisplay = .standard, keepsHostFacts: Bool = false) {
         self.runsOnController = runsOnController
         self.bypassesHostLoop = bypassesHostLoop
         self.performedByStrategy = performedByStrategy
         self.display = display
+        self.keepsHostFacts = keepsHostFacts
     }
 
     /// A module that works on the host (the default).

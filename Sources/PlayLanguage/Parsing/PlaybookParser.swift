@@ -182,7 +182,9 @@ extension ParseSession {
                 } else {
                     play.gatherFacts = strictBool(valueNode, file, keyword: key).map(Value.bool)
                 }
-            case "gather_subset", "gather_timeout", "fact_path", "collections": break
+            case "gather_subset": play.gatherSubset = value(valueNode, file)
+            case "gather_timeout": play.gatherTimeout = value(valueNode, file)
+            case "fact_path", "collections": break
             case "connection": play.connection = stringish(valueNode, file, keyword: key)?.renderedString
             case "environment": play.environment = environment(valueNode, file)
             case "tags": play.tags = nameList(valueNode, file, keyword: key, splitCommas: true)
