@@ -10,7 +10,7 @@
 # Targets: play <= 1.2x the raw floor, >= 15x faster than ansible-playbook, peak RSS <= 20 MiB.
 #
 # Environment: PLAY (an already built play), RUNS (play and floor runs, default 10),
-# ANSIBLE_RUNS (default 3).
+# ANSIBLE_RUNS (default 3), FACTS=1 for W1 with fact gathering (bench/w1-facts.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -22,13 +22,23 @@ fi
 ANSIBLE_PLAYBOOK="$(pyenv which ansible-playbook 2>/dev/null || command -v ansible-playbook)"
 RUNS=${RUNS:-10}
 ANSIBLE_RUNS=${ANSIBLE_RUNS:-3}
-out="$root/bench/out/w1"
+# FACTS=1 (bench/w1-facts.sh): W1 with `gather_facts: true`, Ansible's default, so each tool
+# first runs the implicit "Gathering Facts" task (play: one sh script a host; ansible-playbook:
+# its Python setup module). The raw floor stays W1's ten commands.
+FACTS=${FACTS:-0}
+label=W1; out="$root/bench/out/w1"; playbook=bench/w1/w1.yml; recap='ok=10 *changed=9 '
+[ "$FACTS" = 1 ] && { label=W1-facts; out="$root/bench/out/w1-facts"; playbook=bench/w1/.w1-facts.yml; recap='ok=11 *changed=9 '; }
 # One W1 at a time: two would measure each other, and share bench/out/w1. Commands that may
 # leave processes behind (sshd, ssh masters) run with fd 9 closed, so only this script holds it.
 exec 9>/tmp/play-bench-w1.lock
-flock -n 9 || { echo "W1: waiting for another W1 run to finish" >&2; flock 9; }
+flock -n 9 || { echo "$label: waiting for another W1 run to finish" >&2; flock 9; }
 rm -rf "$out"
 mkdir -p "$out/cp"
+if [ "$FACTS" = 1 ]; then
+  # W1's playbook, gathering facts; beside the original so its relative files/ resolve.
+  sed 's/^  gather_facts: false$/  gather_facts: true/' bench/w1/w1.yml >"$playbook"
+  grep -q '^  gather_facts: true$' "$playbook" || { echo "$label: could not turn facts on in w1.yml" >&2; exit 1; }
+fi
 
 # A fleet of its own; the next free 127.0.N network if 127.0.2 is taken.
 fleet=$(mktemp -d /tmp/w1-fleet-XXXXXX)
@@ -36,6 +46,8 @@ cleanup() {
   [ -f "$fleet/reset.sh" ] && bash "$fleet/reset.sh" || true
   scripts/sshd-fleet.sh stop "$fleet" >/dev/null 2>&1 || true
   rm -rf "$fleet"
+  [ "$FACTS" = 1 ] && rm -f "$playbook"
+  true
 }
 trap cleanup EXIT
 started=no
@@ -61,24 +73,28 @@ export ANSIBLE_SSH_CONTROL_PATH_DIR="$out/cp"
 # pipe (the fleet's sshd has no sftp subsystem, so ansible's default would try sftp and scp first).
 export ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3 ANSIBLE_SSH_TRANSFER_METHOD=piped
 
-play_cmd="$PLAY -i $fleet/inventory -f 10 bench/w1/w1.yml -e fleet_dir=$fleet"
-ansible_cmd="$ANSIBLE_PLAYBOOK -i $fleet/inventory -f 10 bench/w1/w1.yml -e fleet_dir=$fleet"
+play_cmd="$PLAY -i $fleet/inventory -f 10 $playbook -e fleet_dir=$fleet"
+ansible_cmd="$ANSIBLE_PLAYBOOK -i $fleet/inventory -f 10 $playbook -e fleet_dir=$fleet"
 floor_cmd="bash bench/w1/floor.sh $fleet"
 
 # Each tool once, checked: it succeeds and leaves the same files on every host.
 verify() {  # name, command
   bash "$fleet/reset.sh"
-  $2 >"$out/$1.log" 2>&1 9>&- || { echo "W1: $1 failed, see $out/$1.log" >&2; exit 1; }
+  $2 >"$out/$1.log" 2>&1 9>&- || { echo "$label: $1 failed, see $out/$1.log" >&2; exit 1; }
+  if [ "$FACTS" = 1 ] && [ "$1" != floor ]; then
+    grep -q 'TASK \[Gathering Facts\]' "$out/$1.log" || { echo "$label: $1 did not gather facts" >&2; exit 1; }
+    grep -q "h10 *: $recap" "$out/$1.log" || { echo "$label: unexpected $1 recap, see $out/$1.log" >&2; exit 1; }
+  fi
   for k in $(seq 1 "$COUNT"); do
     [ "$(cat "$fleet/h$k/home/w1/host.txt")" = "host h$k" ] &&
       cmp -s "$fleet/h$k/home/w1/payload.txt" bench/w1/files/payload.txt ||
-      { echo "W1: $1 left wrong files on h$k" >&2; exit 1; }
+      { echo "$label: $1 left wrong files on h$k" >&2; exit 1; }
   done
 }
 verify play "$play_cmd"
 verify ansible "$ansible_cmd"
 verify floor "$floor_cmd"
-grep -q 'h10 *: ok=10 *changed=9 ' "$out/play.log" || { echo "W1: unexpected play recap, see $out/play.log" >&2; exit 1; }
+grep -q "h10 *: $recap" "$out/play.log" || { echo "$label: unexpected play recap, see $out/play.log" >&2; exit 1; }
 
 # play's masters (ControlMaster=yes) still connected to the fleet: play must close them all.
 masters() { pgrep -f "ControlMaster=yes.* -- ${NET//./\\.}\.[0-9]+\$" || true; }
@@ -118,9 +134,9 @@ for i in 1 2 3; do
   /usr/bin/time -v $play_cmd >/dev/null 2>"$out/time-$i.txt" 9>&-
 done
 
-python3 - "$out" "$left" "$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)" <<'PY'
+python3 - "$out" "$left" "$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)" "$label" <<'PY'
 import json, os, re, statistics, sys
-out, left, cores, load = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+out, left, cores, load, label = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
 times = json.load(open(os.path.join(out, "times.json")))
 rss = []
 for i in (1, 2, 3):
@@ -133,7 +149,8 @@ def line(label, name):
     mean, median, low, cpu, n = stats(name)
     return (f"  {label:17} mean {mean:6.2f} s   median {median:6.2f} s   min {low:6.2f} s"
             f"   controller CPU {cpu:5.2f} s   ({n} runs)")
-print(f"W1: 10 hosts x 10 tasks over ssh, cold masters ({cores} cores, load {load} at the end)")
+facts = " with fact gathering (the floor runs W1's commands only)" if label == "W1-facts" else ""
+print(f"{label}: 10 hosts x 10 tasks over ssh{facts}, cold masters ({cores} cores, load {load} at the end)")
 print(line("play", "play"))
 print(line("raw floor (ssh)", "floor"))
 print(line("ansible-playbook", "ansible-playbook"))

@@ -3,6 +3,7 @@ import OrderedCollections
 import PlayBase
 import PlayExecutor
 import PlayLanguage
+import PlayTemplating
 
 /// `blockinfile`: keeps a block of lines between two marker lines in a file (replacing the block
 /// the markers already hold, else inserting it after/before a matching line, at the end or the
@@ -105,7 +106,7 @@ public struct BlockInFileModule: Module {
             return r
         } catch let failure as RemoteTextFile.Failure {
             return failure.result
-        } catch let invalid as PythonPattern.Invalid {
+        } catch let invalid as PythonRegex.Invalid {
             return .failed(invalid.description)
         }
     }
@@ -131,7 +132,7 @@ public struct BlockInFileModule: Module {
         } else {
             insertText = nil
         }
-        let insertPattern = try insertText.map { try PythonPattern($0) }
+        let insertPattern = try insertText.map { try PythonRegex($0) }
         let begin = o.marker.replacingOccurrences(of: "{mark}", with: o.markerBegin) + "\n"
         let end = o.marker.replacingOccurrences(of: "{mark}", with: o.markerEnd) + "\n"
         var blockLines: [String] = []

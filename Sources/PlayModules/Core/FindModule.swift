@@ -4,6 +4,7 @@ import PlayBase
 import PlayConnection
 import PlayExecutor
 import PlayLanguage
+import PlayTemplating
 
 /// `find`: files, directories or links under `paths` selected by name patterns (globs, or Python
 /// regexes with `use_regex`), age, size, mode and content, with Ansible's stat dictionary for
@@ -84,7 +85,7 @@ public struct FindModule: Module {
         }
 
         private func matches(_ name: String, _ pattern: String) throws -> Bool {
-            useRegex ? try PythonPattern(pattern).matchesAtStart(name) : FindModule.fnmatch(name, pattern)
+            useRegex ? try PythonRegex(pattern).matchesAtStart(name) : FindModule.fnmatch(name, pattern)
         }
 
         func selects(_ e: Entry, now: Double) throws -> Bool {
@@ -167,7 +168,7 @@ public struct FindModule: Module {
                     if let limit, matched.count >= limit { limitReached = true; break walk }
                 }
             }
-        } catch let invalid as PythonPattern.Invalid {
+        } catch let invalid as PythonRegex.Invalid {
             return .failed(invalid.description)
         }
         let contains = context.string("contains")
@@ -182,7 +183,7 @@ public struct FindModule: Module {
             let answer: (found: Set<String>, sums: [String: String])
             do {
                 answer = try Self.contentAnswer(extra.stdout, contains: contains)
-            } catch let invalid as PythonPattern.Invalid {
+            } catch let invalid as PythonRegex.Invalid {
                 return .failed(invalid.description)
             }
             let found = answer.found
@@ -321,7 +322,7 @@ public struct FindModule: Module {
         var found = Set<String>()
         var sums: [String: String] = [:]
         let records = data.split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
-        let pattern = try contains.map { try PythonPattern($0) }
+        let pattern = try contains.map { try PythonRegex($0) }
         var i = 0
         while i < records.count {
             let text = records[i]

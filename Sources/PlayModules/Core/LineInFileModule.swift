@@ -3,6 +3,7 @@ import OrderedCollections
 import PlayBase
 import PlayExecutor
 import PlayLanguage
+import PlayTemplating
 
 /// `lineinfile`: makes one line be in a file (replacing the last line a `regexp` or
 /// `search_string` matches, else inserting it after/before a matching line, at the end or the
@@ -82,12 +83,12 @@ public struct LineInFileModule: Module {
                 var insertAfter = context.string("insertafter")
                 let insertBefore = context.string("insertbefore")
                 if insertAfter == nil && insertBefore == nil { insertAfter = "EOF" }
-                edit = try Self.present(lines, line: b(line ?? ""), regexp: regexp.map { try PythonPattern(b($0)) },
+                edit = try Self.present(lines, line: b(line ?? ""), regexp: regexp.map { try PythonRegex(b($0)) },
                                         searchString: searchString.map(b), insertAfter: insertAfter.map(b),
                                         insertBefore: insertBefore.map(b),
                                         backrefs: backrefs, firstMatch: context.bool("firstmatch"))
             } else {
-                edit = Self.absent(lines, line: line.map(b), regexp: try regexp.map { try PythonPattern(b($0)) },
+                edit = Self.absent(lines, line: line.map(b), regexp: try regexp.map { try PythonRegex(b($0)) },
                                    searchString: searchString.map(b))
             }
             let newData = RemoteTextFile.bytes(edit.lines.joined())
@@ -114,7 +115,7 @@ public struct LineInFileModule: Module {
             return r
         } catch let failure as RemoteTextFile.Failure {
             return failure.result
-        } catch let invalid as PythonPattern.Invalid {
+        } catch let invalid as PythonRegex.Invalid {
             return .failed(invalid.description)
         }
     }
@@ -123,14 +124,14 @@ public struct LineInFileModule: Module {
     /// preference: a regexp/search_string match is replaced; else an identical line leaves the file
     /// alone; else the line goes after/before the last (or, with firstmatch, first) insert match,
     /// at BOF, or at EOF.
-    static func present(_ input: [String], line: String, regexp: PythonPattern?, searchString: String?,
+    static func present(_ input: [String], line: String, regexp: PythonRegex?, searchString: String?,
                         insertAfter: String?, insertBefore: String?, backrefs: Bool, firstMatch: Bool) throws -> Edit {
         var lines = input
-        let insertPattern: PythonPattern?
+        let insertPattern: PythonRegex?
         if let insertAfter, insertAfter != "BOF", insertAfter != "EOF" {
-            insertPattern = try PythonPattern(insertAfter)
+            insertPattern = try PythonRegex(insertAfter)
         } else if let insertBefore, insertBefore != "BOF" {
-            insertPattern = try PythonPattern(insertBefore)
+            insertPattern = try PythonRegex(insertBefore)
         } else {
             insertPattern = nil
         }
@@ -199,7 +200,7 @@ public struct LineInFileModule: Module {
     }
 
     /// state=absent: every line the regexp or search_string finds, or equal to `line`, goes.
-    static func absent(_ input: [String], line: String?, regexp: PythonPattern?, searchString: String?) -> Edit {
+    static func absent(_ input: [String], line: String?, regexp: PythonRegex?, searchString: String?) -> Edit {
         var kept: [String] = []
         var found = 0
         for current in input {

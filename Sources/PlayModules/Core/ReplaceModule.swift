@@ -3,6 +3,7 @@ import OrderedCollections
 import PlayBase
 import PlayExecutor
 import PlayLanguage
+import PlayTemplating
 
 /// `replace`: replaces every match of a Python regular expression (MULTILINE) in a file, or only
 /// in the part after `after` and/or before `before`. Read in one command, replaced on the
@@ -81,7 +82,7 @@ public struct ReplaceModule: Module {
             return r
         } catch let failure as RemoteTextFile.Failure {
             return failure.result
-        } catch let invalid as PythonPattern.Invalid {
+        } catch let invalid as PythonRegex.Invalid {
             return .failed(invalid.description)
         }
     }
@@ -100,14 +101,14 @@ public struct ReplaceModule: Module {
             sectionPattern = "(?P<subsection>.*)\(before)"
         }
         if !sectionPattern.isEmpty {
-            let finder = try PythonPattern(sectionPattern, dotAll: true)
+            let finder = try PythonRegex(sectionPattern, dotAll: true)
             guard let match = finder.search(contents),
                   let range = Range(match.range(withName: "subsection"), in: contents) else {
                 return .noSection(pattern: sectionPattern)
             }
             section = contents[range]
         }
-        let (replaced, count) = try PythonPattern(regexp, multiline: true).substitute(template, in: String(section))
+        let (replaced, count) = try PythonRegex(regexp, multiline: true).replace(String(section), with: template)
         guard count > 0, replaced != section else { return .unchanged }
         return .replaced(contents[..<section.startIndex] + replaced + contents[section.endIndex...], count: count)
     }
