@@ -30,6 +30,8 @@ final class AnsibleComparisonTests: XCTestCase {
     func testIncludeAndImportTasks() throws { try compare("includes.yml") }
     func testSerialRunOnceHostvarsAndEndHost() throws { try compare("serial-and-run-once.yml") }
     func testUntilRetries() throws { try compare("retries.yml") }
+    /// Precedence against set_fact, task and play vars, `name:`, `dir:` and the registered result.
+    func testIncludeVars() throws { try compare("include-vars.yml") }
     /// Listings show a templated play name rendered with the play's vars and -e; a run shows
     /// templated task names rendered too (ansible's --list-hosts order of several hosts varies
     /// from run to run, so it is not compared).

@@ -158,9 +158,12 @@ struct PlayRun {
         variables.invalidateHostvars()
         if let name = outcome.registerName { state.facts[host, default: [:]][name] = outcome.result.asValue }
         if !outcome.facts.isEmpty {
-            if executor.modules.spec(named: task.task.module)?.traits.keepsHostFacts == true {
+            switch executor.modules.spec(named: task.task.module)?.traits.factsPrecedence ?? .variables {
+            case .hostFacts:
                 state.hostFacts[host] = HostFacts.merging(outcome.facts, into: state.hostFacts[host] ?? [:])
-            } else {
+            case .includedVariables:
+                state.includedVariables[host, default: [:]].merge(outcome.facts) { _, new in new }
+            case .variables:
                 state.facts[host, default: [:]].merge(outcome.facts) { _, new in new }
             }
         }

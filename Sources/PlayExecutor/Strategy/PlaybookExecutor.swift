@@ -30,7 +30,7 @@ public struct PlaybookExecutor: Sendable {
 
     public func run(inventory: Inventory, pool: ConnectionPool, interrupt: InterruptFlag) async -> RunOutcome {
         let state = RunState(inventory: inventory)
-        let resources = RunResources()
+        let resources = RunResources(loader: loader)
         events.emit(.playbookStarted(path: playbook.path))
         for compiled in playbook.plays {
             if interrupt.isRaised { break }
@@ -56,6 +56,8 @@ final class RunState {
     var facts: [String: OrderedDictionary<String, Value>] = [:]
     /// Gathered facts (`setup`) per host, as variables: `ansible_<name>` plus `ansible_facts` (`HostFacts`).
     var hostFacts: [String: OrderedDictionary<String, Value>] = [:]
+    /// Variables from `include_vars` per host: above task vars, below `set_fact` and registered results.
+    var includedVariables: [String: OrderedDictionary<String, Value>] = [:]
     var stats: OrderedDictionary<String, HostStats> = [:]
     var failedHosts: Set<String> = []
     var unreachableHosts: Set<String> = []

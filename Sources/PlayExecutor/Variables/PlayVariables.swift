@@ -43,7 +43,8 @@ struct PlayVariables {
     }
 
     /// Ansible's precedence, lowest first: magic vars, role defaults, inventory (group < host),
-    /// gathered facts, play vars, vars_files, role vars, block vars, task vars, facts and registered results,
+    /// gathered facts, play vars, vars_files, role vars, block vars, task vars, included vars,
+    /// facts and registered results,
     /// role parameters, extra vars. Role defaults are the play's static roles', a host's public
     /// included roles', then the task's own roles'; the task's own role vars are among `blockVars`.
     func variables(for host: String, blockVars: [OrderedDictionary<String, Value>],
@@ -63,6 +64,10 @@ struct PlayVariables {
         layers += publicRoleVars + included.map(\.vars)
         layers += blockVars
         layers.append(taskVars)
+        if let included = state.includedVariables[host] {
+            raw.insert(layers.count)
+            layers.append(included)
+        }
         if let facts = state.facts[host] {
             raw.insert(layers.count)
             layers.append(facts)
@@ -79,9 +84,11 @@ struct PlayVariables {
         if let current = hostvarsCache.snapshot { return current }
         let inventory = state.inventory
         let gathered = state.hostFacts
+        let included = state.includedVariables
         let variables = state.facts
         let snapshot = HostvarsSnapshot {
             var facts = gathered
+            for (host, vars) in included { facts[host, default: [:]].merge(vars) { _, new in new } }
             for (host, vars) in variables { facts[host, default: [:]].merge(vars) { _, new in new } }
             return HostvarsSource.build(inventory: inventory, facts: facts)
         }
