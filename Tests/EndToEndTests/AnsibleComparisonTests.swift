@@ -32,6 +32,8 @@ final class AnsibleComparisonTests: XCTestCase {
     func testUntilRetries() throws { try compare("retries.yml") }
     /// Precedence against set_fact, task and play vars, `name:`, `dir:` and the registered result.
     func testIncludeVars() throws { try compare("include-vars.yml") }
+    /// Without a terminal: `-e` answers a prompt, defaults are used (and templated), even in the play name.
+    func testVarsPromptWithoutATerminal() throws { try compare("vars-prompt.yml", ["-e", "given=cli"]) }
     /// Listings show a templated play name rendered with the play's vars and -e; a run shows
     /// templated task names rendered too (ansible's --list-hosts order of several hosts varies
     /// from run to run, so it is not compared).

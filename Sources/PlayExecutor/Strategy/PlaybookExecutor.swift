@@ -13,6 +13,8 @@ public struct PlaybookExecutor: Sendable {
     public var modules: ModuleRegistry
     public var compiler: PlaybookCompiler
     public var loader: YAMLLoader
+    /// Where `vars_prompt` asks (the controlling terminal; a pseudo-terminal in tests).
+    public var terminal: TerminalPrompt = .system
     public var templar: Templar
     public var options: RunOptions
     public var events: any EventSink
@@ -37,14 +39,14 @@ public struct PlaybookExecutor: Sendable {
             var play = PlayRun(executor: self, compiled: compiled, state: state, pool: pool, interrupt: interrupt,
                                resources: resources)
             await play.run()
-            if play.allHostsFailed { break }
+            if play.allHostsFailed || state.aborted { break }
         }
         if interrupt.isRaised {
             state.interrupted = true
             events.emit(.interrupted)
         }
         events.emit(.recap(state.stats.map { ($0.key, $0.value) }))
-        return RunOutcome(stats: state.stats, interrupted: state.interrupted, anyFailed: !state.failedHosts.isEmpty,
+        return RunOutcome(stats: state.stats, interrupted: state.interrupted, anyFailed: !state.failedHosts.isEmpty || state.aborted,
                           anyUnreachable: !state.unreachableHosts.isEmpty)
     }
 }
@@ -62,6 +64,8 @@ final class RunState {
     var failedHosts: Set<String> = []
     var unreachableHosts: Set<String> = []
     var interrupted = false
+    /// The run stopped before a play could start (a `vars_prompt` variable could not be had).
+    var aborted = false
     private var inventoryVarsCache: [String: OrderedDictionary<String, Value>] = [:]
 
     init(inventory: Inventory) {

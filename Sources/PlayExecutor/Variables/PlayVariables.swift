@@ -12,6 +12,9 @@ struct PlayVariables {
     let state: RunState
     var playVars: OrderedDictionary<String, Value>
     var varsFilesVars: OrderedDictionary<String, Value> = [:]
+    /// `vars_prompt` answers: Ansible writes them into the play's vars, so they sit just above them.
+    var promptedVars: OrderedDictionary<String, Value> = [:]
+    var unsafePromptedVars: OrderedDictionary<String, Value> = [:]
     /// Defaults and vars of the play's static roles (`roles:`, `import_role`): the whole play sees them.
     let publicRoleDefaults: [OrderedDictionary<String, Value>]
     let publicRoleVars: [OrderedDictionary<String, Value>]
@@ -30,7 +33,9 @@ struct PlayVariables {
     }
 
     /// What the play header (name, host pattern, vars_files) is rendered with.
-    var headerVariables: TaskVariables { TaskVariables(layers: [playVars, options.extraVars]) }
+    var headerVariables: TaskVariables {
+        TaskVariables(layers: [playVars, promptedVars, unsafePromptedVars, options.extraVars], rawLayers: [2])
+    }
 
     /// Facts or inventory changed: the next lookup of `hostvars` rebuilds it.
     func invalidateHostvars() {
@@ -60,7 +65,9 @@ struct PlayVariables {
         // `ansible_facts` exists (empty) before any gathering.
         raw.insert(layers.count)
         layers.append(state.hostFacts[host] ?? Self.noFacts)
-        layers += [playVars, varsFilesVars]
+        layers += [playVars, promptedVars]
+        raw.insert(layers.count)
+        layers += [unsafePromptedVars, varsFilesVars]
         layers += publicRoleVars + included.map(\.vars)
         layers += blockVars
         layers.append(taskVars)

@@ -11,6 +11,8 @@ public struct Play: Sendable {
     public var vars: OrderedDictionary<String, Value>
     /// Each entry is a path string, or a list of paths of which the first found is loaded.
     public var varsFiles: [Value]
+    /// Variables asked for on the terminal before the play starts.
+    public var varsPrompt: [VarsPrompt] = []
     public var preTasks: [BlockItem]
     /// `roles:` expanded into role blocks (dependencies first); they run before `tasks`.
     public var roles: [BlockItem] = []
