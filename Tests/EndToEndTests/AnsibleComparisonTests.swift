@@ -33,6 +33,9 @@ final class AnsibleComparisonTests: XCTestCase {
     /// Precedence against set_fact, task and play vars, `name:`, `dir:` and the registered result.
     func testIncludeVars() throws { try compare("include-vars.yml") }
     /// Without a terminal: `-e` answers a prompt, defaults are used (and templated), even in the play name.
+    /// Play, block and task levels (an inner level's entry replaces an outer one), FQCN and short
+    /// names, templated values, task arguments winning.
+    func testModuleDefaults() throws { try compare("module-defaults.yml") }
     func testVarsPromptWithoutATerminal() throws { try compare("vars-prompt.yml", ["-e", "given=cli"]) }
     /// Listings show a templated play name rendered with the play's vars and -e; a run shows
     /// templated task names rendered too (ansible's --list-hosts order of several hosts varies

@@ -106,8 +106,10 @@ public struct ModuleSpec: Sendable {
     /// Groups of arguments of which at least one must be given.
     public var requiredOneOf: [[String]]
     public var traits: ModuleTraits
+    /// Action groups it belongs to (`aws` for amazon.aws's): `module_defaults: {group/aws: ...}` applies.
+    public var groups: [String]
 
-    public init(name: String, aliases: [String] = [], arguments: [ArgumentSpec] = [], freeForm: FreeForm = .keyValue,
+    public init(groups: [String] = [], name: String, aliases: [String] = [], arguments: [ArgumentSpec] = [], freeForm: FreeForm = .keyValue,
                 acceptsAnyArguments: Bool = false, mutuallyExclusive: [[String]] = [], requiredOneOf: [[String]] = [],
                 traits: ModuleTraits = .remote) {
         self.name = name
@@ -118,6 +120,7 @@ public struct ModuleSpec: Sendable {
         self.mutuallyExclusive = mutuallyExclusive
         self.requiredOneOf = requiredOneOf
         self.traits = traits
+        self.groups = groups
     }
 
     /// The argument a written key names (by name or alias).

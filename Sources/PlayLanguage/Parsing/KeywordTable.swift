@@ -5,7 +5,7 @@ enum KeywordTable {
     static let inheritable: Set<String> = [
         "become", "become_user", "become_method", "become_flags", "check_mode", "diff", "environment",
         "ignore_errors", "ignore_unreachable", "no_log", "run_once", "any_errors_fatal", "connection",
-        "port", "remote_user", "throttle", "timeout",
+        "port", "remote_user", "throttle", "timeout", "module_defaults",
     ]
 
     static let play: Set<String> = inheritable.union([
@@ -60,7 +60,6 @@ enum KeywordTable {
     static let unsupported: [String: String] = [
         "async": "asynchronous tasks are not supported yet",
         "poll": "asynchronous tasks are not supported yet",
-        "module_defaults": "module_defaults is not supported yet; set the arguments on each task",
         "debugger": "the task debugger is not supported",
         "become_exe": "become_exe is not supported",
         "include": "'include' was removed from Ansible; use include_tasks or import_tasks",
