@@ -36,7 +36,10 @@ final class AnsibleComparisonTests: XCTestCase {
     /// Play, block and task levels (an inner level's entry replaces an outer one), FQCN and short
     /// names, templated values, task arguments winning.
     func testModuleDefaults() throws { try compare("module-defaults.yml") }
-    func testVarsPromptWithoutATerminal() throws { try compare("vars-prompt.yml", ["-e", "given=cli"]) }
+    func testVarsPromptWithoutATerminal() throws {
+        try compare("vars-prompt.yml", ["-e", "given=cli"])
+        try compare("vars-prompt.yml", ["--list-tasks", "-e", "given=cli"])
+    }
     /// Listings show a templated play name rendered with the play's vars and -e; a run shows
     /// templated task names rendered too (ansible's --list-hosts order of several hosts varies
     /// from run to run, so it is not compared).

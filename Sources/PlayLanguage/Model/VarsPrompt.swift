@@ -1,3 +1,4 @@
+import OrderedCollections
 import PlayBase
 
 /// One entry of a play's `vars_prompt`: a variable asked for on the terminal before the play
@@ -25,5 +26,15 @@ public struct VarsPrompt: Sendable, Hashable {
         self.confirm = confirm
         self.unsafe = unsafe
         self.location = location
+    }
+}
+
+extension Play {
+    /// What listings and syntax checks use for prompted variables, as Ansible: nothing is asked,
+    /// each takes its default (absent when it has none).
+    public var promptDefaults: OrderedDictionary<String, Value> {
+        var defaults: OrderedDictionary<String, Value> = [:]
+        for prompt in varsPrompt { if let value = prompt.defaultValue { defaults[prompt.name] = value } }
+        return defaults
     }
 }
