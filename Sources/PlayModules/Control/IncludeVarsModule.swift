@@ -73,13 +73,12 @@ public struct IncludeVarsModule: Module {
         }
         candidates += ["\(context.taskDirectory)/vars/\(file)", "\(context.taskDirectory)/\(file)"]
         candidates += ["\(context.playbookDirectory)/vars/\(file)", "\(context.playbookDirectory)/\(file)"]
-        var seen = Set<String>()
-        candidates = candidates.filter { seen.insert($0).inserted }
-        if let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) {
-            return Self.absolute(found)
-        }
+        candidates = candidates.map(Self.absolute)
+        if let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) { return found }
+        // Ansible's words, its repeated entries (task and playbook directories often coincide) included.
         throw Failure(message: "Could not find or access '\(file)'\nSearched in:\n"
-                      + candidates.map { "\t\($0)" }.joined(separator: "\n"))
+                      + candidates.map { "\t\($0)" }.joined(separator: "\n")
+                      + " on the Ansible Controller.\nIf you are using a module and expect the file to exist on the remote, see the remote_src option")
     }
 
     /// A directory: inside a role, under its `vars/`; otherwise beside the task file.
