@@ -167,7 +167,7 @@ public enum PlaybookSession {
                 } : nil
                 // A templated play name is shown rendered with the play's vars and -e, as Ansible does.
                 let playName: (Play) -> String = { play in
-                    let vars = TaskVariables(layers: [play.vars, extraVars])
+                    let vars = TaskVariables(layers: [play.vars, play.promptDefaults, extraVars])
                     return (try? templar.renderString(play.displayName, vars).renderedString) ?? play.displayName
                 }
                 output.write(PlaybookListing.render(playbook, tasks: request.listTasks, tags: request.listTags,

@@ -18,6 +18,11 @@ public final class StreamingSink: EventSink {
     public func emit(_ event: PlayEvent) {
         let text = json?.render(event) ?? human.render(event)
         guard !text.isEmpty else { return }
+        // Warnings go to standard error, as Ansible's display does (JSON lines keep one stream).
+        if json == nil, case .warning = event {
+            lock.withLock { _ in output.error(text) }
+            return
+        }
         lock.withLock { _ in output.write(text) }
     }
 }

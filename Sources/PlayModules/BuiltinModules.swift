@@ -12,7 +12,7 @@ public enum BuiltinModules {
 
     public static var all: [any Module] {
         [
-            DebugModule(), SetFactModule(), AssertModule(), FailModule(), AddHostModule(), GroupByModule(),
+            DebugModule(), SetFactModule(), IncludeVarsModule(), AssertModule(), FailModule(), AddHostModule(), GroupByModule(),
             MetaModule(),
             CommandModule(), ShellModule(), CopyModule(), TemplateModule(), FileModule(), StatModule(), SetupModule(),
             WaitForModule(), URIModule(), PauseModule(),

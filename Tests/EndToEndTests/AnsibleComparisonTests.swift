@@ -33,6 +33,16 @@ final class AnsibleComparisonTests: XCTestCase {
     /// final result when the strategy collects it, so with several hosts its own order varies
     /// with load (a later host's retries may come first).
     func testUntilRetries() throws { try compare("retries.yml", ["-l", "h1"]) }
+    /// Precedence against set_fact, task and play vars, `name:`, `dir:` and the registered result.
+    func testIncludeVars() throws { try compare("include-vars.yml") }
+    /// Play, block and task levels (an inner level's entry replaces an outer one), FQCN and short
+    /// names, templated values, task arguments winning.
+    func testModuleDefaults() throws { try compare("module-defaults.yml") }
+    /// Without a terminal: `-e` answers a prompt, defaults are used (and templated), even in the play name.
+    func testVarsPromptWithoutATerminal() throws {
+        try compare("vars-prompt.yml", ["-e", "given=cli"])
+        try compare("vars-prompt.yml", ["--list-tasks", "-e", "given=cli"])
+    }
     /// Listings show a templated play name rendered with the play's vars and -e; a run shows
     /// templated task names rendered too (ansible's --list-hosts order of several hosts varies
     /// from run to run, so it is not compared).

@@ -16,6 +16,26 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("did you mean 'debug'?"), r.stderr)
     }
 
+    /// Without a terminal a prompt with no default cannot be answered: the run stops before the
+    /// play, naming the variable and how to give it; `-e` gives it without asking.
+    func testVarsPromptWithoutTerminalOrDefaultFails() throws {
+        let r = try PlayProcess.play(["-c", "local", "vars-prompt-no-default.yml"], cwd: cli)
+        XCTAssertEqual(r.exitCode, 2, r.stderr)
+        XCTAssertFalse(r.stdout.contains("TASK ["), r.stdout)
+        XCTAssertTrue(r.stderr.contains("vars-prompt-no-default.yml:4:7: vars_prompt 'password' has no default"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("-e password=VALUE"), r.stderr)
+        let given = try PlayProcess.play(["-c", "local", "vars-prompt-no-default.yml", "-e", "password=s3"], cwd: cli)
+        XCTAssertEqual(given.exitCode, 0, given.stderr)
+        XCTAssertTrue(given.stdout.contains("\"msg\": \"s3\""), given.stdout)
+        XCTAssertFalse(given.stderr.contains("Not prompting"), "a variable given with -e is not asked for: \(given.stderr)")
+    }
+
+    func testVarsPromptEncryptIsReportedAsUnsupported() throws {
+        let r = try PlayProcess.play(["vars-prompt-encrypt.yml"], cwd: cli)
+        XCTAssertEqual(r.exitCode, 4, r.stderr)
+        XCTAssertTrue(r.stderr.contains("vars-prompt-encrypt.yml:6:7: error: 'encrypt' in vars_prompt is not supported"), r.stderr)
+    }
+
     func testBadOptionExitsFive() throws {
         let r = try PlayProcess.play(["--no-such-flag", "x.yml"], cwd: cli)
         XCTAssertEqual(r.exitCode, 5)

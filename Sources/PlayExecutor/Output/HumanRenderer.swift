@@ -116,7 +116,12 @@ public struct HumanRenderer: Sendable {
             // ansible-core 2.19 reports each failed item (with its error block) and not the loop's
             // own "One or more items failed".
             if r.isLoopSummary { return "" }
-            let body = compactJSON(r.result.values)
+            var values = r.result.values
+            // A failure without `msg` (include_vars reports `message`) gets Ansible's own.
+            if r.result.message == nil, let loc = r.location, !loc.isSynthetic {
+                values["msg"] = .string("Task failed: \(r.runsOnController ? "Action" : "Module") failed: Unknown error.")
+            }
+            let body = compactJSON(values)
             if r.itemLabel != nil {
                 line = errorBlock(r) + paint("failed: [\(target)]\(itemPlain) => \(body)", "0;31")
             } else {
@@ -137,7 +142,7 @@ public struct HumanRenderer: Sendable {
     func errorBlock(_ r: HostResult) -> String {
         guard let loc = r.location, !loc.isSynthetic else { return "" }
         let kind = r.runsOnController ? "Action" : "Module"
-        let message = r.result.message ?? "Task failed"
+        let message = r.result.message ?? "Unknown error."
         var text = "[ERROR]: Task failed: \(kind) failed: \(message)\nOrigin: \(Self.absolute(loc))\n\n"
         let first = max(1, loc.line - 2)
         let width = String(loc.line).count

@@ -318,7 +318,8 @@ struct TaskRunner: Sendable {
                                   _ vars: TaskVariables) throws -> OrderedDictionary<String, Value> {
         let task = compiled.task
         var rendered: OrderedDictionary<String, Value> = [:]
-        for (key, value) in task.args {
+        let args = ModuleDefaults.arguments(task.args, levels: compiled.keywords.moduleDefaults, spec: spec)
+        for (key, value) in args {
             do {
                 // As a one-entry mapping: a templated key renders and an omitted value drops, as in the whole.
                 for (k, v) in try templar.render(.dict([key: value]), vars).dictValue ?? [:] { rendered[k] = v }

@@ -39,6 +39,7 @@ struct PlayRun {
     var options: RunOptions { executor.options }
 
     mutating func run() async {
+        guard await askForPromptedVars() else { return }
         let headerVars = variables.headerVariables
         let name = (try? templar.renderString(play.displayName, headerVars).renderedString) ?? play.displayName
         let header = PlayInfo(name: name, hostPattern: play.hosts, index: compiled.index,
@@ -80,6 +81,26 @@ struct PlayRun {
         state.stats = scheduler.bookkeeping.stats
         state.failedHosts = scheduler.bookkeeping.failed
         state.unreachableHosts = scheduler.bookkeeping.unreachable
+    }
+
+    /// `vars_prompt`, before anything of the play is shown (the host pattern may use the answers).
+    /// False when a variable could not be had: the run stops.
+    private mutating func askForPromptedVars() async -> Bool {
+        guard !play.varsPrompt.isEmpty else { return true }
+        do {
+            let answers = try await VarsPrompter(terminal: executor.terminal, extraVars: options.extraVars)
+                .answers(for: play.varsPrompt)
+            for warning in answers.warnings { events.emit(.warning(warning)) }
+            variables.promptedVars = answers.values
+            variables.unsafePromptedVars = answers.unsafeValues
+            return true
+        } catch is CancellationError {
+            return false
+        } catch {
+            events.emit(.warning("\(error)"))
+            state.aborted = true
+            return false
+        }
     }
 
     /// The performing loop: asks for a decision, carries it out, reports, until the play ends.
@@ -158,9 +179,12 @@ struct PlayRun {
         variables.invalidateHostvars()
         if let name = outcome.registerName { state.facts[host, default: [:]][name] = outcome.result.asValue }
         if !outcome.facts.isEmpty {
-            if executor.modules.spec(named: task.task.module)?.traits.keepsHostFacts == true {
+            switch executor.modules.spec(named: task.task.module)?.traits.factsPrecedence ?? .variables {
+            case .hostFacts:
                 state.hostFacts[host] = HostFacts.merging(outcome.facts, into: state.hostFacts[host] ?? [:])
-            } else {
+            case .includedVariables:
+                state.includedVariables[host, default: [:]].merge(outcome.facts) { _, new in new }
+            case .variables:
                 state.facts[host, default: [:]].merge(outcome.facts) { _, new in new }
             }
         }

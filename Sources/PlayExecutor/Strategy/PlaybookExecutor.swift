@@ -13,6 +13,8 @@ public struct PlaybookExecutor: Sendable {
     public var modules: ModuleRegistry
     public var compiler: PlaybookCompiler
     public var loader: YAMLLoader
+    /// Where `vars_prompt` asks (the controlling terminal; a pseudo-terminal in tests).
+    public var terminal: TerminalPrompt = .system
     public var templar: Templar
     public var options: RunOptions
     public var events: any EventSink
@@ -30,21 +32,21 @@ public struct PlaybookExecutor: Sendable {
 
     public func run(inventory: Inventory, pool: ConnectionPool, interrupt: InterruptFlag) async -> RunOutcome {
         let state = RunState(inventory: inventory)
-        let resources = RunResources()
+        let resources = RunResources(loader: loader)
         events.emit(.playbookStarted(path: playbook.path))
         for compiled in playbook.plays {
             if interrupt.isRaised { break }
             var play = PlayRun(executor: self, compiled: compiled, state: state, pool: pool, interrupt: interrupt,
                                resources: resources)
             await play.run()
-            if play.allHostsFailed { break }
+            if play.allHostsFailed || state.aborted { break }
         }
         if interrupt.isRaised {
             state.interrupted = true
             events.emit(.interrupted)
         }
         events.emit(.recap(state.stats.map { ($0.key, $0.value) }))
-        return RunOutcome(stats: state.stats, interrupted: state.interrupted, anyFailed: !state.failedHosts.isEmpty,
+        return RunOutcome(stats: state.stats, interrupted: state.interrupted, anyFailed: !state.failedHosts.isEmpty || state.aborted,
                           anyUnreachable: !state.unreachableHosts.isEmpty)
     }
 }
@@ -56,10 +58,14 @@ final class RunState {
     var facts: [String: OrderedDictionary<String, Value>] = [:]
     /// Gathered facts (`setup`) per host, as variables: `ansible_<name>` plus `ansible_facts` (`HostFacts`).
     var hostFacts: [String: OrderedDictionary<String, Value>] = [:]
+    /// Variables from `include_vars` per host: above task vars, below `set_fact` and registered results.
+    var includedVariables: [String: OrderedDictionary<String, Value>] = [:]
     var stats: OrderedDictionary<String, HostStats> = [:]
     var failedHosts: Set<String> = []
     var unreachableHosts: Set<String> = []
     var interrupted = false
+    /// The run stopped before a play could start (a `vars_prompt` variable could not be had).
+    var aborted = false
     private var inventoryVarsCache: [String: OrderedDictionary<String, Value>] = [:]
 
     init(inventory: Inventory) {

@@ -12,6 +12,9 @@ struct PlayVariables {
     let state: RunState
     var playVars: OrderedDictionary<String, Value>
     var varsFilesVars: OrderedDictionary<String, Value> = [:]
+    /// `vars_prompt` answers: Ansible writes them into the play's vars, so they sit just above them.
+    var promptedVars: OrderedDictionary<String, Value> = [:]
+    var unsafePromptedVars: OrderedDictionary<String, Value> = [:]
     /// Defaults and vars of the play's static roles (`roles:`, `import_role`): the whole play sees them.
     let publicRoleDefaults: [OrderedDictionary<String, Value>]
     let publicRoleVars: [OrderedDictionary<String, Value>]
@@ -30,7 +33,9 @@ struct PlayVariables {
     }
 
     /// What the play header (name, host pattern, vars_files) is rendered with.
-    var headerVariables: TaskVariables { TaskVariables(layers: [playVars, options.extraVars]) }
+    var headerVariables: TaskVariables {
+        TaskVariables(layers: [playVars, promptedVars, unsafePromptedVars, options.extraVars], rawLayers: [2])
+    }
 
     /// Facts or inventory changed: the next lookup of `hostvars` rebuilds it.
     func invalidateHostvars() {
@@ -43,7 +48,8 @@ struct PlayVariables {
     }
 
     /// Ansible's precedence, lowest first: magic vars, role defaults, inventory (group < host),
-    /// gathered facts, play vars, vars_files, role vars, block vars, task vars, facts and registered results,
+    /// gathered facts, play vars, vars_files, role vars, block vars, task vars, included vars,
+    /// facts and registered results,
     /// role parameters, extra vars. Role defaults are the play's static roles', a host's public
     /// included roles', then the task's own roles'; the task's own role vars are among `blockVars`.
     func variables(for host: String, blockVars: [OrderedDictionary<String, Value>],
@@ -59,10 +65,16 @@ struct PlayVariables {
         // `ansible_facts` exists (empty) before any gathering.
         raw.insert(layers.count)
         layers.append(state.hostFacts[host] ?? Self.noFacts)
-        layers += [playVars, varsFilesVars]
+        layers += [playVars, promptedVars]
+        raw.insert(layers.count)
+        layers += [unsafePromptedVars, varsFilesVars]
         layers += publicRoleVars + included.map(\.vars)
         layers += blockVars
         layers.append(taskVars)
+        if let included = state.includedVariables[host] {
+            raw.insert(layers.count)
+            layers.append(included)
+        }
         if let facts = state.facts[host] {
             raw.insert(layers.count)
             layers.append(facts)
@@ -79,9 +91,11 @@ struct PlayVariables {
         if let current = hostvarsCache.snapshot { return current }
         let inventory = state.inventory
         let gathered = state.hostFacts
+        let included = state.includedVariables
         let variables = state.facts
         let snapshot = HostvarsSnapshot {
             var facts = gathered
+            for (host, vars) in included { facts[host, default: [:]].merge(vars) { _, new in new } }
             for (host, vars) in variables { facts[host, default: [:]].merge(vars) { _, new in new } }
             return HostvarsSource.build(inventory: inventory, facts: facts)
         }

@@ -1,3 +1,4 @@
+import OrderedCollections
 import PlayBase
 
 /// The keywords a block, a task or an include may set and that children inherit (Ansible's
@@ -24,6 +25,8 @@ public struct Keywords: Sendable, Hashable {
     public var port: Value?
     public var throttle: Value?
     public var timeout: Value?
+    /// `module_defaults`: module (canonical short name) or `group/NAME` → default arguments.
+    public var moduleDefaults: OrderedDictionary<String, Value>?
 
     public init() {}
 }
@@ -51,6 +54,9 @@ public struct EffectiveKeywords: Sendable, Hashable {
     public var port: Value?
     public var throttle: Value?
     public var timeout: Value?
+    /// Every `module_defaults:` on the way down, outermost first; an inner level's entry for a
+    /// module replaces an outer one (Ansible updates one dict with each level in turn).
+    public var moduleDefaults: [OrderedDictionary<String, Value>] = []
 
     public init() { environment = [] }
 
@@ -76,6 +82,7 @@ public struct EffectiveKeywords: Sendable, Hashable {
         if let v = k.port { r.port = v }
         if let v = k.throttle { r.throttle = v }
         if let v = k.timeout { r.timeout = v }
+        if let v = k.moduleDefaults { r.moduleDefaults.append(v) }
         return r
     }
 }

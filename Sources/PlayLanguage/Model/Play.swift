@@ -11,6 +11,10 @@ public struct Play: Sendable {
     public var vars: OrderedDictionary<String, Value>
     /// Each entry is a path string, or a list of paths of which the first found is loaded.
     public var varsFiles: [Value]
+    /// Variables asked for on the terminal before the play starts.
+    public var varsPrompt: [VarsPrompt] = []
+    /// `module_defaults` (normalized keys), inherited by every task of the play.
+    public var moduleDefaults: OrderedDictionary<String, Value>?
     public var preTasks: [BlockItem]
     /// `roles:` expanded into role blocks (dependencies first); they run before `tasks`.
     public var roles: [BlockItem] = []
@@ -120,6 +124,7 @@ public struct Play: Sendable {
         k.port = port.map(Value.int)
         k.throttle = throttle.map(Value.int)
         k.timeout = timeout.map(Value.int)
+        k.moduleDefaults = moduleDefaults
         return k
     }
 }

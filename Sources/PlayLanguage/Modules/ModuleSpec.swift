@@ -53,6 +53,16 @@ public enum ResultDisplay: Sendable, Hashable {
     case message
 }
 
+/// The precedence layer a module's returned `ansible_facts` join.
+public enum FactsPrecedence: Sendable, Hashable {
+    /// Variables of the highest task precedence, beside registered results (`set_fact`).
+    case variables
+    /// Host facts (`setup`): below play vars, also shown under `ansible_facts`.
+    case hostFacts
+    /// Included variables (`include_vars`): above task, block and role vars, below `set_fact`.
+    case includedVariables
+}
+
 /// What the executor and the renderers must know about a module, so that neither names it.
 public struct ModuleTraits: Sendable, Hashable {
     /// An action that works on the controller only: Ansible reports its failures as "Action failed".
@@ -64,17 +74,16 @@ public struct ModuleTraits: Sendable, Hashable {
     /// is never called.
     public var performedByStrategy: Bool
     public var display: ResultDisplay
-    /// Its `ansible_facts` are host facts (`setup`): kept below play vars and shown under
-    /// `ansible_facts`, unlike `set_fact`'s, which are variables of the highest task precedence.
-    public var keepsHostFacts: Bool
+    /// Where the `ansible_facts` it returns go among the host's variables.
+    public var factsPrecedence: FactsPrecedence
 
     public init(runsOnController: Bool = false, bypassesHostLoop: Bool = false, performedByStrategy: Bool = false,
-                display: ResultDisplay = .standard, keepsHostFacts: Bool = false) {
+                display: ResultDisplay = .standard, factsPrecedence: FactsPrecedence = .variables) {
         self.runsOnController = runsOnController
         self.bypassesHostLoop = bypassesHostLoop
         self.performedByStrategy = performedByStrategy
         self.display = display
-        self.keepsHostFacts = keepsHostFacts
+        self.factsPrecedence = factsPrecedence
     }
 
     /// A module that works on the host (the default).
@@ -97,8 +106,10 @@ public struct ModuleSpec: Sendable {
     /// Groups of arguments of which at least one must be given.
     public var requiredOneOf: [[String]]
     public var traits: ModuleTraits
+    /// Action groups it belongs to (`aws` for amazon.aws's): `module_defaults: {group/aws: ...}` applies.
+    public var groups: [String]
 
-    public init(name: String, aliases: [String] = [], arguments: [ArgumentSpec] = [], freeForm: FreeForm = .keyValue,
+    public init(groups: [String] = [], name: String, aliases: [String] = [], arguments: [ArgumentSpec] = [], freeForm: FreeForm = .keyValue,
                 acceptsAnyArguments: Bool = false, mutuallyExclusive: [[String]] = [], requiredOneOf: [[String]] = [],
                 traits: ModuleTraits = .remote) {
         self.name = name
@@ -109,6 +120,7 @@ public struct ModuleSpec: Sendable {
         self.mutuallyExclusive = mutuallyExclusive
         self.requiredOneOf = requiredOneOf
         self.traits = traits
+        self.groups = groups
     }
 
     /// The argument a written key names (by name or alias).

@@ -5,11 +5,11 @@ enum KeywordTable {
     static let inheritable: Set<String> = [
         "become", "become_user", "become_method", "become_flags", "check_mode", "diff", "environment",
         "ignore_errors", "ignore_unreachable", "no_log", "run_once", "any_errors_fatal", "connection",
-        "port", "remote_user", "throttle", "timeout",
+        "port", "remote_user", "throttle", "timeout", "module_defaults",
     ]
 
     static let play: Set<String> = inheritable.union([
-        "name", "hosts", "vars", "vars_files", "pre_tasks", "tasks", "post_tasks", "handlers", "roles",
+        "name", "hosts", "vars", "vars_files", "vars_prompt", "pre_tasks", "tasks", "post_tasks", "handlers", "roles",
         "serial", "max_fail_percentage", "gather_facts", "gather_subset", "gather_timeout", "fact_path",
         "tags", "strategy", "order", "force_handlers", "collections", "user",
     ])
@@ -46,6 +46,11 @@ enum KeywordTable {
     /// The keys of `import_playbook` entries.
     static let importPlaybook: Set<String> = ["import_playbook", "name", "when", "vars", "tags"]
 
+    /// Keys of a `vars_prompt` entry.
+    static let varsPrompt: Set<String> = [
+        "name", "prompt", "private", "default", "confirm", "encrypt", "salt_size", "salt", "unsafe",
+    ]
+
     /// Keys of `loop_control`.
     static let loopControl: Set<String> = [
         "loop_var", "index_var", "label", "pause", "extended", "extended_allitems", "break_when",
@@ -55,8 +60,6 @@ enum KeywordTable {
     static let unsupported: [String: String] = [
         "async": "asynchronous tasks are not supported yet",
         "poll": "asynchronous tasks are not supported yet",
-        "vars_prompt": "prompting for vars is not supported; pass them with -e",
-        "module_defaults": "module_defaults is not supported yet; set the arguments on each task",
         "debugger": "the task debugger is not supported",
         "become_exe": "become_exe is not supported",
         "include": "'include' was removed from Ansible; use include_tasks or import_tasks",

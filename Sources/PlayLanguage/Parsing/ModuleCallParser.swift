@@ -25,6 +25,7 @@ extension ParseSession {
         }
         if let spec {
             for problem in ArgumentChecker.problems(args, against: spec) {
+                if moduleDefaultsInUse, Self.defaultsCouldSupply(problem) { continue }
                 for d in problem.diagnostics(module: call.written, spec: spec, locations: argLocations, at: call.location) {
                     report(d)
                 }
@@ -37,6 +38,13 @@ extension ParseSession {
                     changedWhen: c.changedWhen, notify: c.notify, listen: c.listen, vars: c.vars, tags: c.tags,
                     keywords: c.keywords, isLocalAction: call.isLocalAction, directory: file.directory,
                     location: taskLocation)
+    }
+
+    static func defaultsCouldSupply(_ problem: ArgumentProblem) -> Bool {
+        switch problem {
+        case .missing, .requiredOneOf: return true
+        default: return false
+        }
     }
 
     /// The catalog's spec, or the built-in one for `meta` when the catalog has none.

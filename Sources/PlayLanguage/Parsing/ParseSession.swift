@@ -11,6 +11,9 @@ final class ParseSession {
     let playbookDirectory: String
     private(set) var diagnostics: [Diagnostic] = []
     var importStack: [String] = []
+    /// Some `module_defaults` was seen: required arguments may come from it, so their absence is
+    /// left to the check at run time (after the defaults are merged).
+    var moduleDefaultsInUse = false
     var tasksFileCache: [String: [BlockItem]] = [:]
     /// Roles being expanded (to catch dependency cycles).
     var roleStack: [String] = []
@@ -263,6 +266,7 @@ final class ParseSession {
         case "throttle": k.throttle = intish(node, file, keyword: key)
         case "timeout": k.timeout = intish(node, file, keyword: key)
         case "environment": k.environment = environment(node, file)
+        case "module_defaults": k.moduleDefaults = moduleDefaults(node, file)
         default: return false
         }
         return true

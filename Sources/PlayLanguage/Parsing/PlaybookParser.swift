@@ -152,6 +152,8 @@ extension ParseSession {
                     }
                 default: error(location(valueNode, file), "'vars_files' must be a list of paths, not \(ParseSession.describe(v))")
                 }
+            case "vars_prompt": play.varsPrompt = varsPrompts(valueNode, file)
+            case "module_defaults": play.moduleDefaults = moduleDefaults(valueNode, file)
             case "pre_tasks", "tasks", "post_tasks", "handlers": sections[key] = valueNode
             case "roles": sections[key] = valueNode
             case "serial":

@@ -50,6 +50,8 @@ extension ParseSession {
                context: ListContext) -> Block? {
         var b = Block(location: location(node, file))
         var hasBody = false
+        // The body is parsed in the loop below; its checks must know of defaults written after it.
+        if fields.contains(where: { $0.key == "module_defaults" }) { moduleDefaultsInUse = true }
         for (key, keyNode, valueNode) in fields {
             switch key {
             case "block": b.body = taskList(valueNode, file, section: "block", context: context); hasBody = true

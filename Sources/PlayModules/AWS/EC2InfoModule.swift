@@ -11,7 +11,7 @@ import PlayLanguage
 public struct EC2InfoModule: Module {
     public init() {}
 
-    public let spec = ModuleSpec(name: "ec2_info", arguments: [
+    public let spec = ModuleSpec(groups: ["aws"], name: "ec2_info", arguments: [
         ArgumentSpec("filters", .dict, defaultValue: .emptyDict),
         ArgumentSpec("tags", .dict, defaultValue: .emptyDict),
         ArgumentSpec("states", .list, elements: .string),

@@ -17,7 +17,7 @@ public struct EC2LaunchModule: Module {
     static let identityTags = ["app", "version", "deployment"]
     static let liveStates = ["pending", "running", "stopping", "stopped"]
 
-    public let spec = ModuleSpec(name: "ec2_launch", arguments: [
+    public let spec = ModuleSpec(groups: ["aws"], name: "ec2_launch", arguments: [
         ArgumentSpec("image_id", .string, required: true),
         ArgumentSpec("instance_type", .string, defaultValue: "t3.micro"),
         ArgumentSpec("key_name", .string),

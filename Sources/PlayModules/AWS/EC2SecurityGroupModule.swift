@@ -13,7 +13,7 @@ import PlayLanguage
 public struct EC2SecurityGroupModule: Module {
     public init() {}
 
-    public let spec = ModuleSpec(name: "ec2_security_group", arguments: [
+    public let spec = ModuleSpec(groups: ["aws"], name: "ec2_security_group", arguments: [
         ArgumentSpec("name", .string, required: true),
         ArgumentSpec("description", .string),
         ArgumentSpec("vpc_id", .string, required: true),

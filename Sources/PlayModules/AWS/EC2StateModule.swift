@@ -13,7 +13,7 @@ import PlayLanguage
 public struct EC2StateModule: Module {
     public init() {}
 
-    public let spec = ModuleSpec(name: "ec2_state", arguments: [
+    public let spec = ModuleSpec(groups: ["aws"], name: "ec2_state", arguments: [
         ArgumentSpec("instance_ids", .list, required: true, elements: .string),
         ArgumentSpec("state", .string, required: true, choices: ["running", "stopped", "terminated"]),
         ArgumentSpec("wait", .bool, defaultValue: true),

@@ -11,7 +11,7 @@ import PlayLanguage
 public struct EC2VPCNetModule: Module {
     public init() {}
 
-    public let spec = ModuleSpec(name: "ec2_vpc_net", arguments: [
+    public let spec = ModuleSpec(groups: ["aws"], name: "ec2_vpc_net", arguments: [
         ArgumentSpec("name", .string, required: true),
         ArgumentSpec("cidr_block", .string, required: true),
         ArgumentSpec("tags", .dict),

@@ -10,7 +10,7 @@ import PlayLanguage
 public struct EC2VPCSubnetModule: Module {
     public init() {}
 
-    public let spec = ModuleSpec(name: "ec2_vpc_subnet", arguments: [
+    public let spec = ModuleSpec(groups: ["aws"], name: "ec2_vpc_subnet", arguments: [
         ArgumentSpec("vpc_id", .string, required: true),
         ArgumentSpec("cidr", .string, required: true, aliases: ["cidr_block"]),
         ArgumentSpec("az", .string, aliases: ["availability_zone"]),

@@ -10,7 +10,7 @@ import PlayLanguage
 public struct ECSServiceInfoModule: Module {
     public init() {}
 
-    public let spec = ModuleSpec(name: "ecs_service_info", arguments: [
+    public let spec = ModuleSpec(groups: ["aws"], name: "ecs_service_info", arguments: [
         ArgumentSpec("name", .string, required: true, aliases: ["service"]),
         ArgumentSpec("cluster", .string, defaultValue: "default"),
     ] + AWSArguments.specs)

@@ -14,7 +14,7 @@ import PlayLanguage
 public struct ECSServiceModule: Module {
     public init() {}
 
-    public let spec = ModuleSpec(name: "ecs_service", arguments: [
+    public let spec = ModuleSpec(groups: ["aws"], name: "ecs_service", arguments: [
         ArgumentSpec("name", .string, required: true, aliases: ["service"]),
         ArgumentSpec("cluster", .string, defaultValue: "default"),
         ArgumentSpec("task_definition", .string),

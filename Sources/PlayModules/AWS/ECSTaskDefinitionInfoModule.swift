@@ -11,7 +11,7 @@ import PlayLanguage
 public struct ECSTaskDefinitionInfoModule: Module {
     public init() {}
 
-    public let spec = ModuleSpec(name: "ecs_taskdefinition_info", arguments: [
+    public let spec = ModuleSpec(groups: ["aws"], name: "ecs_taskdefinition_info", arguments: [
         ArgumentSpec("task_definition", .string, required: true, aliases: ["family", "arn"]),
     ] + AWSArguments.specs)
 

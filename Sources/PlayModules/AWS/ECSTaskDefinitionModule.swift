@@ -16,7 +16,7 @@ import PlayLanguage
 public struct ECSTaskDefinitionModule: Module {
     public init() {}
 
-    public let spec = ModuleSpec(name: "ecs_taskdefinition", arguments: [
+    public let spec = ModuleSpec(groups: ["aws"], name: "ecs_taskdefinition", arguments: [
         ArgumentSpec("family", .string, required: true),
         ArgumentSpec("containers", .list, elements: .dict),
         ArgumentSpec("image", .string),

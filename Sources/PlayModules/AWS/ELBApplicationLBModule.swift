@@ -15,7 +15,7 @@ import PlayLanguage
 public struct ELBApplicationLBModule: Module {
     public init() {}
 
-    public let spec = ModuleSpec(name: "elb_application_lb", arguments: [
+    public let spec = ModuleSpec(groups: ["aws"], name: "elb_application_lb", arguments: [
         ArgumentSpec("name", .string, required: true),
         ArgumentSpec("subnets", .list, elements: .string),
         ArgumentSpec("security_groups", .list, elements: .string),

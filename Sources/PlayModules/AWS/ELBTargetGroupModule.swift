@@ -12,7 +12,7 @@ import PlayLanguage
 public struct ELBTargetGroupModule: Module {
     public init() {}
 
-    public let spec = ModuleSpec(name: "elb_target_group", arguments: [
+    public let spec = ModuleSpec(groups: ["aws"], name: "elb_target_group", arguments: [
         ArgumentSpec("name", .string, required: true),
         ArgumentSpec("protocol", .string, choices: ["HTTP", "HTTPS", "TCP", "UDP", "TLS", "TCP_UDP"], defaultValue: "HTTP"),
         ArgumentSpec("port", .int),

@@ -13,7 +13,7 @@ import PlayLanguage
 public struct HealthWaitModule: Module {
     public init() {}
 
-    public let spec = ModuleSpec(name: "health_wait", arguments: [
+    public let spec = ModuleSpec(groups: ["aws"], name: "health_wait", arguments: [
         ArgumentSpec("url", .string),
         ArgumentSpec("urls", .list, elements: .string),
         ArgumentSpec("status_code", .list, defaultValue: [200], elements: .int),

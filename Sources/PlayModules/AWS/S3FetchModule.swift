@@ -13,7 +13,7 @@ import PlayLanguage
 public struct S3FetchModule: Module {
     public init() {}
 
-    public let spec = ModuleSpec(name: "s3_fetch", arguments: [
+    public let spec = ModuleSpec(groups: ["aws"], name: "s3_fetch", arguments: [
         ArgumentSpec("bucket", .string, required: true),
         ArgumentSpec("key", .string, aliases: ["object"]),
         ArgumentSpec("prefix", .string),

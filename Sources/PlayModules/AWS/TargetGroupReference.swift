@@ -31,7 +31,7 @@ struct TargetGroupReference {
     /// What elb_register and elb_deregister both take: the group, the targets, their port and
     /// how to wait; `more` are a module's own arguments.
     static func moduleSpec(_ name: String, more: [ArgumentSpec]) -> ModuleSpec {
-        ModuleSpec(name: name, arguments: [
+        ModuleSpec(groups: ["aws"], name: name, arguments: [
             ArgumentSpec("target_group_name", .string),
             ArgumentSpec("target_group_arn", .string),
             ArgumentSpec("targets", .list, required: true),

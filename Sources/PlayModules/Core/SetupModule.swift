@@ -21,7 +21,7 @@ public struct SetupModule: Module {
         // accepted, not read; `ansible_local` stays empty.
         ArgumentSpec("fact_path", .path),
         ArgumentSpec("parallel", .bool),
-    ], freeForm: .keyValue, traits: ModuleTraits(keepsHostFacts: true))
+    ], freeForm: .keyValue, traits: ModuleTraits(factsPrecedence: .hostFacts))
 
     public func run(_ context: ModuleContext) async throws -> TaskResult {
         let requested = (context.list("gather_subset") ?? ["all"]).flatMap {

@@ -7,23 +7,28 @@ import Musl
 import Darwin
 #endif
 
-/// Asks the person at the terminal for a line, for `pause`. Interactive means play's standard
+/// Asks the person at the terminal for a line, for `pause` and `vars_prompt`. Interactive means play's standard
 /// input is a terminal (Ansible's test); the prompt and the answer go through the terminal
 /// device itself, so play's own output streams stay clean. Reading polls in short steps on a
 /// thread of its own, so a cancelled run (Ctrl-C) stops waiting.
-struct TerminalPrompt: Sendable {
+public struct TerminalPrompt: Sendable {
     /// The terminal device (`/dev/tty`, or a pseudo-terminal in tests).
-    var device: String
-    var isInteractive: @Sendable () -> Bool
+    public var device: String
+    public var isInteractive: @Sendable () -> Bool
 
-    static let system = TerminalPrompt(device: "/dev/tty", isInteractive: { isatty(STDIN_FILENO) == 1 })
+    public init(device: String, isInteractive: @escaping @Sendable () -> Bool) {
+        self.device = device
+        self.isInteractive = isInteractive
+    }
 
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+    public static let system = TerminalPrompt(device: "/dev/tty", isInteractive: { isatty(STDIN_FILENO) == 1 })
+
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
     }
 
     /// Shows `prompt`, reads one line (without its newline); echo off hides what is typed.
-    func readLine(prompt: String, echo: Bool) async throws -> String {
+    public func readLine(prompt: String, echo: Bool) async throws -> String {
         let control = Control()
         let device = self.device
         let result: Result<String, Failure> = await withTaskCancellationHandler {
