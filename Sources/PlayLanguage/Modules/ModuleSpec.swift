@@ -67,6 +67,9 @@ public struct ModuleTraits: Sendable, Hashable {
     /// Its `ansible_facts` are host facts (`setup`): kept below play vars and shown under
     /// `ansible_facts`, unlike `set_fact`'s, which are variables of the highest task precedence.
     public var keepsHostFacts: Bool
+    /// Its work is one command on the target that can run detached (`async:`); the module
+    /// starts it through `ModuleContext.asyncJob` and the runner polls the job file.
+    public var supportsAsync = false
 
     public init(runsOnController: Bool = false, bypassesHostLoop: Bool = false, performedByStrategy: Bool = false,
                 display: ResultDisplay = .standard, keepsHostFacts: Bool = false) {

@@ -22,7 +22,7 @@ enum KeywordTable {
     static let task: Set<String> = inheritable.union([
         "name", "action", "local_action", "args", "changed_when", "failed_when", "delay", "loop", "loop_control",
         "register", "retries", "until", "when", "tags", "vars", "notify", "delegate_to", "delegate_facts",
-        "collections",
+        "collections", "async", "poll",
     ])
 
     /// What a handler accepts besides the task keywords.
@@ -53,8 +53,6 @@ enum KeywordTable {
 
     /// Valid in Ansible, not implemented here: an explicit "not supported" beats silently ignoring them.
     static let unsupported: [String: String] = [
-        "async": "asynchronous tasks are not supported yet",
-        "poll": "asynchronous tasks are not supported yet",
         "vars_prompt": "prompting for vars is not supported; pass them with -e",
         "module_defaults": "module_defaults is not supported yet; set the arguments on each task",
         "debugger": "the task debugger is not supported",
