@@ -22,14 +22,18 @@ extension TaskRunner {
     /// Polls the job `started` names until it finishes; its final result replaces the start's.
     /// The job's own watchdog kills it after `async` seconds; should the job file still say
     /// unfinished a poll later, the runner kills it and fails as Ansible's poller does.
-    func waitForJob(_ started: TaskResult, _ settings: AsyncSettings, _ context: ModuleContext) async throws -> TaskResult {
+    func waitForJob(_ started: TaskResult, _ settings: AsyncSettings, _ context: ModuleContext,
+                    task: String) async throws -> TaskResult {
         guard case .string(let jid)? = started["ansible_job_id"], started["finished"]?.isTruthy != true,
               !started.failed else { return started }
         let deadline = ContinuousClock.now + .seconds(settings.seconds + settings.poll)
         while true {
             try await Task.sleep(for: .seconds(settings.poll))
             let status = try await AsyncJob.status(jid, context: context)
-            if status["finished"]?.isTruthy == true || status.failed { return status }
+            if status["finished"]?.isTruthy == true || status.failed {
+                events.emit(.asyncPoll(host: context.host, task: task, jid: jid, state: status.failed ? .failed : .ok))
+                return status
+            }
             if ContinuousClock.now >= deadline {
                 let message = "async task did not complete within the requested time - \(settings.seconds)s"
                 try await AsyncJob.kill(jid, message: message, context: context)
@@ -38,8 +42,10 @@ extension TaskRunner {
                 failed.changed = false
                 failed.message = message
                 failed["finished"] = true
+                events.emit(.asyncPoll(host: context.host, task: task, jid: jid, state: .failed))
                 return failed
             }
+            events.emit(.asyncPoll(host: context.host, task: task, jid: jid, state: .running))
         }
     }
 }
