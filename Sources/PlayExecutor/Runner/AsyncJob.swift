@@ -144,10 +144,16 @@ public enum AsyncJob {
           echo "$1 $_us $3 $4"
         }
         _pj() {
-          awk 'BEGIN { ORS = ""; for (i = 1; i < 32; i++) if (i != 9 && i != 10 && i != 13) c[i] = sprintf("%c", i) }
-               { gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); gsub(/\t/, "\\t"); gsub(/\r/, "\\r")
-                 for (i in c) gsub(c[i], sprintf("\\u%04x", i))
-                 if (NR > 1) print "\\n"; print }' "$1"
+          # Replacing by split and join: gsub's handling of backslashes differs between awks.
+          awk 'function rep(s, ch, with,   n, parts, out, i) {
+                 n = split(s, parts, ch); out = parts[1]
+                 for (i = 2; i <= n; i++) out = out with parts[i]
+                 return out
+               }
+               BEGIN { ORS = ""; for (i = 1; i < 32; i++) if (i != 9 && i != 10 && i != 13) c[i] = sprintf("%c", i) }
+               { s = rep($0, "\\", "\\\\"); s = rep(s, "\"", "\\\""); s = rep(s, "\t", "\\t"); s = rep(s, "\r", "\\r")
+                 for (i in c) s = rep(s, c[i], sprintf("\\u%04x", i))
+                 if (NR > 1) print "\\n"; print s }' "$1"
         }
         set -- $(_stamp); _s0=$1; _u0=$2; _start="$3 $4.$(printf '%06d' "$2")"
         cd || true
