@@ -25,13 +25,16 @@ public enum AsyncJob {
     }
 
     /// Starts `script` detached on the target and answers the job's first result (Ansible's
-    /// poll-0 result). `cmd` is stored for the final result.
-    public static func start(_ script: String, cmd: Value, request: AsyncJobRequest,
+    /// poll-0 result). `cmd` is stored for the final result; `stdin` is kept in a file beside the
+    /// job file and fed to the script.
+    public static func start(_ script: String, cmd: Value, stdin: Data? = nil, request: AsyncJobRequest,
                              context: ModuleContext) async throws -> TaskResult {
         let jid = newID()
-        let launch = launchScript(script, jid: jid, seconds: request.seconds, cmdJSON: cmd.jsonString())
+        let launch = launchScript(script, jid: jid, seconds: request.seconds, cmdJSON: cmd.jsonString(),
+                                  keepsStdin: stdin != nil)
         let answer = try await context.connection().run(CommandRequest(
-            command: launch, environment: context.environment, become: context.become, becomeUser: context.becomeUser))
+            command: launch, stdin: stdin, environment: context.environment, become: context.become,
+            becomeUser: context.becomeUser))
         let resultsFile = answer.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
         guard answer.exitCode == 0, !resultsFile.isEmpty else {
             let stderr = answer.stderrText.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -61,7 +64,7 @@ public enum AsyncJob {
             if [ -f "$_f.pid" ]; then read _p _g < "$_f.pid"; if [ "$_g" = 1 ]; then kill -KILL -- "-$_p"; else kill -KILL "$_p"; fi; fi 2>/dev/null
             printf '{"started": 1, "finished": 1, "failed": 1, "ansible_job_id": "%s", "results_file": "%s", "msg": "%s", "stdout": "", "stderr": ""}\\n' \
               \(ShellWords.quote(jid)) "$_f" \(ShellWords.quote(message)) > "$_f.tmp" && mv "$_f.tmp" "$_f"
-            rm -f "$_f.sh" "$_f.out" "$_f.err" "$_f.cmd" "$_f.pid"
+            rm -f "$_f.sh" "$_f.in" "$_f.out" "$_f.err" "$_f.cmd" "$_f.pid"
             """
         _ = try await context.connection().run(CommandRequest(
             command: script, environment: context.environment, become: context.become, becomeUser: context.becomeUser))
@@ -111,17 +114,19 @@ public enum AsyncJob {
         return r
     }
 
-    /// The launcher: stores the script and `cmd`, writes the first job file, and starts the
-    /// worker detached (its own session when `setsid` exists). It prints the job file's path.
-    static func launchScript(_ script: String, jid: String, seconds: Int, cmdJSON: String) -> String {
+    /// The launcher: stores the script, its stdin and `cmd` (private to the user: they may hold
+    /// secrets), writes the first job file, and starts the worker detached (its own session when `setsid` exists). It prints the job file's path.
+    static func launchScript(_ script: String, jid: String, seconds: Int, cmdJSON: String, keepsStdin: Bool = false) -> String {
         let end = "__PLAY_ASYNC_\(jid.replacingOccurrences(of: ".", with: "_"))__"
         return """
+            umask 077
             _d="$HOME/.ansible_async"; _f="$_d/\(jid)"
             mkdir -p "$_d" || exit 1
             cat > "$_f.sh" <<'\(end)'
             \(script)
             \(end)
             printf '%s' \(ShellWords.quote(cmdJSON)) > "$_f.cmd"
+            \(keepsStdin ? #"cat > "$_f.in""# : #": > "$_f.in""#)
             printf '{"started": 1, "finished": 0, "ansible_job_id": "%s", "results_file": "%s"}\\n' \(jid) "$_f" > "$_f.tmp" && mv "$_f.tmp" "$_f" || exit 1
             if command -v setsid >/dev/null 2>&1; then
               setsid /bin/sh -c \(ShellWords.quote(worker)) play-async "$_f" \(jid) \(seconds) 1 </dev/null >/dev/null 2>&1 &
@@ -157,12 +162,12 @@ public enum AsyncJob {
         }
         set -- $(_stamp); _s0=$1; _u0=$2; _start="$3 $4.$(printf '%06d' "$2")"
         cd || true
-        /bin/sh "$_f.sh" > "$_f.out" 2> "$_f.err" < /dev/null & _c=$!
+        /bin/sh "$_f.sh" > "$_f.out" 2> "$_f.err" < "$_f.in" & _c=$!
         (
           trap 'kill $_sp 2>/dev/null; exit 0' TERM
           sleep "$_s" & _sp=$!; wait $_sp
           printf '{"started": 1, "finished": 1, "failed": 1, "ansible_job_id": "%s", "results_file": "%s", "msg": "Timeout exceeded", "child_pid": %s, "stdout": "", "stderr": ""}\n' "$_j" "$_f" "$_c" > "$_f.tmp" && mv "$_f.tmp" "$_f"
-          rm -f "$_f.sh" "$_f.out" "$_f.err" "$_f.cmd" "$_f.pid"
+          rm -f "$_f.sh" "$_f.in" "$_f.out" "$_f.err" "$_f.cmd" "$_f.pid"
           if [ "$_g" = 1 ]; then kill -KILL 0; else kill -KILL "$_c"; fi
         ) & _w=$!
         wait $_c; _rc=$?
@@ -180,7 +185,7 @@ public enum AsyncJob {
           _pj "$_f.err"
           printf '"}\n'
         } > "$_f.tmp" && mv "$_f.tmp" "$_f"
-        rm -f "$_f.sh" "$_f.out" "$_f.err" "$_f.cmd" "$_f.pid"
+        rm -f "$_f.sh" "$_f.in" "$_f.out" "$_f.err" "$_f.cmd" "$_f.pid"
         """#
 }
 

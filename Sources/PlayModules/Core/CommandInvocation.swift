@@ -53,8 +53,8 @@ struct CommandInvocation {
         }
         if let job = context.asyncJob, !context.checkMode {
             // Detached, there is no one to read the markers: the guards answer as the command would.
-            return try await AsyncJob.start(script(checkMode: false, detached: true), cmd: cmdValue, request: job,
-                                            context: context)
+            return try await AsyncJob.start(script(checkMode: false, detached: true), cmd: cmdValue, stdin: input,
+                                            request: job, context: context)
         }
         let request = CommandRequest(command: script(checkMode: context.checkMode), stdin: input,
                                      environment: context.environment, become: context.become,
