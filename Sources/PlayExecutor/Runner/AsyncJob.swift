@@ -115,11 +115,12 @@ public enum AsyncJob {
     }
 
     /// The launcher: stores the script, its stdin and `cmd` (private to the user: they may hold
-    /// secrets), writes the first job file, and starts the worker detached (its own session when `setsid` exists). It prints the job file's path.
+    /// secrets; the command itself gets the user's umask back), writes the first job file, and
+    /// starts the worker detached (its own session when `setsid` exists). It prints the job file's path.
     static func launchScript(_ script: String, jid: String, seconds: Int, cmdJSON: String, keepsStdin: Bool = false) -> String {
         let end = "__PLAY_ASYNC_\(jid.replacingOccurrences(of: ".", with: "_"))__"
         return """
-            umask 077
+            _um=$(umask); umask 077
             _d="$HOME/.ansible_async"; _f="$_d/\(jid)"
             mkdir -p "$_d" || exit 1
             cat > "$_f.sh" <<'\(end)'
@@ -129,18 +130,19 @@ public enum AsyncJob {
             \(keepsStdin ? #"cat > "$_f.in""# : #": > "$_f.in""#)
             printf '{"started": 1, "finished": 0, "ansible_job_id": "%s", "results_file": "%s"}\\n' \(jid) "$_f" > "$_f.tmp" && mv "$_f.tmp" "$_f" || exit 1
             if command -v setsid >/dev/null 2>&1; then
-              setsid /bin/sh -c \(ShellWords.quote(worker)) play-async "$_f" \(jid) \(seconds) 1 </dev/null >/dev/null 2>&1 &
+              setsid /bin/sh -c \(ShellWords.quote(worker)) play-async "$_f" \(jid) \(seconds) 1 "$_um" </dev/null >/dev/null 2>&1 &
             else
-              nohup /bin/sh -c \(ShellWords.quote(worker)) play-async "$_f" \(jid) \(seconds) 0 </dev/null >/dev/null 2>&1 &
+              nohup /bin/sh -c \(ShellWords.quote(worker)) play-async "$_f" \(jid) \(seconds) 0 "$_um" </dev/null >/dev/null 2>&1 &
             fi
             printf '%s' "$_f"
             """
     }
 
     /// The detached worker: `$1` job file, `$2` jid, `$3` seconds, `$4` 1 when it leads its own
-    /// process group (then the watchdog kills the group: the command and all it started).
+    /// process group (then the watchdog kills the group: the command and all it started), `$5`
+    /// the user's umask for the command.
     static let worker = #"""
-        _f=$1; _j=$2; _s=$3; _g=$4
+        _f=$1; _j=$2; _s=$3; _g=$4; _um=$5
         echo "$$ $_g" > "$_f.pid"
         _stamp() {
           set -- $(date '+%s %N %Y-%m-%d %H:%M:%S')
@@ -162,7 +164,7 @@ public enum AsyncJob {
         }
         set -- $(_stamp); _s0=$1; _u0=$2; _start="$3 $4.$(printf '%06d' "$2")"
         cd || true
-        /bin/sh "$_f.sh" > "$_f.out" 2> "$_f.err" < "$_f.in" & _c=$!
+        ( umask "$_um"; exec /bin/sh "$_f.sh" ) > "$_f.out" 2> "$_f.err" < "$_f.in" & _c=$!
         (
           trap 'kill $_sp 2>/dev/null; exit 0' TERM
           sleep "$_s" & _sp=$!; wait $_sp
