@@ -22,7 +22,7 @@ public enum BuiltinModules {
             ELBDeregisterModule(), HealthWaitModule(),
             ECSTaskDefinitionModule(), ECSTaskDefinitionInfoModule(), ECSServiceModule(), ECSServiceInfoModule(),
             EC2VPCNetModule(), EC2VPCSubnetModule(), EC2SecurityGroupModule(), ELBTargetGroupModule(), ELBApplicationLBModule(),
-            SSHStartModule(),
+            SSHStartModule(), AsyncStatusModule(),
         ]
     }
 }

@@ -77,7 +77,24 @@ final class RemoteHostsTests: XCTestCase {
         XCTAssertEqual(try hosts.map { try inode(fleet.home($0) + "/site/app/greeting.txt") }, before)
     }
 
-    // MARK: Facts
+    // MARK: Async jobs
+
+    /// poll > 0, a job killed at its `async`, poll 0 then async_status until finished, cleanup:
+    /// the asserts in Fixtures/async/jobs.yml hold on every host, job files sit in each host's
+    /// home, and no killed command is left running.
+    func testAsyncJobsOnEveryHost() throws {
+        let fleet = try fleet()
+        let sleeper = 5000 + Int.random(in: 0..<900)
+        let result = try play(fleet, fixtures.deletingLastPathComponent().appendingPathComponent("async/jobs.yml").path,
+                              root: "async", extra: ["-e", "sleeper=\(sleeper)"])
+        XCTAssertEqual(result.exitCode, 0, result.stdout + result.stderr)
+        for k in hosts {
+            XCTAssertTrue(result.stdout.contains(recapLine("h\(k)", ok: 23, changed: 8)), result.stdout)
+            XCTAssertTrue(FileManager.default.fileExists(atPath: fleet.home(k) + "/.ansible_async"), "h\(k)")
+        }
+        XCTAssertEqual(try AsyncJobTests.liveProcesses(matching: "sleep \(sleeper)"), [])
+    }
+
 
     func testFactsAreGatheredOverSSHByDefault() throws {
         let fleet = try fleet()

@@ -156,11 +156,13 @@ final class DiagnosticTests: XCTestCase {
     }
 
     func testUnsupportedButValidAnsible() {
-        let ds = diagnostics(playWith(tasks: "- command: sleep 100\n  async: 10\n  poll: 0"))
-        XCTAssertEqual(ds.map(\.message), [
-            "'async' is not supported by play: asynchronous tasks are not supported yet",
-            "'poll' is not supported by play: asynchronous tasks are not supported yet",
-        ])
+        let ds = diagnostics(playWith(tasks: "- command: sleep 100\n  debugger: on_failed"))
+        XCTAssertEqual(ds.map(\.message), ["'debugger' is not supported by play: the task debugger is not supported"])
+    }
+
+    func testAsyncIsATaskKeywordOnly() {
+        XCTAssertEqual(diagnostics(playWith(tasks: "- block:\n    - debug: msg=1\n  async: 10")).map(\.message),
+                       ["'async' is not a valid keyword for a block"])
     }
 
     func testMissingRoleNamesTheSearchPathsAndTheClosestRole() throws {

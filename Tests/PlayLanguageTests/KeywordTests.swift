@@ -233,4 +233,18 @@ final class KeywordTests: XCTestCase {
         XCTAssertEqual(j.file, "other.yml")
         XCTAssertEqual(j.action, "ansible.builtin.include_tasks")
     }
+
+    func testAsyncAndPollLandOnTheTask() throws {
+        let written = tasks(playWith(tasks: """
+        - command: sleep 100
+          async: 10
+          poll: 0
+        - command: sleep 1
+          async: "{{ n }}"
+          poll: "{{ p }}"
+        - command: sleep 1
+        """))
+        XCTAssertEqual(written.map(\.asyncSeconds), [.int(10), "{{ n }}", nil])
+        XCTAssertEqual(written.map(\.poll), [.int(0), "{{ p }}", nil])
+    }
 }

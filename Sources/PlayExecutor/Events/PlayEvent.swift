@@ -16,6 +16,8 @@ public enum PlayEvent: Sendable {
     case progress(host: String, task: String, message: String, elapsedSeconds: Double)
     /// An `until` condition did not hold yet; the task runs again after its delay.
     case retrying(host: String, task: String, retriesLeft: Int, result: TaskResult, display: ResultDisplay)
+    /// An async job was polled (`poll > 0`): still running, or ended ok or failed.
+    case asyncPoll(host: String, task: String, jid: String, state: AsyncPollState)
     /// `include_tasks` loaded a file for some hosts.
     case included(path: String, hosts: [String], item: String?)
     case warning(String)
@@ -23,6 +25,11 @@ public enum PlayEvent: Sendable {
     case noMoreHosts
     case recap([(host: String, stats: HostStats)])
     case interrupted
+}
+
+/// What one poll of an async job found.
+public enum AsyncPollState: String, Sendable {
+    case running, ok, failed
 }
 
 public struct PlayInfo: Sendable {

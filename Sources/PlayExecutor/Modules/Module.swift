@@ -34,6 +34,9 @@ public struct ModuleContext: Sendable {
     public var playbookDirectory: String
     public var location: SourceLocation
     public var run: RunResources
+    /// Set when the task has `async:` and the module supports it: start the work detached
+    /// (`AsyncJob.start`) and return its job result instead of waiting.
+    public var asyncJob: AsyncJobRequest?
     let connect: @Sendable () async throws -> any Connection
     let report: @Sendable (String) -> Void
 

@@ -48,6 +48,13 @@ public struct HumanRenderer: Sendable {
                                                                   : compactJSON(shown))
             }
             return paint(text, "0;31") + "\n"
+        case .asyncPoll(let host, _, let jid, let state):
+            // Ansible's default callback, in its debug colour (dark gray).
+            switch state {
+            case .running: return paint("ASYNC POLL on \(host): jid=\(jid) started=True finished=False", "1;30") + "\n"
+            case .ok: return paint("ASYNC OK on \(host): jid=\(jid)", "1;30") + "\n"
+            case .failed: return paint("ASYNC FAILED on \(host): jid=\(jid)", "1;30") + "\n"
+            }
         case .included(let path, let hosts, let item):
             let suffix = item.map { " => (item=\($0))" } ?? ""
             return paint("included: \(path) for \(hosts.joined(separator: ", "))\(suffix)", "0;36") + "\n"
@@ -92,7 +99,7 @@ public struct HumanRenderer: Sendable {
         let target = r.delegatedTo.map { "\(r.host) -> \($0)" } ?? r.host
         let item = r.itemLabel.map { " => (item=\($0))" } ?? ""
         let itemPlain = r.itemLabel.map { " (item=\($0))" } ?? ""
-        let alwaysShown = r.display != .standard
+        let alwaysShown = r.display != .standard && r.failure?.isTaskLevel != true
         var line: String
         switch r.status {
         case .ok, .changed:
@@ -143,7 +150,8 @@ public struct HumanRenderer: Sendable {
         guard let loc = r.location, !loc.isSynthetic else { return "" }
         let kind = r.runsOnController ? "Action" : "Module"
         let message = r.result.message ?? "Unknown error."
-        var text = "[ERROR]: Task failed: \(kind) failed: \(message)\nOrigin: \(Self.absolute(loc))\n\n"
+        let what = r.failure?.isTaskLevel == true ? message : "\(kind) failed: \(message)"
+        var text = "[ERROR]: Task failed: \(what)\nOrigin: \(Self.absolute(loc))\n\n"
         let first = max(1, loc.line - 2)
         let width = String(loc.line).count
         for n in first...loc.line {

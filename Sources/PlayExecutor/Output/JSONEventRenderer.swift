@@ -29,6 +29,9 @@ public struct JSONEventRenderer: Sendable {
         case .retrying(let host, let task, let left, let result, _):
             o = ["event": "retrying", "host": .string(host), "task": .string(task), "retries_left": .int(left),
                  "result": result.asValue]
+        case .asyncPoll(let host, let task, let jid, let state):
+            o = ["event": "async_poll", "host": .string(host), "task": .string(task), "jid": .string(jid),
+                 "state": .string(state.rawValue)]
         case .included(let path, let hosts, let item):
             o = ["event": "included", "path": .string(path), "hosts": .list(hosts.map(Value.string)),
                  "item": item.map(Value.string) ?? .null]

@@ -24,12 +24,14 @@ public enum TaskFailure: Error, Sendable, CustomStringConvertible {
     case module(any Error, task: String, at: SourceLocation)
     /// A finding that already knows its place.
     case diagnostic(Diagnostic)
+    /// `async:` on a module that cannot run as an async job (one on the controller).
+    case asyncUnsupported(module: String, at: SourceLocation)
 
     /// The place in the playbook the failure is about.
     public var location: SourceLocation? {
         switch self {
         case .badArgument(_, _, let at), .argumentTemplate(_, _, _, let at), .template(_, _, let at),
-             .unknownModule(_, let at), .badLoop(_, let at), .module(_, _, let at):
+             .unknownModule(_, let at), .badLoop(_, let at), .module(_, _, let at), .asyncUnsupported(_, let at):
             return at
         case .connection:
             return nil
@@ -58,7 +60,16 @@ public enum TaskFailure: Error, Sendable, CustomStringConvertible {
             return "\(error) (in task '\(task)' at \(at))"
         case .diagnostic(let d):
             return d.description
+        case .asyncUnsupported(let module, _):
+            return "This action (\(module)) does not support async."
         }
+    }
+
+    /// Ansible reports it as the task's own failure ("Task failed: msg", the result compact),
+    /// not the action's or the module's.
+    public var isTaskLevel: Bool {
+        if case .asyncUnsupported = self { return true }
+        return false
     }
 
     /// The diagnostic as a compiler prints it, without colour (it ends up in a JSON result).

@@ -64,7 +64,9 @@ struct TaskRunner: Sendable {
             return outcome
         } catch {
             let failure = Self.failure(error, task: compiled)
-            let result = TaskResult.failed(failure.description)
+            var result = TaskResult.failed(failure.description)
+            // Ansible's own task failures say only what went wrong.
+            if failure.isTaskLevel { result.values.removeValue(forKey: "changed") }
             var outcome = HostTaskOutcome(host: host, status: .failed, result: result, failed: !ignoreErrors,
                                           ignored: ignoreErrors, unreachable: false, registerName: task.register)
             outcome.failure = failure
@@ -195,7 +197,7 @@ struct TaskRunner: Sendable {
         let progressSink = events
         let taskName = compiled.displayName
         let started = ContinuousClock.now
-        let context = ModuleContext(
+        var context = ModuleContext(
             args: args, host: host, targetHost: target, checkMode: checkMode, diffMode: diffMode,
             verbosity: options.verbosity, variables: taskVars, templar: templar, environment: environment,
             become: become, becomeUser: becomeUser, taskDirectory: task.directory,
@@ -207,6 +209,11 @@ struct TaskRunner: Sendable {
                                             elapsedSeconds: Double(elapsed.components.seconds)
                                                 + Double(elapsed.components.attoseconds) / 1e18))
             })
+        let asyncSettings = try asyncSettings(task, taskVars)
+        if asyncSettings != nil && !module.spec.traits.supportsAsync {
+            throw TaskFailure.asyncUnsupported(module: task.module, at: task.location)
+        }
+        context.asyncJob = asyncSettings.map { AsyncJobRequest(seconds: $0.seconds) }
 
         let attempts: Int
         if task.until != nil {
@@ -219,6 +226,9 @@ struct TaskRunner: Sendable {
         var result = TaskResult()
         for attempt in 1...attempts {
             result = try await module.run(context)
+            if let asyncSettings, asyncSettings.poll > 0 { 
+                result = try await waitForJob(result, asyncSettings, context, task: compiled.displayName)
+            }
             // Every result of a module that ran says whether it changed and failed, as Ansible's
             // do: `results | map(attribute='failed')` relies on it.
             if result["changed"] == nil { result.changed = false }

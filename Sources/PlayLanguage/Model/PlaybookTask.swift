@@ -28,6 +28,10 @@ public struct PlaybookTask: Sendable, KeywordCarrier {
     /// `until:` (several entries are joined with `and`).
     public var until: Condition?
     public var delay: Value?
+    /// `async:` the job's longest run in seconds; the module runs detached on the target.
+    public var asyncSeconds: Value?
+    /// `poll:` seconds between checks of an async job (Ansible's default 15); 0 fires and forgets.
+    public var poll: Value?
     /// `failed_when:` entries (a YAML bool becomes `True`/`False`); any holding fails the task.
     public var failedWhen: [Condition]
     /// `changed_when:` entries; any holding marks the result changed.

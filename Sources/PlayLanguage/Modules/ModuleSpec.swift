@@ -76,6 +76,9 @@ public struct ModuleTraits: Sendable, Hashable {
     public var display: ResultDisplay
     /// Where the `ansible_facts` it returns go among the host's variables.
     public var factsPrecedence: FactsPrecedence
+    /// Its work is one command on the target that can run detached (`async:`); the module
+    /// starts it through `ModuleContext.asyncJob` and the runner polls the job file.
+    public var supportsAsync = false
 
     public init(runsOnController: Bool = false, bypassesHostLoop: Bool = false, performedByStrategy: Bool = false,
                 display: ResultDisplay = .standard, factsPrecedence: FactsPrecedence = .variables) {

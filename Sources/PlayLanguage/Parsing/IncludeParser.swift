@@ -71,7 +71,7 @@ extension ParseSession {
     func importTasks(_ call: ActionCall, _ fields: [(key: String, keyNode: YAMLNode, value: YAMLNode)], _ file: SourceFile,
                      taskLocation: SourceLocation, context: ListContext) -> Block? {
         var allowed = KeywordTable.task
-        allowed.subtract(["loop", "loop_control", "register", "retries", "until", "delay", "failed_when", "changed_when"])
+        allowed.subtract(["loop", "loop_control", "register", "retries", "until", "delay", "failed_when", "changed_when", "async", "poll"])
         if context.inHandlers { allowed.formUnion(KeywordTable.handlerOnly) }
         let c = commonKeywords(fields, file, allowed: allowed, what: "import_tasks")
         guard let arguments = includeArguments(call, c, file) else { return nil }

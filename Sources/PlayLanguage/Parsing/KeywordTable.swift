@@ -22,7 +22,7 @@ enum KeywordTable {
     static let task: Set<String> = inheritable.union([
         "name", "action", "local_action", "args", "changed_when", "failed_when", "delay", "loop", "loop_control",
         "register", "retries", "until", "when", "tags", "vars", "notify", "delegate_to", "delegate_facts",
-        "collections",
+        "collections", "async", "poll",
     ])
 
     /// What a handler accepts besides the task keywords.
@@ -58,8 +58,6 @@ enum KeywordTable {
 
     /// Valid in Ansible, not implemented here: an explicit "not supported" beats silently ignoring them.
     static let unsupported: [String: String] = [
-        "async": "asynchronous tasks are not supported yet",
-        "poll": "asynchronous tasks are not supported yet",
         "debugger": "the task debugger is not supported",
         "become_exe": "become_exe is not supported",
         "include": "'include' was removed from Ansible; use include_tasks or import_tasks",

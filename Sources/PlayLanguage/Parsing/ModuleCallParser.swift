@@ -31,13 +31,16 @@ extension ParseSession {
                 }
             }
         }
-        return PlaybookTask(name: c.name, module: spec?.name ?? call.short, moduleAsWritten: call.written,
+        var task = PlaybookTask(name: c.name, module: spec?.name ?? call.short, moduleAsWritten: call.written,
                     moduleLocation: call.location, args: args, argumentLocations: argLocations, when: c.when,
                     loop: c.loop, loopKind: c.loopKind, loopControl: c.loopControl, register: c.register,
                     retries: c.retries, until: c.until, delay: c.delay, failedWhen: c.failedWhen,
                     changedWhen: c.changedWhen, notify: c.notify, listen: c.listen, vars: c.vars, tags: c.tags,
                     keywords: c.keywords, isLocalAction: call.isLocalAction, directory: file.directory,
                     location: taskLocation)
+        task.asyncSeconds = c.asyncSeconds
+        task.poll = c.poll
+        return task
     }
 
     static func defaultsCouldSupply(_ problem: ArgumentProblem) -> Bool {

@@ -40,7 +40,7 @@ extension ParseSession {
     func importRole(_ call: ActionCall, _ fields: [(key: String, keyNode: YAMLNode, value: YAMLNode)], _ file: SourceFile,
                     taskLocation: SourceLocation, context: ListContext) -> Block? {
         var allowed = KeywordTable.task
-        allowed.subtract(["loop", "loop_control", "register", "retries", "until", "delay", "failed_when", "changed_when"])
+        allowed.subtract(["loop", "loop_control", "register", "retries", "until", "delay", "failed_when", "changed_when", "async", "poll"])
         let c = commonKeywords(fields, file, allowed: allowed, what: "import_role")
         if context.inHandlers {
             error(call.location, "import_role in handlers is not supported", length: call.written.count)

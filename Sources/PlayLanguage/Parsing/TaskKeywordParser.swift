@@ -20,6 +20,8 @@ extension ParseSession {
         var retries: Value?
         var until: Condition?
         var delay: Value?
+        var asyncSeconds: Value?
+        var poll: Value?
         var failedWhen: [Condition] = []
         var changedWhen: [Condition] = []
         var notify: [String] = []
@@ -81,6 +83,8 @@ extension ParseSession {
             case "register": c.register = scalarText(valueNode, file, what: "'register'")
             case "retries": c.retries = intish(valueNode, file, keyword: key)
             case "delay": c.delay = numberish(valueNode, file, keyword: key)
+            case "async": c.asyncSeconds = intish(valueNode, file, keyword: key)
+            case "poll": c.poll = intish(valueNode, file, keyword: key)
             case "until":
                 let conds = conditions(valueNode, file, keyword: key)
                 if conds.count == 1 {

@@ -51,6 +51,11 @@ struct CommandInvocation {
         if let stdin {
             input = Data((stdinAddNewline ? stdin + "\n" : stdin).utf8)
         }
+        if let job = context.asyncJob, !context.checkMode {
+            // Detached, there is no one to read the markers: the guards answer as the command would.
+            return try await AsyncJob.start(script(checkMode: false, detached: true), cmd: cmdValue, stdin: input,
+                                            request: job, context: context)
+        }
         let request = CommandRequest(command: script(checkMode: context.checkMode), stdin: input,
                                      environment: context.environment, become: context.become,
                                      becomeUser: context.becomeUser)
@@ -64,9 +69,12 @@ struct CommandInvocation {
     }
 
     /// The script: guards first (each answering with its marker), then the command.
-    func script(checkMode: Bool) -> String {
+    func script(checkMode: Bool, detached: Bool = false) -> String {
         var lines: [String] = []
         let m = #"\036play:"#
+        if detached {
+            return detachedScript()
+        }
         if let chdir {
             let dir = ShellWord.expanded(chdir)
             lines.append("""
@@ -97,6 +105,38 @@ struct CommandInvocation {
             return lines.joined(separator: "\n")
         }
         lines.append(#"printf '\036play:run\036'"#)
+        switch program {
+        case .argv(let words, let expand):
+            lines.append(words.map { expand ? ShellWord.expanded($0) : ShellWords.quote($0) }.joined(separator: " "))
+        case .shell(let text, let executable):
+            lines.append("\(ShellWords.quote(executable)) -c \(ShellWords.quote(text))")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The script for an async job: the guards print what Ansible's result would say, since the
+    /// job file holds only the command's rc and output.
+    private func detachedScript() -> String {
+        var lines: [String] = []
+        if let chdir {
+            lines.append("cd -- \(ShellWord.expanded(chdir)) || exit 1")
+        }
+        if let creates {
+            lines.append("""
+                for _pf in \(ShellWord.glob(creates)); do
+                  if [ -e "$_pf" ] || [ -L "$_pf" ]; then printf 'skipped, since %s exists' \(ShellWords.quote(creates)); exit 0; fi
+                done
+                """)
+        }
+        if let removes {
+            lines.append("""
+                _pfound=0
+                for _pf in \(ShellWord.glob(removes)); do
+                  if [ -e "$_pf" ] || [ -L "$_pf" ]; then _pfound=1; break; fi
+                done
+                [ $_pfound = 1 ] || { printf 'skipped, since %s does not exist' \(ShellWords.quote(removes)); exit 0; }
+                """)
+        }
         switch program {
         case .argv(let words, let expand):
             lines.append(words.map { expand ? ShellWord.expanded($0) : ShellWords.quote($0) }.joined(separator: " "))
