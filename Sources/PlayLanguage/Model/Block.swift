@@ -2,7 +2,9 @@ import OrderedCollections
 import PlayBase
 
 /// An entry of a task list: a task, a block (also what `import_tasks` expands to), or a dynamic include.
-public enum BlockItem: Sendable {
+/// Indirect: its cases are large values (over 1 KiB), and a task list of them would otherwise
+/// take the largest case's size for every entry and copy it whole.
+public indirect enum BlockItem: Sendable {
     case task(PlaybookTask)
     case block(Block)
     case include(IncludeTasks)
