@@ -25,12 +25,7 @@ public struct BlockInFileModule: Module {
         ArgumentSpec("marker_end", .string, defaultValue: "END"),
         ArgumentSpec("append_newline", .bool, defaultValue: false),
         ArgumentSpec("prepend_newline", .bool, defaultValue: false),
-        ArgumentSpec("validate", .string),
-        ArgumentSpec("mode", .raw),
-        ArgumentSpec("owner", .string),
-        ArgumentSpec("group", .string),
-        ArgumentSpec("unsafe_writes", .bool, defaultValue: false),
-    ], freeForm: .keyValue, mutuallyExclusive: [["insertbefore", "insertafter"]])
+    ] + RemoteTextFile.sharedArguments, freeForm: .keyValue, mutuallyExclusive: [["insertbefore", "insertafter"]])
 
     struct Options {
         var present = true
@@ -45,12 +40,10 @@ public struct BlockInFileModule: Module {
     }
 
     public func run(_ context: ModuleContext) async throws -> TaskResult {
-        guard let path = context.string("path"), !path.isEmpty else { return .failed("path is required") }
-        let mode: FileMode?
-        do {
-            mode = try FileMode.parse(context.args["mode"])
-        } catch {
-            return .failed(error.description)
+        let path: String, mode: FileMode?
+        switch RemoteTextFile.target(context) {
+        case .success(let target): (path, mode) = target
+        case .failure(let failed): return failed.result
         }
         // Edited as bytes, as Ansible does (see RemoteTextFile.byteText): arguments become bytes too.
         let b = RemoteTextFile.byteText as (String) -> String

@@ -25,12 +25,7 @@ public struct LineInFileModule: Module {
         ArgumentSpec("create", .bool, defaultValue: false),
         ArgumentSpec("backup", .bool, defaultValue: false),
         ArgumentSpec("firstmatch", .bool, defaultValue: false),
-        ArgumentSpec("validate", .string),
-        ArgumentSpec("mode", .raw),
-        ArgumentSpec("owner", .string),
-        ArgumentSpec("group", .string),
-        ArgumentSpec("unsafe_writes", .bool, defaultValue: false),
-    ], freeForm: .keyValue, mutuallyExclusive: [["insertbefore", "insertafter"], ["regexp", "search_string"],
+    ] + RemoteTextFile.sharedArguments, freeForm: .keyValue, mutuallyExclusive: [["insertbefore", "insertafter"], ["regexp", "search_string"],
                                                 ["backrefs", "search_string"]])
 
     /// What editing the lines did.
@@ -43,12 +38,10 @@ public struct LineInFileModule: Module {
     }
 
     public func run(_ context: ModuleContext) async throws -> TaskResult {
-        guard let path = context.string("path"), !path.isEmpty else { return .failed("path is required") }
-        let mode: FileMode?
-        do {
-            mode = try FileMode.parse(context.args["mode"])
-        } catch {
-            return .failed(error.description)
+        let path: String, mode: FileMode?
+        switch RemoteTextFile.target(context) {
+        case .success(let target): (path, mode) = target
+        case .failure(let failed): return failed.result
         }
         let regexp = context.string("regexp")
         let searchString = context.string("search_string")

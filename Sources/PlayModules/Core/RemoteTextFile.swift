@@ -3,6 +3,7 @@ import OrderedCollections
 import PlayBase
 import PlayConnection
 import PlayExecutor
+import PlayLanguage
 
 /// A text file on the target that lineinfile, replace and blockinfile edit on the controller:
 /// one command reads it whole, the module edits the text in Swift, and (only when the text
@@ -243,5 +244,32 @@ struct RemoteTextFile {
     static func endsWithLineBreak(_ line: String) -> Bool {
         guard let last = line.unicodeScalars.last else { return false }
         return last == "\n" || last == "\r"
+    }
+}
+
+extension RemoteTextFile {
+    /// The arguments lineinfile, replace and blockinfile share: a validation command and the
+    /// attributes the written file gets.
+    static let sharedArguments: [ArgumentSpec] = [
+        ArgumentSpec("validate", .string),
+        ArgumentSpec("mode", .raw),
+        ArgumentSpec("owner", .string),
+        ArgumentSpec("group", .string),
+        ArgumentSpec("unsafe_writes", .bool, defaultValue: false),
+    ]
+
+    /// A module's failed result, as an error for `Result`.
+    struct Refusal: Error {
+        var result: TaskResult
+    }
+
+    /// The file to edit and the mode asked for, or the failed result to return.
+    static func target(_ context: ModuleContext) -> Result<(path: String, mode: FileMode?), Refusal> {
+        guard let path = context.string("path"), !path.isEmpty else { return .failure(Refusal(result: .failed("path is required"))) }
+        do {
+            return .success((path, try FileMode.parse(context.args["mode"])))
+        } catch {
+            return .failure(Refusal(result: .failed(error.description)))
+        }
     }
 }

@@ -18,13 +18,8 @@ public struct ReplaceModule: Module {
         ArgumentSpec("after", .string),
         ArgumentSpec("before", .string),
         ArgumentSpec("backup", .bool, defaultValue: false),
-        ArgumentSpec("validate", .string),
         ArgumentSpec("encoding", .string, defaultValue: "utf-8"),
-        ArgumentSpec("mode", .raw),
-        ArgumentSpec("owner", .string),
-        ArgumentSpec("group", .string),
-        ArgumentSpec("unsafe_writes", .bool, defaultValue: false),
-    ], freeForm: .keyValue)
+    ] + RemoteTextFile.sharedArguments, freeForm: .keyValue)
 
     /// The outcome of replacing in a text.
     enum Replacement: Equatable {
@@ -35,12 +30,10 @@ public struct ReplaceModule: Module {
     }
 
     public func run(_ context: ModuleContext) async throws -> TaskResult {
-        guard let path = context.string("path"), !path.isEmpty else { return .failed("path is required") }
-        let mode: FileMode?
-        do {
-            mode = try FileMode.parse(context.args["mode"])
-        } catch {
-            return .failed(error.description)
+        let path: String, mode: FileMode?
+        switch RemoteTextFile.target(context) {
+        case .success(let target): (path, mode) = target
+        case .failure(let failed): return failed.result
         }
         let encoding = (context.string("encoding") ?? "utf-8").lowercased()
         guard ["utf-8", "utf8"].contains(encoding) else {
