@@ -7,7 +7,9 @@ import PlayLanguage
 /// or `expand(...)` (for `include_tasks`). Failures move to the innermost rescue, then always;
 /// an unrescued failure leaves every enclosing block through its `always` and fails the host.
 public struct HostIterator: Sendable {
-    public enum Step: Sendable {
+    /// Indirect: a compiled task is a large value (about 1.7 KiB), and steps are copied through
+    /// every lockstep round; boxed, a copy is one retain.
+    public indirect enum Step: Sendable {
         case task(CompiledTask, key: StepKey)
         case include(CompiledInclude, key: StepKey)
         case done

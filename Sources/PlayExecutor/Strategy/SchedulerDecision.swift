@@ -2,7 +2,7 @@ import PlayLanguage
 
 /// What the play's run loop is to do next. The loop performs it (I/O, events) and reports back
 /// to the scheduler; the scheduler never performs anything itself.
-public enum SchedulerDecision: Sendable {
+public indirect enum SchedulerDecision: Sendable {
     /// A `serial` batch starts (index 0 is the first; later ones repeat the play banner).
     case startBatch(hosts: [String], index: Int)
     /// Run a task on `hosts`; with `once`, on the first host only, its result applying to all.
