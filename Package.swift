@@ -79,7 +79,7 @@ let package = Package(
         .testTarget(name: "PlayConnectionTests", dependencies: ["PlayConnection", "PlayBase", "PlayTestSupport", .product(name: "OrderedCollections", package: "swift-collections")], swiftSettings: strict),
         .testTarget(name: "PlayVaultTests", dependencies: ["PlayVault", "PlayBase", "CLibCrypto"], exclude: ["Vectors"], swiftSettings: strict),
         .testTarget(name: "PlayAWSTests", dependencies: ["PlayAWS", "PlayBase", "PlayTestSupport"], exclude: ["Vectors"], swiftSettings: strict),
-        .testTarget(name: "PlayExecutorTests", dependencies: ["PlayExecutor", "PlayLanguage", "PlayBase", "PlayTemplating", "PlayInventory", .product(name: "OrderedCollections", package: "swift-collections")], swiftSettings: strict),
+        .testTarget(name: "PlayExecutorTests", dependencies: ["PlayExecutor", "PlayLanguage", "PlayBase", "PlayTemplating", "PlayInventory", "PlayTestSupport", .product(name: "OrderedCollections", package: "swift-collections")], swiftSettings: strict),
         .testTarget(name: "PlayModulesTests", dependencies: [
             "PlayModules", "PlayTestSupport", "PlayExecutor", "PlayConnection", "PlayTemplating", "PlayLanguage",
             "PlayBase", "PlayAWS", .product(name: "OrderedCollections", package: "swift-collections"),

@@ -1,6 +1,7 @@
 import Foundation
 import PlayBase
 import PlayLanguage
+import PlayTestSupport
 @testable import PlayExecutor
 import XCTest
 #if canImport(Glibc)
@@ -13,16 +14,8 @@ final class VarsPrompterTests: XCTestCase {
 
     /// A pseudo-terminal's master side and the device path of its slave side.
     private func openTerminal() throws -> (master: Int32, device: String) {
-        typealias FDCall = @convention(c) (Int32) -> Int32
-        typealias NameCall = @convention(c) (Int32) -> UnsafeMutablePointer<CChar>?
-        func call<T>(_ name: String, as _: T.Type) throws -> T {
-            unsafeBitCast(try XCTUnwrap(dlsym(nil, name), name), to: T.self)
-        }
-        let master = try call("posix_openpt", as: FDCall.self)(O_RDWR | O_NOCTTY)
-        XCTAssertGreaterThanOrEqual(master, 0)
-        XCTAssertEqual(try call("grantpt", as: FDCall.self)(master), 0)
-        XCTAssertEqual(try call("unlockpt", as: FDCall.self)(master), 0)
-        return (master, String(cString: try XCTUnwrap(try call("ptsname", as: NameCall.self)(master))))
+        let terminal = try PseudoTerminal.open()
+        return (terminal.master, terminal.device)
     }
 
     func testTypedAnswersAreUsedAndAnEmptyOneTakesTheDefault() async throws {

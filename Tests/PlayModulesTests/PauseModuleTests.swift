@@ -2,6 +2,7 @@ import Foundation
 import PlayBase
 import PlayExecutor
 @testable import PlayModules
+import PlayTestSupport
 import XCTest
 #if canImport(Glibc)
 import Glibc
@@ -46,18 +47,9 @@ final class PauseModuleTests: XCTestCase {
     }
 
     func testPromptReadsALineFromARealTerminal() async throws {
-        // Swift's Glibc module leaves out the pseudo-terminal calls (they need _XOPEN_SOURCE).
-        typealias FDCall = @convention(c) (Int32) -> Int32
-        typealias NameCall = @convention(c) (Int32) -> UnsafeMutablePointer<CChar>?
-        func call<T>(_ name: String, as _: T.Type) throws -> T {
-            unsafeBitCast(try XCTUnwrap(dlsym(nil, name), name), to: T.self)
-        }
-        let master = try call("posix_openpt", as: FDCall.self)(O_RDWR | O_NOCTTY)
-        XCTAssertGreaterThanOrEqual(master, 0)
-        XCTAssertEqual(try call("grantpt", as: FDCall.self)(master), 0)
-        XCTAssertEqual(try call("unlockpt", as: FDCall.self)(master), 0)
-        defer { close(master) }
-        let device = String(cString: try XCTUnwrap(try call("ptsname", as: NameCall.self)(master)))
+        let terminal = try PseudoTerminal.open()
+        let master = terminal.master, device = terminal.device
+        defer { terminal.close() }
         let pause = PauseModule(terminal: TerminalPrompt(device: device, isInteractive: { true }))
         let typist = Task.detached {
             try? await Task.sleep(for: .milliseconds(200))

@@ -84,33 +84,13 @@ struct CommandInvocation {
                 fi
                 """)
         }
-        if let creates {
-            lines.append("""
-                for _pf in \(ShellWord.glob(creates)); do
-                  if [ -e "$_pf" ] || [ -L "$_pf" ]; then printf '\(m)creates\\036'; exit 0; fi
-                done
-                """)
-        }
-        if let removes {
-            lines.append("""
-                _pfound=0
-                for _pf in \(ShellWord.glob(removes)); do
-                  if [ -e "$_pf" ] || [ -L "$_pf" ]; then _pfound=1; break; fi
-                done
-                [ $_pfound = 1 ] || { printf '\(m)removes\\036'; exit 0; }
-                """)
-        }
+        lines += guards(creates: "printf '\(m)creates\\036'", removes: "printf '\(m)removes\\036'")
         if checkMode {
             lines.append(#"printf '\036play:check\036'; exit 0"#)
             return lines.joined(separator: "\n")
         }
         lines.append(#"printf '\036play:run\036'"#)
-        switch program {
-        case .argv(let words, let expand):
-            lines.append(words.map { expand ? ShellWord.expanded($0) : ShellWords.quote($0) }.joined(separator: " "))
-        case .shell(let text, let executable):
-            lines.append("\(ShellWords.quote(executable)) -c \(ShellWords.quote(text))")
-        }
+        lines.append(commandLine)
         return lines.joined(separator: "\n")
     }
 
@@ -121,10 +101,20 @@ struct CommandInvocation {
         if let chdir {
             lines.append("cd -- \(ShellWord.expanded(chdir)) || exit 1")
         }
+        lines += guards(creates: "printf 'skipped, since %s exists' \(ShellWords.quote(creates ?? ""))",
+                        removes: "printf 'skipped, since %s does not exist' \(ShellWords.quote(removes ?? ""))")
+        lines.append(commandLine)
+        return lines.joined(separator: "\n")
+    }
+
+    /// The `creates` / `removes` checks; each ends the script after its `say` command when the
+    /// command need not run.
+    private func guards(creates createsSay: String, removes removesSay: String) -> [String] {
+        var lines: [String] = []
         if let creates {
             lines.append("""
                 for _pf in \(ShellWord.glob(creates)); do
-                  if [ -e "$_pf" ] || [ -L "$_pf" ]; then printf 'skipped, since %s exists' \(ShellWords.quote(creates)); exit 0; fi
+                  if [ -e "$_pf" ] || [ -L "$_pf" ]; then \(createsSay); exit 0; fi
                 done
                 """)
         }
@@ -134,16 +124,20 @@ struct CommandInvocation {
                 for _pf in \(ShellWord.glob(removes)); do
                   if [ -e "$_pf" ] || [ -L "$_pf" ]; then _pfound=1; break; fi
                 done
-                [ $_pfound = 1 ] || { printf 'skipped, since %s does not exist' \(ShellWords.quote(removes)); exit 0; }
+                [ $_pfound = 1 ] || { \(removesSay); exit 0; }
                 """)
         }
+        return lines
+    }
+
+    /// The command itself, as the target's shell runs it.
+    private var commandLine: String {
         switch program {
         case .argv(let words, let expand):
-            lines.append(words.map { expand ? ShellWord.expanded($0) : ShellWords.quote($0) }.joined(separator: " "))
+            return words.map { expand ? ShellWord.expanded($0) : ShellWords.quote($0) }.joined(separator: " ")
         case .shell(let text, let executable):
-            lines.append("\(ShellWords.quote(executable)) -c \(ShellWords.quote(text))")
+            return "\(ShellWords.quote(executable)) -c \(ShellWords.quote(text))"
         }
-        return lines.joined(separator: "\n")
     }
 
     private func baseResult() -> TaskResult {
