@@ -113,9 +113,7 @@ public struct AptModule: Module {
             if action == "upgrade" { out["msg"] = .string(stdout) }
             out["stdout"] = .string(stdout)
             out["stderr"] = .string(stderr)
-            out["stdout_lines"] = PythonFormat.lines(stdout)
-            out["stderr_lines"] = PythonFormat.lines(stderr)
-            if diff, records["cmd"] != nil { out["diff"] = .dict(["prepared": .string(preparedDiff(stdout))]) }
+            if records["cmd"] != nil { out["diff"] = diff ? .dict(["prepared": .string(preparedDiff(stdout))]) : .dict([:]) }
         }
         switch action {
         case nil:
@@ -127,6 +125,10 @@ public struct AptModule: Module {
             out.merge(cacheKeys) { $1 }
         default:
             break
+        }
+        if let text = out["stdout"]?.stringValue {
+            out["stdout_lines"] = PythonFormat.lines(text)
+            out["stderr_lines"] = PythonFormat.lines(stderr)
         }
         return TaskResult(out)
     }

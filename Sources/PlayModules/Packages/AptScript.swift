@@ -70,10 +70,10 @@ struct AptScript: Sendable {
         if let code = policyRcD, !checkMode {
             s.append("_aprc \(code)")
         }
-        s.append("_ap_t0=$(_apstamp); _ap_up=0")
+        s.append("_ap_t0=$(_apstamp %y); _ap_up=0")
         if updateCache || cacheValidTime > 0 {
             s.append(#"""
-                if [ $((_ap_t0 + \#(cacheValidTime))) -lt "$(date +%s)" ]; then
+                if [ $(($(_apstamp) + \#(cacheValidTime))) -le "$(date +%s)" ]; then
                   _apupdate \#(updateCacheRetries) \#(updateCacheRetryMaxDelay) \#(checkMode ? 1 : 0)
                 fi
                 """#)
@@ -192,9 +192,11 @@ struct AptScript: Sendable {
 
     static let functions = #"""
         _apstamp() {
-          if [ -e /var/lib/apt/periodic/update-success-stamp ]; then stat -c %Y /var/lib/apt/periodic/update-success-stamp
-          elif [ -e /var/lib/apt/lists ]; then stat -c %Y /var/lib/apt/lists
-          else echo 0; fi
+          if [ -e /var/lib/apt/periodic/update-success-stamp ]; then stat -c "${1:-%Y}" /var/lib/apt/periodic/update-success-stamp
+          else
+            _al=/var/lib/apt/lists; eval "$(apt-config shell _al Dir::State::Lists/d 2>/dev/null)"
+            if [ -e "$_al" ]; then stat -c "${1:-%Y}" "$_al"; else echo 0; fi
+          fi
         }
         _apupdate() {
           if [ "$3" = 1 ]; then _ap_up=1; return; fi
@@ -206,7 +208,7 @@ struct AptScript: Sendable {
             _ad=$((1 << (_ai - 1))); [ $_ad -gt "$2" ] && _ad=$2
             sleep $_ad
           done
-          [ "$(_apstamp)" != "$_ap_t0" ] && _ap_up=1
+          [ "$(_apstamp %y)" != "$_ap_t0" ] && _ap_up=1
         }
         _apcount() {
           _pcmd "$@"

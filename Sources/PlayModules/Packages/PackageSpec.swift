@@ -11,6 +11,12 @@ struct PackageSpec: Sendable, Hashable {
     var comparison: Comparison?
     var version: String?
 
+    init(name: String, comparison: Comparison? = nil, version: String? = nil) {
+        self.name = name
+        self.comparison = comparison
+        self.version = version
+    }
+
     /// Splits at the first `=` or `>=` as apt does; text without one is a bare name.
     init(_ text: String) {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
