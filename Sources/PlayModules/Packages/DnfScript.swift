@@ -30,6 +30,7 @@ struct DnfScript: Sendable {
         s.append("_droot=\(ShellWords.quote(installroot))")
         var opts = options
         if installroot != "/" { opts.append("--installroot=\(installroot)") }
+        opts.append("--setopt=clean_requirements_on_remove=\(autoremove ? "True" : "False")")
         opts.append(checkMode ? "--assumeno" : "-y")
         s.append("_dopts=\(ShellWords.quote(PackageScript.words(opts)))")
         s.append("[ \"$_dn\" = dnf5 ] && _dopts=$(printf %s \"$_dopts\" | sed 's/--nogpgcheck/--no-gpgchecks/')")
@@ -50,7 +51,8 @@ struct DnfScript: Sendable {
         }
         if state == "absent" || state == "removed" {
             s.append(#"[ -n "$_drem" ] && _dverb remove "$_drem""#)
-            if autoremove { s.append("_dverb autoremove ''") }
+            // With names, autoremove means removing what they alone needed (the option below).
+            if autoremove && names.isEmpty { s.append("_dverb autoremove ''") }
         } else {
             s.append(#"[ -n "$_dinst" ] && _dverb install "$_dinst""#)
             s.append(#"[ -n "$_dupg" ] && _dverb upgrade "$_dupg""#)
