@@ -6,7 +6,8 @@ import PlayExecutor
 import PlayLanguage
 
 /// `package`: the host's own package module with the task's arguments (all but `use`). The
-/// manager is `use:` when given, else the `ansible_pkg_mgr` fact when facts were gathered, else
+/// manager is `use:` when given, else `ansible_package_use`, else the `ansible_pkg_mgr` fact when
+/// facts were gathered, else
 /// found on the target: the probe and the apt or dnf work go in the same script, each branch
 /// prepared only when the task's arguments suit that module.
 public struct PackageModule: Module {
@@ -14,8 +15,9 @@ public struct PackageModule: Module {
 
     public let spec = ModuleSpec(name: "package", arguments: [
         ArgumentSpec("name", .raw, required: true, aliases: ["pkg"]),
-        ArgumentSpec("state", .string, required: true),
+        ArgumentSpec("state", .string),
         ArgumentSpec("use", .string, defaultValue: "auto"),
+    // Like Ansible's action, it checks nothing itself: the chosen module checks the arguments.
     ], freeForm: .keyValue, acceptsAnyArguments: true)
 
     /// `pkg_mgr` fact values and the module that serves each.
@@ -35,14 +37,16 @@ public struct PackageModule: Module {
         if manager == "auto", let fact = Self.factManager(context.variables) { manager = fact }
         if manager != "auto" {
             guard let module = Self.backend(for: manager) else {
-                return .failed("Could not find a module for \(manager).")
+                return .failed("Could not find a matching action for the \"\(manager)\" package manager.")
             }
             return try await Self.delegate(to: module, args: args, context: context)
         }
         return try await probeAndRun(args: args, context: context)
     }
 
+    /// `ansible_package_use`, else the gathered `pkg_mgr` fact.
     static func factManager(_ variables: TaskVariables) -> String? {
+        if let use = variables.lookup("ansible_package_use")?.stringValue, !use.isEmpty { return use }
         if let facts = variables.lookup("ansible_facts")?.dictValue, let m = facts["pkg_mgr"]?.stringValue, m != "unknown" { return m }
         if let m = variables.lookup("ansible_pkg_mgr")?.stringValue, m != "unknown" { return m }
         return nil
