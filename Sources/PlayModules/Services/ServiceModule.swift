@@ -91,9 +91,11 @@ public struct ServiceModule: Module {
         if records.flag("checkchanged") {
             return TaskResult(["changed": true, "msg": "service state changed"])
         }
-        var out: OrderedDictionary<String, Value> = ["name": .string(name), "changed": .bool(records.flag("changed"))]
+        // Ansible's key order: name, enabled, state as they are set, changed last.
+        var out: OrderedDictionary<String, Value> = ["name": .string(name)]
         if let enabled { out["enabled"] = .bool(enabled) }
         if let state { out["state"] = .string(state == "stopped" ? "stopped" : "started") }
+        out["changed"] = .bool(records.flag("changed"))
         return TaskResult(out)
     }
 }
