@@ -26,14 +26,7 @@ final class AptModuleTests: XCTestCase {
     }
 
     private func withHost(_ body: (ModuleHarness, CountingConnection) async throws -> Void) async throws {
-        let fleet = try Self.fleets.fleet(for: "AptModuleTests")
-        try await withConnectionPool { pool in
-            let ssh = try await pool.connection(for: fleet.hostName(1), settings: fleet.settings(1))
-            let counting = CountingConnection(base: ssh)
-            var harness = ModuleHarness()
-            harness.connection = counting
-            try await body(harness, counting)
-        }
+        try await Self.fleets.withFirstHost("AptModuleTests", body)
     }
 
     func testInstallPinUpgradeAndRemoveFromARepository() async throws {

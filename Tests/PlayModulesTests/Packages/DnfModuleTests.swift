@@ -23,12 +23,7 @@ final class DnfModuleTests: XCTestCase {
     }
 
     private func withHost(_ body: (ModuleHarness) async throws -> Void) async throws {
-        let fleet = try Self.fleets.fleet(for: "DnfModuleTests")
-        try await withConnectionPool { pool in
-            var harness = ModuleHarness()
-            harness.connection = try await pool.connection(for: fleet.hostName(1), settings: fleet.settings(1))
-            try await body(harness)
-        }
+        try await Self.fleets.withFirstHost("DnfModuleTests") { harness, _ in try await body(harness) }
     }
 
     func testInstallUpgradeAndRemoveInAnInstallRoot() async throws {

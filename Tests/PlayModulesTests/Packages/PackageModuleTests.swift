@@ -26,13 +26,7 @@ final class PackageModuleTests: XCTestCase {
     }
 
     private func withHost(_ body: (ModuleHarness, CountingConnection) async throws -> Void) async throws {
-        let fleet = try Self.fleets.fleet(for: "PackageModuleTests")
-        try await withConnectionPool { pool in
-            let counting = CountingConnection(base: try await pool.connection(for: fleet.hostName(1), settings: fleet.settings(1)))
-            var harness = ModuleHarness()
-            harness.connection = counting
-            try await body(harness, counting)
-        }
+        try await Self.fleets.withFirstHost("PackageModuleTests", body)
     }
 
     func testFindsAptOnTheTargetInTheSameCommand() async throws {

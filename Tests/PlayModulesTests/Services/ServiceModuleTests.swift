@@ -25,10 +25,7 @@ final class ServiceModuleTests: XCTestCase {
     func testStartStopRestartReloadAndEnableThroughServiceAndUpdateRcD() async throws {
         let svc = try InitScriptService("play-pkgsvc-sysv")
         defer { svc.remove() }
-        let fleet = try Self.fleets.fleet(for: "ServiceModuleTests")
-        try await withConnectionPool { pool in
-            var h = ModuleHarness()
-            h.connection = try await pool.connection(for: fleet.hostName(1), settings: fleet.settings(1))
+        try await Self.fleets.withFirstHost("ServiceModuleTests") { h, _ in
             let started = try await h.run(ServiceModule(), ["name": .string(svc.name), "state": "started"])
             XCTAssertEqual(started.values, ["name": .string(svc.name), "state": "started", "changed": true])
             let pid = try XCTUnwrap(svc.pid, "the daemon runs")

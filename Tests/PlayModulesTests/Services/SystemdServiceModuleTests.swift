@@ -27,12 +27,7 @@ final class SystemdServiceModuleTests: XCTestCase {
     }
 
     private func withHost(_ body: (ModuleHarness) async throws -> Void) async throws {
-        let fleet = try Self.fleets.fleet(for: "SystemdServiceModuleTests")
-        try await withConnectionPool { pool in
-            var harness = ModuleHarness()
-            harness.connection = try await pool.connection(for: fleet.hostName(1), settings: fleet.settings(1))
-            try await body(harness)
-        }
+        try await Self.fleets.withFirstHost("SystemdServiceModuleTests") { harness, _ in try await body(harness) }
     }
 
     func testEnableDisableAndMaskWithTheRealSystemctlOffline() async throws {
