@@ -72,6 +72,11 @@ final class AptModuleTests: XCTestCase {
             XCTAssertEqual(preview["diff"]?["prepared"]?.stringValue,
                            "The following packages will be upgraded:\n  \(Self.hello)\n1 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.")
 
+            let upgradePreview = try await check.run(AptModule(), ["upgrade": "dist"])
+            XCTAssertTrue(upgradePreview.changed, "\(upgradePreview.values)")
+            XCTAssertTrue(upgradePreview.message?.contains("Inst \(Self.hello) [1.0] (2.0") == true, "apt-get --simulate dist-upgrade")
+            XCTAssertEqual(LocalAptRepository.installedVersion(Self.hello), "1.0")
+
             let latest = try await h.run(AptModule(), ["name": .string(Self.hello), "state": "latest"])
             XCTAssertTrue(latest.changed)
             XCTAssertEqual(LocalAptRepository.installedVersion(Self.hello), "2.0")
