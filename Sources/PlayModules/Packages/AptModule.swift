@@ -39,8 +39,8 @@ public struct AptModule: Module {
         ArgumentSpec("allow_change_held_packages", .bool, defaultValue: false),
         ArgumentSpec("lock_timeout", .int, defaultValue: 60),
         ArgumentSpec("auto_install_module_deps", .bool, defaultValue: true),
-    ], freeForm: .keyValue, mutuallyExclusive: [["deb", "name", "upgrade"]],
-       requiredOneOf: [["autoremove", "deb", "name", "update_cache", "upgrade"]])
+    // Ansible also names a required_one_of group, which `upgrade`'s default always satisfies.
+    ], freeForm: .keyValue, mutuallyExclusive: [["deb", "name", "upgrade"]])
 
     public func run(_ context: ModuleContext) async throws -> TaskResult {
         let plan: AptScript
@@ -110,7 +110,7 @@ public struct AptModule: Module {
         let action = records["action"]
         out["changed"] = .bool(changed)
         if records["cmd"] != nil || action == "deb" || action == "upgrade" {
-            if action == "upgrade" { out["msg"] = .string(stdout) }
+            if action == "upgrade" || action == "clean" { out["msg"] = .string(stdout) }
             out["stdout"] = .string(stdout)
             out["stderr"] = .string(stderr)
             if records["cmd"] != nil { out["diff"] = diff ? .dict(["prepared": .string(preparedDiff(stdout))]) : .dict([:]) }

@@ -80,7 +80,11 @@ struct AptScript: Sendable {
         }
         s.append(#"_rec cache_updated $_ap_up; _rec cache_update_time "$(_apstamp)""#)
         if clean {
+            // Ansible cleans even in check mode; this does not.
             s.append("_pcmd apt-get clean; [ \(checkMode ? 1 : 0) = 1 ] || _prun apt-get clean || _pfail 'apt-get clean failed' $_prc")
+            if packages.isEmpty && upgrade == "no" && deb == nil {
+                s.append("_rec action clean; _rec changed 1; _pdone")
+            }
         }
         if upgrade != "no" {
             let verb = upgrade == "dist" || upgrade == "full" ? "dist-upgrade" : "upgrade"
