@@ -48,9 +48,6 @@ public struct DnfModule: Module {
        requiredOneOf: [["name", "list", "update_cache"]])
 
     public func run(_ context: ModuleContext) async throws -> TaskResult {
-        if context.string("list") != nil {
-            return .failed("list is not supported by this dnf module: use the package_facts or command module")
-        }
         let plan = Self.plan(context)
         let answer = try await context.connection().run(
             CommandRequest(command: plan.script(), environment: context.environment,
@@ -71,6 +68,7 @@ public struct DnfModule: Module {
         p.installroot = context.string("installroot") ?? "/"
         p.updateCache = context.bool("update_cache")
         p.autoremove = context.bool("autoremove")
+        p.list = context.string("list")
         p.checkMode = context.checkMode
         var o: [String] = []
         if let c = context.string("conf_file") { o += ["-c", c] }
@@ -107,6 +105,9 @@ public struct DnfModule: Module {
         if answer.exitCode != 0 || records["action"] == nil {
             return .failed("the dnf script failed on the target (exit \(answer.exitCode))",
                            ["rc": .int(Int(answer.exitCode)), "stderr": .string(answer.stderrText)])
+        }
+        if records["action"] == "list" || records["action"] == "repos" {
+            return TaskResult(["msg": "", "results": .list(Self.listing(records["stdout"] ?? "", repos: records["action"] == "repos"))])
         }
         if records["action"] == "cache" {
             return TaskResult(["msg": "Cache updated", "changed": false, "results": [], "rc": 0])
@@ -155,5 +156,29 @@ public struct DnfModule: Module {
             out.append("\(v): \(f[0])-\(f[2]).\(f[1])")
         }
         return out
+    }
+
+    /// `list:` results as Ansible's: a dictionary a package (`envra`/`nevra` as
+    /// `epoch:name-version-release.arch`, `yumstate`), or `repoid`/`state` a repository.
+    static func listing(_ output: String, repos: Bool) -> [Value] {
+        let lines = output.split(separator: "\n").map(String.init)
+        if repos {
+            return lines.compactMap { line in
+                let words = line.split(separator: " ")
+                guard let id = words.first, !(words.count > 1 && id == "repo" && words[1] == "id"),
+                      !line.contains("metadata expiration") else { return nil }
+                return ["repoid": .string(String(id)), "state": "enabled"]
+            }
+        }
+        return lines.compactMap { line in
+            let f = line.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+            guard f.count == 7 else { return nil }
+            let epoch = f[2].isEmpty || f[2] == "(none)" ? "0" : f[2]
+            let envra = "\(epoch):\(f[0])-\(f[4])-\(f[3]).\(f[1])"
+            let installed = !(f[6].isEmpty || f[6] == "0" || f[6] == "(none)")
+            return .dict(["name": .string(f[0]), "arch": .string(f[1]), "epoch": .string(epoch), "release": .string(f[3]),
+                          "version": .string(f[4]), "repo": .string(f[5]), "envra": .string(envra), "nevra": .string(envra),
+                          "yumstate": installed ? "installed" : "available"])
+        }
     }
 }

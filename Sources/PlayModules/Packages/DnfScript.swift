@@ -12,6 +12,8 @@ struct DnfScript: Sendable {
     var installroot = "/"
     var updateCache = false
     var autoremove = false
+    /// `list:`: installed, updates/upgrades, available, repos/repositories, or a package spec.
+    var list: String?
     var options: [String] = []
     var checkMode = false
 
@@ -34,13 +36,17 @@ struct DnfScript: Sendable {
         opts.append(checkMode ? "--assumeno" : "-y")
         s.append("_dopts=\(ShellWords.quote(PackageScript.words(opts)))")
         s.append("[ \"$_dn\" = dnf5 ] && _dopts=$(printf %s \"$_dopts\" | sed 's/--nogpgcheck/--no-gpgchecks/')")
-        if updateCache && names.isEmpty {
+        if updateCache && names.isEmpty && list == nil {
             s.append(#"[ \#(checkMode ? 1 : 0) = 1 ] || { eval "set -- makecache $_dopts"; _pcmd $_dn makecache; _prun $_dn "$@" || _pfail "Failed to synchronize repodata: $(cat "$_pt/e")"; }"#)
             s.append("_rec action cache")
             s.append("_pdone")
             return s.joined(separator: "\n")
         }
         if updateCache { s.append(#"_dopts="$_dopts --refresh""#) }
+        if let list {
+            s.append(listing(list))
+            return s.joined(separator: "\n")
+        }
         s.append("_dsnap before")
         s.append("_dinst=; _dupg=; _drem=")
         if names == ["*"] && state == "latest" {
@@ -98,4 +104,27 @@ struct DnfScript: Sendable {
           _pfail "Failed to install some of the specified packages" 1
         }
         """#
+
+    /// The format of one package line in a listing: name|arch|epoch|release|version|repo|installtime.
+    static let listFormat = "%{name}|%{arch}|%{epoch}|%{release}|%{version}|%{repoid}|%{installtime}\\n"
+
+    /// `list:` as `dnf repoquery` (or `dnf repolist`), its output in the `stdout` record.
+    private func listing(_ what: String) -> String {
+        let query: String
+        switch what {
+        case "installed": query = "repoquery -q --installed"
+        case "updates", "upgrades": query = "repoquery -q --upgrades"
+        case "available": query = "repoquery -q --available"
+        case "repos", "repositories":
+            return #"""
+                eval "set -- repolist --enabled $_dopts"; _prun $_dn "$@" || _pfail "$(cat "$_pt/e")" $_prc
+                _rec action repos; _pdone
+                """#
+        default: query = "repoquery -q " + ShellWords.quote(what)
+        }
+        return #"""
+            eval "set -- \#(query) $_dopts"; _prun $_dn "$@" --qf '\#(Self.listFormat)' || _pfail "$(cat "$_pt/e")" $_prc
+            _rec action list; _pdone
+            """#
+    }
 }

@@ -62,6 +62,18 @@ final class DnfModuleTests: XCTestCase {
             XCTAssertEqual(latest["results"], ["Installed: play-pkgsvc-hello-2.0-1.noarch", "Removed: play-pkgsvc-hello-1.0-1.noarch"])
             XCTAssertEqual(repo.installed(), ["play-pkgsvc-dep-1.0-1.noarch", "play-pkgsvc-hello-2.0-1.noarch"])
 
+            let listed = try await h.run(DnfModule(), args(["list": "installed"]))
+            XCTAssertEqual(listed["results"]?.listValue?.compactMap { $0["envra"]?.stringValue }.sorted(),
+                           ["0:play-pkgsvc-dep-1.0-1.noarch", "0:play-pkgsvc-hello-2.0-1.noarch"])
+            XCTAssertEqual(listed["results"]?[0]?["yumstate"], "installed")
+            XCTAssertEqual(listed["results"]?[0]?["repo"], "@System")
+            let spec = try await h.run(DnfModule(), args(["list": "play-pkgsvc-hello-1.0"]))
+            XCTAssertEqual(spec["results"], [["name": "play-pkgsvc-hello", "arch": "noarch", "epoch": "0", "release": "1",
+                                              "version": "1.0", "repo": "local", "envra": "0:play-pkgsvc-hello-1.0-1.noarch",
+                                              "nevra": "0:play-pkgsvc-hello-1.0-1.noarch", "yumstate": "available"]])
+            let repos = try await h.run(DnfModule(), args(["list": "repos"]))
+            XCTAssertEqual(repos.values, ["msg": "", "results": [["repoid": "local", "state": "enabled"]]])
+
             let missing = try await h.run(DnfModule(), args(["name": "play-pkgsvc-nothing"]))
             XCTAssertTrue(missing.failed)
             XCTAssertEqual(missing.message, "Failed to install some of the specified packages")
@@ -88,7 +100,7 @@ final class DnfModuleTests: XCTestCase {
     func testYumIsTheSameModule() {
         let registry = BuiltinModules.registry()
         XCTAssertEqual(registry.spec(named: "yum")?.name, "dnf")
-        XCTAssertNotNil(ModuleHarness().argumentError(DnfModule(), ["name": "a", "list": "installed"]))
+        XCTAssertNotNil(ModuleHarness().argumentError(DnfModule(), ["name": "a", "list": "installed"]), "mutually exclusive")
         XCTAssertNil(ModuleHarness().argumentError(DnfModule(), ["pkg": "a", "expire-cache": true]))
     }
 }
