@@ -138,6 +138,23 @@ final class AptModuleTests: XCTestCase {
         }
     }
 
+    func testPolicyRcDIsInPlaceDuringTheInstallOnly() async throws {
+        let name = "play-pkgsvc-policy"
+        LocalAptRepository.purge([name])
+        defer { LocalAptRepository.purge([name]) }
+        let repo = try LocalAptRepository()
+        let seen = repo.directory.file("seen")
+        let deb = try repo.build(name, "1.0", postinst: "cat /usr/sbin/policy-rc.d > \(seen) 2>/dev/null || echo none > \(seen)",
+                                 inRepository: false)
+        let before = try? Data(contentsOf: URL(fileURLWithPath: "/usr/sbin/policy-rc.d"))
+        try await withHost { h, _ in
+            let installed = try await h.run(AptModule(), ["deb": .string(deb), "policy_rc_d": 0])
+            XCTAssertTrue(installed.changed, "\(installed.values)")
+        }
+        XCTAssertEqual(repo.directory.read("seen"), "#!/bin/sh\nexit 0\n", "the package's scripts saw the policy")
+        XCTAssertEqual(try? Data(contentsOf: URL(fileURLWithPath: "/usr/sbin/policy-rc.d")), before, "the host's own policy is back")
+    }
+
     func testArgumentsAsAnsibleChecksThem() async throws {
         var check = ModuleHarness()
         check.checkMode = true

@@ -28,8 +28,12 @@ final class LocalAptRepository {
     /// Builds `name_version_all.deb` holding /usr/share/<name>/version; `inRepository` also
     /// lists it in the repository (call `index()` after).
     @discardableResult
-    func build(_ name: String, _ version: String, depends: String? = nil, inRepository: Bool = true) throws -> String {
+    func build(_ name: String, _ version: String, depends: String? = nil, postinst: String? = nil,
+               inRepository: Bool = true) throws -> String {
         let root = directory.file("build/\(name)-\(version)")
+        if let postinst {
+            try directory.write("build/\(name)-\(version)/DEBIAN/postinst", "#!/bin/sh\n" + postinst + "\n", mode: 0o755)
+        }
         try directory.write("build/\(name)-\(version)/usr/share/\(name)/version", version + "\n")
         try directory.write("build/\(name)-\(version)/DEBIAN/control", """
             Package: \(name)
