@@ -76,6 +76,9 @@ final class AptModuleTests: XCTestCase {
             XCTAssertTrue(upgradePreview.changed, "\(upgradePreview.values)")
             XCTAssertTrue(upgradePreview.message?.contains("Inst \(Self.hello) [1.0] (2.0") == true, "apt-get --simulate dist-upgrade")
             XCTAssertEqual(LocalAptRepository.installedVersion(Self.hello), "1.0")
+            let everything = try await check.run(AptModule(), ["name": "*", "state": "latest"])
+            XCTAssertTrue(everything.changed, "name '*' with latest upgrades all: \(everything.values)")
+            XCTAssertEqual(LocalAptRepository.installedVersion(Self.hello), "1.0")
 
             let latest = try await h.run(AptModule(), ["name": .string(Self.hello), "state": "latest"])
             XCTAssertTrue(latest.changed)
