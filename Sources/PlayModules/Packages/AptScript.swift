@@ -147,7 +147,17 @@ struct AptScript: Sendable {
                 fi
                 """#)
             if state != "build-dep" && !checkMode {
-                s.append(#"[ -z "$_ap_names" ] || { eval "set -- $_ap_names"; apt-mark manual "$@" >/dev/null 2>"$_pt/e" || _pfail "'apt-mark manual $*' failed: $(cat "$_pt/e")"; }"#)
+                // Like Ansible, the named packages end up marked manual; only those apt holds as
+                // automatic need `apt-mark` (seconds: it loads the whole cache).
+                s.append(#"""
+                    if [ -n "$_ap_names" ]; then
+                      eval "set -- $_ap_names"
+                      _ap_auto=$(_apauto "$@")
+                      if [ -n "$_ap_auto" ]; then
+                        apt-mark manual $_ap_auto >/dev/null 2>"$_pt/e" || _pfail "'apt-mark manual $_ap_auto' failed: $(cat "$_pt/e")"
+                      fi
+                    fi
+                    """#)
             }
         }
         s.append("_pdone")
@@ -224,6 +234,18 @@ struct AptScript: Sendable {
           printf '#!/bin/sh\nexit %s\n' "$1" >/usr/sbin/policy-rc.d && chmod 0755 /usr/sbin/policy-rc.d || _pfail "Failed to create or chmod /usr/sbin/policy-rc.d"
           trap 'rm -f /usr/sbin/policy-rc.d; [ -e "$_pt/policy-rc.d" ] && mv "$_pt/policy-rc.d" /usr/sbin/policy-rc.d; rm -rf "$_pt"' EXIT
         }
+        # _apauto NAME...: those of the names apt's extended_states marks Auto-Installed (all of
+        # them when one has an architecture qualifier, which that file spells apart).
+        _apauto() {
+          case " $* " in *:*) printf '%s\n' "$@"; return ;; esac
+          _ae=/var/lib/apt/extended_states; eval "$(apt-config shell _ae Dir::State::extended_states/f 2>/dev/null)"
+          [ -r "$_ae" ] || return 0
+          awk -v want=" $* " 'BEGIN { RS = "" } {
+              n = ""; a = 0
+              for (i = 1; i < NF; i++) { if ($i == "Package:") n = $(i + 1); if ($i == "Auto-Installed:") a = $(i + 1) }
+              if (a == 1 && index(want, " " n " ")) print n
+            }' "$_ae" | sort -u
+        }
         _apadd() { _ap_list="$_ap_list '$(printf %s "$1" | sed "s/'/'\\\\''/g")'"; }
         _apinstalled() {
           _ap_iv=$(dpkg-query -W -f='${db:Status-Abbrev}|${Version}' -- "$1" 2>/dev/null)
@@ -240,6 +262,14 @@ struct AptScript: Sendable {
           _apinstalled "$1"
           [ "$5" = 1 ] && [ -z "$_ap_iv" ] && return
           _ap_names="$_ap_names '$(printf %s "$1" | sed "s/'/'\\\\''/g")'"
+          # Installed as asked: no need for apt-cache (the slow part).
+          if [ -n "$_ap_iv" ]; then
+            case $2 in
+              '') [ "$4" = latest ] || return ;;
+              '=') case $_ap_iv in $3) return ;; esac ;;
+              '>=') dpkg --compare-versions "$_ap_iv" ge "$3" && return ;;
+            esac
+          fi
           _ap_c=$(apt-cache policy -- "$1" 2>/dev/null | sed -n 's/^ *Candidate: //p')
           [ "$_ap_c" = '(none)' ] && _ap_c=
           if [ -z "$_ap_iv" ] && [ -z "$_ap_c" ]; then _pfail "No package matching '$1' is available"; fi

@@ -59,6 +59,10 @@ final class AptModuleTests: XCTestCase {
             XCTAssertEqual(pinned["diff"], .dict([:]), "Ansible returns an empty diff without --diff")
             XCTAssertEqual(counter.commands, 3, "one command a task")
 
+            XCTAssertEqual(SSHFleet.run(["apt-mark", "showauto", Self.dep]).1, "\(Self.dep)\n", "came as a dependency")
+            let manual = try await h.run(AptModule(), ["name": .string(Self.dep)])
+            XCTAssertFalse(manual.changed)
+            XCTAssertEqual(SSHFleet.run(["apt-mark", "showmanual", Self.dep]).1, "\(Self.dep)\n", "named, so now manual, as Ansible leaves it")
             let present = try await h.run(AptModule(), ["pkg": .list([.string(Self.hello)])])
             XCTAssertFalse(present.changed, "installed already, an older version is fine for present")
             XCTAssertEqual(Set(present.values.keys), ["changed", "cache_updated", "cache_update_time"])
