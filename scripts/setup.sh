@@ -6,6 +6,8 @@
 set -euo pipefail
 
 apt_packages=(libssl-dev libcurl4-openssl-dev libxml2-dev valgrind openssh-server openssh-client sudo nginx-light curl procps iproute2 hyperfine netcat-openbsd busybox)
+# Package module tests: rpm, dnf and createrepo_c build and serve RPMs into a scratch installroot; dpkg-dev indexes .debs.
+apt_packages+=(rpm dnf createrepo-c dpkg-dev)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
