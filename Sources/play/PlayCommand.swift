@@ -7,7 +7,7 @@ struct PlayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "play",
         abstract: "Run Ansible-compatible playbooks against hosts over SSH, locally, and on AWS.",
-        discussion: "`play vault ...` runs the vault command (see `vault --help`).")
+        discussion: "`play vault ...` runs the vault command (see `vault --help`); `play inventory ...` shows the inventory as ansible-inventory does (see `play inventory --help`).")
 
     @Argument(help: "Playbook files to run, in order.")
     var playbooks: [String] = []

@@ -37,6 +37,10 @@ if arguments.first == "vault" {
 }
 
 @Sendable func runPlay(_ arguments: [String]) async {
+    if arguments.first == "inventory" {
+        await runInventory(Array(arguments.dropFirst()))
+        return
+    }
     do {
         let command = try PlayCommand.parse(arguments)
         try await command.run()
@@ -46,6 +50,20 @@ if arguments.first == "vault" {
             PlayCommand.exit(withError: error)
         }
         FileHandle.standardError.write(Data((PlayCommand.fullMessage(for: error) + "\n").utf8))
+        Foundation.exit(PlayExitCode.badOptions)
+    }
+}
+
+/// `play inventory ...`: ansible-inventory's options; bad options exit 5 as ansible's tools do.
+@Sendable func runInventory(_ arguments: [String]) async {
+    do {
+        let command = try InventoryCommand.parse(arguments)
+        try await command.run()
+    } catch {
+        if error is ExitCode || InventoryCommand.exitCode(for: error) == .success {
+            InventoryCommand.exit(withError: error)
+        }
+        FileHandle.standardError.write(Data((InventoryCommand.fullMessage(for: error) + "\n").utf8))
         Foundation.exit(PlayExitCode.badOptions)
     }
 }
