@@ -94,6 +94,10 @@ let package = Package(
         .testTarget(name: "PlayAppTests", dependencies: [
             "PlayApp", "PlayBase", "PlayExecutor", .product(name: "OrderedCollections", package: "swift-collections"),
         ], swiftSettings: strict),
+        .testTarget(name: "PlayInventoryPluginsTests", dependencies: [
+            "PlayInventoryPlugins", "PlayInventory", "PlayApp", "PlayAWS", "PlayBase", "PlayTestSupport",
+            .product(name: "OrderedCollections", package: "swift-collections"),
+        ], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["PlayBase", "PlayTestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
         // The translate-api playbook run by the built `play` against a private sandbox, under load.
         .testTarget(name: "DeployTests", dependencies: ["PlayBase"], exclude: ["Fixtures"], swiftSettings: strict),
