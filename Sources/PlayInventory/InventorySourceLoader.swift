@@ -123,7 +123,8 @@ struct InventorySourceLoader {
                 if yamlOnly { throw error }
                 root = nil
             }
-            if let root, let mapping = root.mapping, mapping.keys.contains(where: { $0.string == "plugin" }) {
+            if let root, let mapping = root.mapping,
+               mapping.contains(where: { $0.key.string == "plugin" && $0.value.string?.isEmpty == false }) {
                 try loadPluginSource(root, path: path, info: info)
                 return
             }
