@@ -32,14 +32,7 @@ struct InventoryCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Write the result to this file instead of standard output.")
     var output: String?
 
-    @Flag(name: [.customShort("J"), .customLong("ask-vault-pass"), .customLong("ask-vault-password")], help: "Ask for the vault password.")
-    var askVaultPass = false
-
-    @Option(name: .customLong("vault-password-file"), help: "Vault password file (repeatable).")
-    var vaultPasswordFiles: [String] = []
-
-    @Option(name: .customLong("vault-id"), help: "Vault identity LABEL@SOURCE (repeatable).")
-    var vaultIDs: [String] = []
+    @OptionGroup var vault: VaultOptions
 
     func validate() throws {
         let chosen = [list, graph, host != nil].filter { $0 }.count
@@ -58,8 +51,8 @@ struct InventoryCommand: AsyncParsableCommand {
             action = .list
         }
         let request = InventorySession.Request(
-            inventories: inventory, action: action, limit: limit, outputFile: output, vaultIDs: vaultIDs,
-            vaultPasswordFiles: vaultPasswordFiles, askVaultPass: askVaultPass,
+            inventories: inventory, action: action, limit: limit, outputFile: output, vaultIDs: vault.vaultIDs,
+            vaultPasswordFiles: vault.vaultPasswordFiles, askVaultPass: vault.askVaultPass,
             colour: isatty(STDERR_FILENO) == 1 && environment["NO_COLOR"] == nil, environment: environment)
         let code = await InventorySession.run(request, output: StandardStreams())
         if code != 0 { throw ExitCode(code) }
