@@ -83,7 +83,7 @@ public enum InventorySession {
     static func render(_ inventory: Inventory, _ request: Request) throws -> String {
         switch request.action {
         case .list:
-            return try inventory.listing(limit: request.limit).jsonString(sortKeys: true, pretty: true, asciiOnly: true)
+            return try inventory.listing(limit: request.limit).jsonString(sortKeys: true, pretty: true)
         case .graph(let group, let showVariables):
             return try inventory.graphListing(group: group, showVariables: showVariables)
         case .host(let pattern):
@@ -93,7 +93,7 @@ public enum InventorySession {
                                        notes: hosts.isEmpty ? Suggestions.didYouMean(pattern, in: inventory.hostNames)
                                                             : ["'\(pattern)' matches \(hosts.count) hosts"])
             }
-            return Value.dict(inventory.listedVariables(for: hosts[0])).jsonString(sortKeys: true, pretty: true, asciiOnly: true)
+            return Value.dict(inventory.listedVariables(for: hosts[0])).jsonString(sortKeys: true, pretty: true)
         }
     }
 }

@@ -1,0 +1,39 @@
+import Foundation
+import XCTest
+
+/// `play inventory` against the real `ansible-inventory` (ansible-core 2.19 on PATH), text for
+/// text: `--list` JSON (sorted keys, four-space indent, non-ASCII kept), `--graph` with and
+/// without `--vars` and from a group, `--host`.
+final class InventoryCommandTests: XCTestCase {
+    func ansibleInventory(_ arguments: [String], cwd: URL) throws -> ProcessResult {
+        let candidates = (PlayProcess.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/ansible-inventory" }
+        guard let path = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw MissingTool()
+        }
+        return try PlayProcess.run(path, arguments, cwd: cwd)
+    }
+
+    func testOutputMatchesAnsibleInventory() throws {
+        let cwd = PlayProcess.fixtures.appendingPathComponent("inventory")
+        for arguments in [["--list"], ["--graph", "--vars"], ["--graph", "prod"], ["--host", "w1"]] {
+            let full = ["-i", "hosts.ini"] + arguments
+            let theirs = try ansibleInventory(full, cwd: cwd)
+            let ours = try PlayProcess.play(["inventory"] + full, cwd: cwd)
+            XCTAssertEqual(theirs.exitCode, 0, theirs.stderr)
+            XCTAssertEqual(ours.exitCode, 0, ours.stderr)
+            XCTAssertEqual(ours.stdout, theirs.stdout, arguments.joined(separator: " "))
+        }
+    }
+
+    func testBadUsageExitsLikeAnsibleInventory() throws {
+        let cwd = PlayProcess.fixtures.appendingPathComponent("inventory")
+        let none = try PlayProcess.play(["inventory", "-i", "hosts.ini"], cwd: cwd)
+        XCTAssertEqual(none.exitCode, 5)
+        XCTAssertTrue(none.stderr.contains("No action selected"), none.stderr)
+        let twoHosts = try PlayProcess.play(["inventory", "-i", "hosts.ini", "--host", "web"], cwd: cwd)
+        XCTAssertEqual(twoHosts.exitCode, 1)
+        XCTAssertTrue(twoHosts.stderr.contains("You must pass a single valid host to --host parameter"), twoHosts.stderr)
+        let graph = try PlayProcess.play(["inventory", "-i", "hosts.ini", "--graph", "webb"], cwd: cwd)
+        XCTAssertTrue(graph.stderr.contains("did you mean 'web'?"), graph.stderr)
+    }
+}
