@@ -19,7 +19,8 @@ final class AWSEC2InventoryComparisonTests: XCTestCase {
     static var venv: String { ProcessInfo.processInfo.environment["PLAY_AWS_VENV"] ?? "/opt/play-aws-venv" }
 
     /// Option sets, each an inventory file body; `ENDPOINT`, `KEY` and `SECRET` are filled in.
-    static let configurations: [(name: String, body: String, credentialsInFile: Bool)] = [
+    /// Credentials come from the environment unless the file names them or a profile.
+    static let configurations: [(name: String, body: String, credentials: Credentials)] = [
         ("defaults", """
         plugin: amazon.aws.aws_ec2
         regions: [us-east-1, us-west-2]
@@ -28,9 +29,10 @@ final class AWSEC2InventoryComparisonTests: XCTestCase {
             prefix: tag
         compose:
           ansible_host: private_ip_address
-        """, false),
-        ("hostnames and groups", """
+        """, .environment),
+        ("hostnames and groups, credentials from a profile", """
         plugin: aws_ec2
+        aws_profile: moto
         regions: [us-east-1, us-west-2]
         hostnames: [tag:Name, instance-id]
         groups:
@@ -51,7 +53,7 @@ final class AWSEC2InventoryComparisonTests: XCTestCase {
         compose:
           ansible_host: public_ip_address | default(private_ip_address)
           zone: placement.availability_zone
-        """, false),
+        """, .profile),
         ("dict hostnames, filters and credentials in the file", """
         plugin: amazon.aws.aws_ec2
         aws_access_key_id: KEY
@@ -71,7 +73,7 @@ final class AWSEC2InventoryComparisonTests: XCTestCase {
           - key: tags
             prefix: tag
             trailing_separator: false
-        """, true),
+        """, .file),
         ("states, include filters, contrib names, prefix", """
         plugin: amazon.aws.aws_ec2
         regions: [us-east-1, us-west-2]
@@ -89,8 +91,10 @@ final class AWSEC2InventoryComparisonTests: XCTestCase {
           - key: aws_security_groups | map(attribute='group_name')
             prefix: sg
         strict: true
-        """, false),
+        """, .environment),
     ]
+
+    enum Credentials { case environment, file, profile }
 
     func testInventoryMatchesTheAmazonAWSPlugin() async throws {
         let tool = Self.venv + "/bin/ansible-inventory"
@@ -104,6 +108,10 @@ final class AWSEC2InventoryComparisonTests: XCTestCase {
         let scratch = NSTemporaryDirectory() + "play-aws-ec2-inventory-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: scratch + "/home", withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
+        // The profile `moto` in the shared credentials file, for the option set that names it.
+        try FileManager.default.createDirectory(atPath: scratch + "/home/.aws", withIntermediateDirectories: true)
+        try "[moto]\naws_access_key_id = \(moto.accessKey)\naws_secret_access_key = \(moto.secretKey)\n"
+            .write(toFile: scratch + "/home/.aws/credentials", atomically: true, encoding: .utf8)
         var base = ["HOME": scratch + "/home", "PATH": Self.venv + "/bin:/usr/bin:/bin", "AWS_EC2_METADATA_DISABLED": "true",
                     "ANSIBLE_NOCOLOR": "1", "PYTHONWARNINGS": "ignore", "ANSIBLE_INVENTORY_UNPARSED_FAILED": "true"]
         var withCredentials = base
@@ -111,6 +119,8 @@ final class AWSEC2InventoryComparisonTests: XCTestCase {
         withCredentials["AWS_SECRET_ACCESS_KEY"] = moto.secretKey
         withCredentials["AWS_ENDPOINT_URL"] = moto.endpoint
         base["AWS_REGION"] = "us-east-1"
+        var withProfile = base
+        withProfile["AWS_ENDPOINT_URL"] = moto.endpoint
 
         var files: [(name: String, path: String, environment: [String: String])] = []
         for (i, c) in Self.configurations.enumerated() {
@@ -118,7 +128,11 @@ final class AWSEC2InventoryComparisonTests: XCTestCase {
             let body = c.body.replacingOccurrences(of: "ENDPOINT", with: moto.endpoint)
                 .replacingOccurrences(of: "SECRET", with: moto.secretKey).replacingOccurrences(of: "KEY", with: moto.accessKey)
             try body.write(toFile: path, atomically: true, encoding: .utf8)
-            files.append((c.name, path, c.credentialsInFile ? base : withCredentials))
+            switch c.credentials {
+            case .environment: files.append((c.name, path, withCredentials))
+            case .file: files.append((c.name, path, base))
+            case .profile: files.append((c.name, path, withProfile))
+            }
         }
         // A folder mixing an INI file with a plugin file.
         try FileManager.default.createDirectory(atPath: scratch + "/mixed", withIntermediateDirectories: true)
