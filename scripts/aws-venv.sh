@@ -2,10 +2,11 @@
 # A separate Python virtual environment with the full `ansible` package (ansible-core 2.19 plus the
 # amazon.aws and community.aws collections) and boto3, for the tests that compare play with the
 # collections' modules and the amazon.aws.aws_ec2 inventory plugin against moto_server.
-# Idempotent: a second run installs nothing new. PLAY_AWS_VENV moves it (default /opt/play-aws-venv).
+# Idempotent: a second run installs nothing new. PLAY_AWS_VENV moves it (default
+# ~/.cache/play/aws-venv, the place and pins the awsmods branch's setup.sh uses).
 set -euo pipefail
 
-venv="${PLAY_AWS_VENV:-/opt/play-aws-venv}"
+venv="${PLAY_AWS_VENV:-$HOME/.cache/play/aws-venv}"
 pins=('ansible==12.3.0' 'boto3==1.43.11' 'botocore==1.43.11')
 
 if [ -x "$venv/bin/ansible-inventory" ] && "$venv/bin/python" - "${pins[@]}" <<'PY'

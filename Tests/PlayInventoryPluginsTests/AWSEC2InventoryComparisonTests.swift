@@ -16,7 +16,7 @@ import XCTest
 /// read the same moto state). Also `--graph` text, `--host`, and
 /// `play --list-hosts` over the same source.
 final class AWSEC2InventoryComparisonTests: XCTestCase {
-    static var venv: String { ProcessInfo.processInfo.environment["PLAY_AWS_VENV"] ?? "/opt/play-aws-venv" }
+    static var venv: String { ProcessInfo.processInfo.environment["PLAY_AWS_VENV"] ?? NSHomeDirectory() + "/.cache/play/aws-venv" }
 
     /// Option sets, each an inventory file body; `ENDPOINT`, `KEY` and `SECRET` are filled in.
     /// Credentials come from the environment unless the file names them or a profile.
