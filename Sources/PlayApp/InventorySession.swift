@@ -10,8 +10,8 @@ import PlayVault
 /// flags into a `Request`; this loads the inventory and prints.
 public enum InventorySession {
     public enum Action: Sendable, Equatable {
-        /// `--list`: JSON with the groups and `_meta.hostvars`.
-        case list
+        /// `--list`: JSON with the groups and `_meta.hostvars`; with `export`, the variables as defined.
+        case list(export: Bool)
         /// `--graph [GROUP]`, with `--vars` when `showVariables`.
         case graph(group: String, showVariables: Bool)
         /// `--host HOST`: that host's variables.
@@ -82,8 +82,8 @@ public enum InventorySession {
     /// The text for the action, as ansible-inventory prints it (JSON with sorted keys, indented 4).
     static func render(_ inventory: Inventory, _ request: Request) throws -> String {
         switch request.action {
-        case .list:
-            return try inventory.listing(limit: request.limit).jsonString(sortKeys: true, pretty: true)
+        case .list(let export):
+            return try inventory.listing(limit: request.limit, export: export).jsonString(sortKeys: true, pretty: true)
         case .graph(let group, let showVariables):
             return try inventory.graphListing(group: group, showVariables: showVariables)
         case .host(let pattern):

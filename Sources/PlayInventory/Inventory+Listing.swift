@@ -21,6 +21,16 @@ extension Inventory {
         variables(for: host).filter { !Self.internalVariables.contains($0.key) }
     }
 
+    /// A host's own variables and its host_vars files, as `ansible-inventory --export` shows them.
+    public func exportedVariables(for host: String) -> OrderedDictionary<String, Value> {
+        guard let h = graph.hostIndex[host] else { return [:] }
+        var vars = graph.hosts[h].vars
+        for d in inventoryVarsOrder {
+            for (k, v) in varsDirectories[d].vars(for: host, kind: .host) ?? [:] { vars[k] = v }
+        }
+        return vars.filter { !Self.internalVariables.contains($0.key) }
+    }
+
     /// A group's own variables with its group_vars files (and a priority other than 1).
     public func listedGroupVariables(_ name: String) -> OrderedDictionary<String, Value> {
         guard let g = graph.groupIndex[name] else { return [:] }
@@ -34,8 +44,9 @@ extension Inventory {
 
     /// `ansible-inventory --list` as a value (dump it with sorted keys): every group reachable
     /// from `all` with its hosts (those `limit` keeps) and children, empty entries left out, and
-    /// `_meta.hostvars` for each host with variables.
-    public func listing(limit: String? = nil) throws -> Value {
+    /// `_meta.hostvars` for each host with variables. With `export`, groups carry their own
+    /// `vars` and hosts only theirs, not the merged ones.
+    public func listing(limit: String? = nil, export: Bool = false) throws -> Value {
         let hosts = try self.hosts(matching: "all", limit: limit).filter { graph.hostIndex[$0] != nil }
         let available = Set(hosts)
         var result = OrderedDictionary<String, Value>()
@@ -48,13 +59,17 @@ extension Inventory {
             }
             let children = graph.groups[g].children
             if !children.isEmpty { entry["children"] = .list(children.map { .string(graph.groups[$0].name) }) }
+            if export {
+                let vars = listedGroupVariables(graph.groups[g].name)
+                if !vars.isEmpty { entry["vars"] = .dict(vars) }
+            }
             if !entry.isEmpty { result[graph.groups[g].name] = .dict(entry) }
             for c in children where seen.insert(c).inserted { format(c) }
         }
         format(InventoryGraph.all)
         var hostvars = OrderedDictionary<String, Value>()
         for host in hosts {
-            let vars = listedVariables(for: host)
+            let vars = export ? exportedVariables(for: host) : listedVariables(for: host)
             if !vars.isEmpty { hostvars[host] = .dict(vars) }
         }
         result["_meta"] = .dict(["hostvars": .dict(hostvars), "profile": "inventory_legacy"])

@@ -23,6 +23,9 @@ struct InventoryCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Output one host's variables as JSON.")
     var host: String?
 
+    @Flag(name: .long, help: "With --list: show each group's and host's own variables, not the merged ones.")
+    var export = false
+
     @Flag(name: .customLong("vars"), help: "With --graph: show variables too.")
     var showVars = false
 
@@ -48,7 +51,7 @@ struct InventoryCommand: AsyncParsableCommand {
         } else if graph {
             action = .graph(group: pattern ?? "all", showVariables: showVars)
         } else {
-            action = .list
+            action = .list(export: export)
         }
         let request = InventorySession.Request(
             inventories: inventory, action: action, limit: limit, outputFile: output, vaultIDs: vault.vaultIDs,

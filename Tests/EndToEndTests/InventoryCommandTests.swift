@@ -3,7 +3,7 @@ import XCTest
 
 /// `play inventory` against the real `ansible-inventory` (ansible-core 2.19 on PATH), text for
 /// text: `--list` JSON (sorted keys, four-space indent, non-ASCII kept) with and without
-/// `--limit`, `--graph` with and without `--vars` and from a group, `--host`.
+/// `--limit` and with `--export`, `--graph` with and without `--vars` and from a group, `--host`.
 final class InventoryCommandTests: XCTestCase {
     func ansibleInventory(_ arguments: [String], cwd: URL) throws -> ProcessResult {
         let candidates = (PlayProcess.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/ansible-inventory" }
@@ -15,7 +15,7 @@ final class InventoryCommandTests: XCTestCase {
 
     func testOutputMatchesAnsibleInventory() throws {
         let cwd = PlayProcess.fixtures.appendingPathComponent("inventory")
-        for arguments in [["--list"], ["--list", "--limit", "d1,lone"], ["--graph", "--vars"], ["--graph", "prod"], ["--host", "w1"]] {
+        for arguments in [["--list"], ["--list", "--limit", "d1,lone"], ["--list", "--export"], ["--graph", "--vars"], ["--graph", "prod"], ["--host", "w1"]] {
             let full = ["-i", "hosts.ini"] + arguments
             let theirs = try ansibleInventory(full, cwd: cwd)
             let ours = try PlayProcess.play(["inventory"] + full, cwd: cwd)
