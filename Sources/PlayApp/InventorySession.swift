@@ -3,6 +3,7 @@ import OrderedCollections
 import PlayBase
 import PlayInventory
 import PlayInventoryPlugins
+import PlayTemplating
 import PlayVault
 
 /// `play inventory`: the inventory as `ansible-inventory` shows it, for every kind of source
@@ -10,8 +11,9 @@ import PlayVault
 /// flags into a `Request`; this loads the inventory and prints.
 public enum InventorySession {
     public enum Action: Sendable, Equatable {
-        /// `--list`: JSON with the groups and `_meta.hostvars`; with `export`, the variables as defined.
-        case list(export: Bool)
+        /// `--list`: JSON with the groups and `_meta.hostvars` (or, with `yaml`, the YAML tree);
+        /// with `export`, the variables as defined.
+        case list(export: Bool, yaml: Bool)
         /// `--graph [GROUP]`, with `--vars` when `showVariables`.
         case graph(group: String, showVariables: Bool)
         /// `--host HOST`: that host's variables.
@@ -82,7 +84,11 @@ public enum InventorySession {
     /// The text for the action, as ansible-inventory prints it (JSON with sorted keys, indented 4).
     static func render(_ inventory: Inventory, _ request: Request) throws -> String {
         switch request.action {
-        case .list(let export):
+        case .list(let export, let yaml):
+            if yaml {
+                let text = try inventory.yamlListing(limit: request.limit, export: export).yamlString(indent: 2)
+                return text.hasSuffix("\n") ? String(text.dropLast()) : text
+            }
             return try inventory.listing(limit: request.limit, export: export).jsonString(sortKeys: true, pretty: true)
         case .graph(let group, let showVariables):
             return try inventory.graphListing(group: group, showVariables: showVariables)

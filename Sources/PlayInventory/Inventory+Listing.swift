@@ -76,6 +76,42 @@ extension Inventory {
         return .dict(result)
     }
 
+    /// `ansible-inventory --list --yaml` as a value: the tree from `all`, each group with its
+    /// `children` and `hosts` mappings, each host's variables given where it first appears.
+    public func yamlListing(limit: String? = nil, export: Bool = false) throws -> Value {
+        let available = Set(try hosts(matching: "all", limit: limit).filter { graph.hostIndex[$0] != nil })
+        var seenHosts: Set<Int> = []
+        var seenGroups: Set<Int> = []
+        func format(_ g: Int) -> OrderedDictionary<String, Value> {
+            var entry = OrderedDictionary<String, Value>()
+            var children = OrderedDictionary<String, Value>()
+            for c in graph.groups[g].children where c != InventoryGraph.all {
+                if seenGroups.contains(c) {
+                    children[graph.groups[c].name] = .dict([:])
+                } else {
+                    for (k, v) in format(c) { children[k] = v }
+                    seenGroups.insert(c)
+                }
+            }
+            if !children.isEmpty { entry["children"] = .dict(children) }
+            var hosts = OrderedDictionary<String, Value>()
+            if g != InventoryGraph.all {
+                for h in graph.groups[g].hosts where available.contains(graph.hosts[h].name) {
+                    let name = graph.hosts[h].name
+                    let first = seenHosts.insert(h).inserted
+                    hosts[name] = .dict(first ? (export ? exportedVariables(for: name) : listedVariables(for: name)) : [:])
+                }
+            }
+            if !hosts.isEmpty { entry["hosts"] = .dict(hosts) }
+            if export {
+                let vars = listedGroupVariables(graph.groups[g].name)
+                if !vars.isEmpty { entry["vars"] = .dict(vars) }
+            }
+            return entry.isEmpty ? [:] : [graph.groups[g].name: .dict(entry)]
+        }
+        return .dict(format(InventoryGraph.all))
+    }
+
     /// `ansible-inventory --graph [GROUP] [--vars]`: `@group:` lines, children first, then hosts,
     /// each level indented with `  |--`. An unknown group is an error.
     public func graphListing(group: String = "all", showVariables: Bool = false) throws -> String {

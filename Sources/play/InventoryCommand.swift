@@ -23,6 +23,9 @@ struct InventoryCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Output one host's variables as JSON.")
     var host: String?
 
+    @Flag(name: [.customShort("y"), .long], help: "With --list: YAML instead of JSON.")
+    var yaml = false
+
     @Flag(name: .long, help: "With --list: show each group's and host's own variables, not the merged ones.")
     var export = false
 
@@ -51,7 +54,7 @@ struct InventoryCommand: AsyncParsableCommand {
         } else if graph {
             action = .graph(group: pattern ?? "all", showVariables: showVars)
         } else {
-            action = .list(export: export)
+            action = .list(export: export, yaml: yaml)
         }
         let request = InventorySession.Request(
             inventories: inventory, action: action, limit: limit, outputFile: output, vaultIDs: vault.vaultIDs,

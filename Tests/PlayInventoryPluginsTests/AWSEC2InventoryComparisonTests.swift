@@ -155,7 +155,7 @@ final class AWSEC2InventoryComparisonTests: XCTestCase {
         for (i, f) in files.enumerated() {
             let expected = Self.sortedKeys(Self.unwrapUnsafe(try Value.parseJSON(theirs[i] ?? "")))
             let output = CapturedOutput()
-            let code = await InventorySession.run(InventorySession.Request(inventories: [f.path], action: .list(export: false), environment: f.environment),
+            let code = await InventorySession.run(InventorySession.Request(inventories: [f.path], action: .list(export: false, yaml: false), environment: f.environment),
                                                   output: output)
             XCTAssertEqual(code, 0, "\(f.name): \(output.errors)")
             let ours = Self.sortedKeys(try Value.parseJSON(output.text))
