@@ -15,9 +15,17 @@ struct Constructed: Sendable {
     /// Turns a raw name into a group name (Ansible's `_sanitize_group_name`).
     var sanitize: @Sendable (String) -> String = Constructed.safeGroupName
     let templar = Templar()
+    /// Where `compose`, `groups` and `keyed_groups` sit in the plugin file, for errors.
+    var composeLocation: SourceLocation?
+    var groupsLocation: SourceLocation?
+    var keyedGroupsLocation: SourceLocation?
 
-    /// Reads the options from a plugin configuration (shapes are checked by the caller's options).
-    init(configuration: OrderedDictionary<String, Value>) {
+    /// Reads the options from a plugin source (shapes are checked by the caller's options).
+    init(_ source: InventoryPluginSource) {
+        let configuration = source.configuration
+        composeLocation = source.location(of: "compose")
+        groupsLocation = source.location(of: "groups")
+        keyedGroupsLocation = source.location(of: "keyed_groups")
         compose = configuration["compose"]?.dictValue ?? [:]
         groups = configuration["groups"]?.dictValue ?? [:]
         keyedGroups = configuration["keyed_groups"]?.listValue ?? []
@@ -45,7 +53,7 @@ struct Constructed: Sendable {
             do {
                 builder.setVariable(host: host, name, try evaluate(expression, variables))
             } catch {
-                if strict { throw Diagnostic.error(at: nil, "Could not set \(name) for host \(host): \(describe(error))") }
+                if strict { throw Diagnostic.error(at: composeLocation, "Could not set \(name) for host \(host): \(describe(error))") }
             }
         }
         try addToGroups(host: host, variables: variables, builder: &builder)
@@ -77,7 +85,7 @@ struct Constructed: Sendable {
                 default: result = conditional.isTruthy
                 }
             } catch {
-                if strict { throw Diagnostic.error(at: nil, "Could not add host \(host) to group \(name): \(describe(error))") }
+                if strict { throw Diagnostic.error(at: groupsLocation, "Could not add host \(host) to group \(name): \(describe(error))") }
                 continue
             }
             if result {
@@ -90,7 +98,7 @@ struct Constructed: Sendable {
     private func addToKeyedGroups(host: String, variables: OrderedDictionary<String, Value>, builder: inout InventoryBuilder) throws {
         for entry in keyedGroups {
             guard case .dict(let keyed) = entry, !keyed.isEmpty else {
-                throw Diagnostic.error(at: nil, "Invalid keyed group entry, it must be a dictionary: \(entry.renderedString)")
+                throw Diagnostic.error(at: keyedGroupsLocation, "Invalid keyed group entry, it must be a dictionary: \(entry.renderedString)")
             }
             let vars = merged(variables, host, builder)
             let key: Value
@@ -98,20 +106,20 @@ struct Constructed: Sendable {
                 key = try evaluate(keyed["key"] ?? .null, vars)
             } catch {
                 if strict {
-                    throw Diagnostic.error(at: nil, "Could not generate group for host \(host) from \(keyed["key"]?.renderedString ?? "None") entry: \(describe(error))")
+                    throw Diagnostic.error(at: keyedGroupsLocation, "Could not generate group for host \(host) from \(keyed["key"]?.renderedString ?? "None") entry: \(describe(error))")
                 }
                 continue
             }
             let defaultValue = keyed["default_value"].flatMap { $0.isNull ? nil : $0 }
             let trailing = keyed["trailing_separator"].flatMap { $0.isNull ? nil : $0 }
             if trailing != nil && defaultValue != nil {
-                throw Diagnostic.error(at: nil, "parameters are mutually exclusive for keyed groups: default_value|trailing_separator")
+                throw Diagnostic.error(at: keyedGroupsLocation, "parameters are mutually exclusive for keyed groups: default_value|trailing_separator")
             }
             let isDefaultable: (Value) -> Bool = { $0.isNull || $0 == .string("") }
             let useDefault = isDefaultable(key) && defaultValue != nil
             guard key.isTruthy || useDefault else {
                 if strict && key != .list([]) && key != .dict([:]) {
-                    throw Diagnostic.error(at: nil, "No key or key resulted empty for \(keyed["key"]?.renderedString ?? "None") in host \(host), invalid entry")
+                    throw Diagnostic.error(at: keyedGroupsLocation, "No key or key resulted empty for \(keyed["key"]?.renderedString ?? "None") in host \(host), invalid entry")
                 }
                 continue
             }
@@ -122,7 +130,7 @@ struct Constructed: Sendable {
                 do {
                     parent = try templar.render(raw, PluginVariables(values: vars)).renderedString
                 } catch {
-                    if strict { throw Diagnostic.error(at: nil, "Could not generate parent group \(raw.renderedString) for group \(key.renderedString): \(describe(error))") }
+                    if strict { throw Diagnostic.error(at: keyedGroupsLocation, "Could not generate parent group \(raw.renderedString) for group \(key.renderedString): \(describe(error))") }
                     continue
                 }
             }
@@ -146,7 +154,7 @@ struct Constructed: Sendable {
                         names.append(bare)
                     }
                 default:
-                    throw Diagnostic.error(at: nil, "Invalid group name format, expected a string or a list of them or dictionary, got: <class '\(key.typeName)'>")
+                    throw Diagnostic.error(at: keyedGroupsLocation, "Invalid group name format, expected a string or a list of them or dictionary, got: <class '\(key.typeName)'>")
                 }
             }
             for bare in names {

@@ -9,6 +9,8 @@ import PlayTemplating
 /// `{name:, prefix:, separator:}`. Names with `:` are sanitised as group names.
 struct AWSEC2Hostnames {
     var preferences: [Value]
+    /// Where `hostnames` sits in the plugin file, for errors.
+    var location: SourceLocation?
     var sanitize: @Sendable (String) -> String
     let templar = Templar()
 
@@ -84,7 +86,7 @@ struct AWSEC2Hostnames {
         var hostname: Value = .null
         for preference in list {
             if case .dict(let d) = preference {
-                guard let name = d["name"] else { throw Diagnostic.error(at: nil, "A 'name' key must be defined in a hostnames dictionary.") }
+                guard let name = d["name"] else { throw Diagnostic.error(at: location, "A 'name' key must be defined in a hostnames dictionary.") }
                 let main = try preferred(instance, [name])
                 let prefix = try d["prefix"].map { try preferred(instance, [$0]) } ?? nil
                 let separator = d["separator"]?.renderedString ?? "_"
@@ -104,7 +106,7 @@ struct AWSEC2Hostnames {
         for preference in list {
             var hostname: Value
             if case .dict(let d) = preference {
-                guard let name = d["name"] else { throw Diagnostic.error(at: nil, "A 'name' key must be defined in a hostnames dictionary.") }
+                guard let name = d["name"] else { throw Diagnostic.error(at: location, "A 'name' key must be defined in a hostnames dictionary.") }
                 let main = try allNames(instance, [name])
                 let prefix = try d["prefix"].map { try allNames(instance, [$0]) } ?? []
                 let separator = d["separator"]?.renderedString ?? "_"
@@ -148,7 +150,11 @@ struct AWSEC2Hostnames {
         let template = result.listValue != nil
             ? "{{\(result.renderedString)|\(filter)}}"
             : "{{'\(result.renderedString)'|\(filter)}}"
-        return try templar.renderString(template, PluginVariables(values: [:]))
+        do {
+            return try templar.renderString(template, PluginVariables(values: [:]))
+        } catch {
+            throw Diagnostic.error(at: location, "the hostnames entry '\(text)' failed: \(error.message)")
+        }
     }
 
     /// `tag:Name` gives the tag's value; `tag:Name=web` gives `Name_web` when it matches; several

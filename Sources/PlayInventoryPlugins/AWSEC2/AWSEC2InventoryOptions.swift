@@ -12,6 +12,7 @@ struct AWSEC2InventoryOptions: Sendable {
     var includeFilters: [OrderedDictionary<String, Value>] = []
     var excludeFilters: [OrderedDictionary<String, Value>] = []
     var hostnames: [Value] = []
+    var hostnamesLocation: SourceLocation?
     var allowDuplicatedHosts = false
     var strictPermissions = true
     var contribSanitization = false
@@ -82,6 +83,7 @@ struct AWSEC2InventoryOptions: Sendable {
         if !filters.isEmpty { includeFilters.insert(filters, at: 0) }
         if includeFilters.isEmpty { includeFilters = [[:]] }
         excludeFilters = try list("exclude_filters", \.dictValue)
+        hostnamesLocation = source.location(of: "hostnames")
         hostnames = try list("hostnames") { v in
             switch v { case .string, .dict: return v; default: return nil }
         }
@@ -97,7 +99,7 @@ struct AWSEC2InventoryOptions: Sendable {
         if let keyed = config["keyed_groups"], !keyed.isNull, keyed.listValue == nil {
             throw Diagnostic.error(at: source.location(of: "keyed_groups"), "'keyed_groups' must be a list")
         }
-        constructed = Constructed(configuration: config)
+        constructed = Constructed(source)
 
         settings.accessKeyID = try text(["access_key", "aws_access_key_id", "aws_access_key"])
         settings.secretAccessKey = try text(["secret_key", "aws_secret_access_key", "aws_secret_key"])

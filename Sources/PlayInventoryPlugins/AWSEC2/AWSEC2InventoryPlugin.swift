@@ -95,7 +95,7 @@ struct AWSEC2Populator: InventoryPopulator {
         let sanitize: @Sendable (String) -> String = options.contribSanitization ? Self.contribGroupName : Constructed.safeGroupName
         var constructed = options.constructed
         constructed.sanitize = sanitize
-        let hostnames = AWSEC2Hostnames(preferences: options.hostnames, sanitize: sanitize)
+        let hostnames = AWSEC2Hostnames(preferences: options.hostnames, location: options.hostnamesLocation, sanitize: sanitize)
         let group = builder.addGroup("aws_ec2")
         for instance in instances {
             let names = try hostnames.names(for: instance, all: options.allowDuplicatedHosts)
