@@ -40,36 +40,47 @@ public struct AWSEC2InventoryPlugin: InventoryPlugin {
             session = try await AWSSession.make(settings: settings, environment: environment, transport: transport)
         }
         defer { session.shutdown() }
-        var regions = options.regions
-        if regions.isEmpty { regions = try await session.ec2().describeRegionNames() }
+        let regions = options.regions.isEmpty ? try await session.ec2().describeRegionNames() : options.regions
 
         func instances(_ filterSet: OrderedDictionary<String, Value>) async throws -> [OrderedDictionary<String, Value>] {
             var filters = filterSet.map { EC2Filter($0.key, Self.filterValues($0.value)) }
             if !filters.contains(where: { $0.name == "instance-state-name" }) {
                 filters.append(EC2Filter("instance-state-name", ["running", "pending", "stopping", "stopped"]))
             }
-            var found: [OrderedDictionary<String, Value>] = []
-            for region in regions {
-                do {
-                    found += try await session.ec2(region: region).describeInstanceDescriptions(filters: filters)
-                } catch let error as AWSError where error.code == "UnauthorizedOperation" && !options.strictPermissions {
-                    continue
-                } catch {
-                    throw Diagnostic.error(at: source.location(of: "plugin"), "Failed to describe instances: \(error)")
+            // Regions are asked at once (the plugin asks one after another); results keep region order.
+            let strictPermissions = options.strictPermissions
+            let requestFilters = filters
+            let perRegion = try await withThrowingTaskGroup(of: (Int, [OrderedDictionary<String, Value>]).self) { group in
+                for (i, region) in regions.enumerated() {
+                    group.addTask {
+                        do {
+                            return (i, try await session.ec2(region: region).describeInstanceDescriptions(filters: requestFilters))
+                        } catch let error as AWSError where error.code == "UnauthorizedOperation" && !strictPermissions {
+                            return (i, [])
+                        }
+                    }
                 }
+                var results = [[OrderedDictionary<String, Value>]](repeating: [], count: regions.count)
+                for try await (i, found) in group { results[i] = found }
+                return results
             }
-            return found
+            return perRegion.flatMap { $0 }
         }
         var ignored: Set<String> = []
-        for filterSet in options.excludeFilters {
-            for instance in try await instances(filterSet) { ignored.insert(instance["InstanceId"]?.stringValue ?? "") }
-        }
         var selected: [OrderedDictionary<String, Value>] = []
-        for filterSet in options.includeFilters {
-            for instance in try await instances(filterSet) {
-                let id = instance["InstanceId"]?.stringValue ?? ""
-                if ignored.insert(id).inserted { selected.append(instance) }
+        do {
+            for filterSet in options.excludeFilters {
+                for instance in try await instances(filterSet) { ignored.insert(instance["InstanceId"]?.stringValue ?? "") }
             }
+            for filterSet in options.includeFilters {
+                for instance in try await instances(filterSet) {
+                    let id = instance["InstanceId"]?.stringValue ?? ""
+                    if ignored.insert(id).inserted { selected.append(instance) }
+                }
+            }
+        } catch {
+            throw Diagnostic.error(at: source.location(of: "plugin"), "Failed to describe instances: \(error)",
+                                   notes: ["the plugin file's credentials, region and endpoint, or the AWS_* variables, decide where play asks"])
         }
         selected.sort { ($0["InstanceId"]?.stringValue ?? "") < ($1["InstanceId"]?.stringValue ?? "") }
         return AWSEC2Populator(options: options, instances: selected)
