@@ -27,3 +27,6 @@ sys.exit(0 if ok else 1)
 PY
 # pyenv keeps console scripts behind shims; refresh them so ansible-playbook is on PATH.
 command -v pyenv >/dev/null 2>&1 && pyenv rehash || true
+# The full `ansible` package (amazon.aws, community.aws) and boto3 in their own venv, for the tests
+# that compare play's AWS modules and aws_ec2 inventory with the collections.
+bash "$(dirname "$0")/aws-venv.sh"

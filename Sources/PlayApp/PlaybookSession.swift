@@ -4,6 +4,7 @@ import PlayBase
 import PlayConnection
 import PlayExecutor
 import PlayInventory
+import PlayInventoryPlugins
 import PlayLanguage
 import PlayModules
 import PlayTemplating
@@ -142,9 +143,9 @@ public enum PlaybookSession {
         do {
             inventory = request.inventories.isEmpty
                 ? Inventory.empty()
-                : try Inventory.load(sources: request.inventories,
-                                     playbookDirectory: playbookDirectory.isEmpty ? "." : playbookDirectory,
-                                     loader: loader)
+                : try await Inventory.load(sources: request.inventories,
+                                           playbookDirectory: playbookDirectory.isEmpty ? "." : playbookDirectory,
+                                           loader: loader, plugins: BuiltinInventoryPlugins.all(environment: request.environment))
         } catch {
             report(error)
             return PlayExitCode.error
