@@ -70,7 +70,7 @@ enum AnsibleReference {
 
     /// A result's keys without the ones only Ansible's executor adds.
     static func keys(_ result: Value?) -> Set<String> {
-        Set((result?.dictValue ?? [:]).keys).subtracting(["invocation", "failed", "_ansible_no_log", "deprecations"])
+        Set((result?.dictValue ?? [:]).keys).subtracting(["invocation", "failed", "_ansible_no_log", "deprecations", "exception"])
     }
 
     /// A fresh name for a test account: `playtest_` and random letters.

@@ -33,10 +33,11 @@ enum SystemScript {
         """#
 
     /// Runs `script` (after the functions) on the target and reads its records; a failure of
-    /// the script itself (not of a command it ran) becomes the thrown result.
+    /// the script itself (not of a command it ran) becomes the thrown result. A script that
+    /// runs to its end succeeds, whatever its last test answered.
     static func run(_ script: String, context: ModuleContext, stdin: Data? = nil) async throws -> ScriptRecords {
         let answer = try await context.connection().run(CommandRequest(
-            command: functions + "\n" + script, stdin: stdin, environment: context.environment,
+            command: functions + "\n" + script + "\n:", stdin: stdin, environment: context.environment,
             become: context.become, becomeUser: context.becomeUser))
         let records = ScriptRecords(answer.stdout)
         if let failure = records.failure(of: answer) { throw Refusal(result: failure) }
