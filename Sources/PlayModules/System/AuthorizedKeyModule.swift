@@ -77,6 +77,7 @@ public struct AuthorizedKeyModule: Module {
                 }
             }
             result["keyfile"] = .string(keyfile)
+            var attributes = read
             if write {
                 let newText = keys.serialized
                 let target = read["target"] ?? keyfile
@@ -85,13 +86,18 @@ public struct AuthorizedKeyModule: Module {
                                       "before": .string(existingText), "after": .string(newText)]
                 }
                 if !context.checkMode {
-                    _ = try await SystemScript.run(Self.writeScript(user: user, path: target,
+                    attributes = try await SystemScript.run(Self.writeScript(user: user, path: target,
                                                                     manageDir: context.bool("manage_dir", default: true)),
                                                    context: context, stdin: Data(newText.utf8))
                 }
                 result.changed = true
             } else {
                 result.changed = false
+            }
+            // Ansible describes the file a given `path` names.
+            if path != nil {
+                result["path"] = .string(keyfile)
+                SystemScript.addPathInfo(&result, attributes)
             }
             return result
         } catch let refusal as SystemScript.Refusal {
@@ -119,6 +125,7 @@ public struct AuthorizedKeyModule: Module {
         s.append(follow ? #"_pkt=$(readlink -f -- "$_pkf" 2>/dev/null || printf '%s' "$_pkf"); printf 'target=%s\0' "$_pkt""#
                         : #"printf 'target=%s\0' "$_pkf""#)
         s.append(#"[ -f "$_pkf" ] && printf 'text=%s\0' "$(cat -- "$_pkf"; printf x)""#)
+        if path != nil { s.append(SystemScript.statRecord("_pkf")) }
         if let url {
             let insecure = validateCerts ? "" : " -k"
             let wgetInsecure = validateCerts ? "" : " --no-check-certificate"
@@ -150,6 +157,7 @@ public struct AuthorizedKeyModule: Module {
         cat > "$_ptf" || { rm -f -- "$_ptf"; _pfail "Failed to write to file $_ptf"; }
         chown "$_pid" "$_ptf" 2>/dev/null; chmod 0600 "$_ptf"
         mv -f -- "$_ptf" "$_pkf" || { rm -f -- "$_ptf"; _pfail "Failed to move the new file to $_pkf"; }
+        \#(SystemScript.statRecord("_pkf"))
         """#
     }
 }

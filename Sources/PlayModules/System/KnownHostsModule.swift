@@ -59,20 +59,28 @@ public struct KnownHostsModule: Module {
             result["changed"] = false
             result["diff"] = ["before_header": .string(exists ? path : "/dev/null"), "after_header": .string(path),
                               "before": .string(text), "after": .string(after)]
-            if !present && foundLine == nil && key != nil { return result }
-            if context.checkMode {
-                result.changed = replace || present != found
+            if !present && foundLine == nil && key != nil {
+                SystemScript.addPathInfo(&result, read)
                 return result
+            }
+            if context.checkMode {
+                // Ansible leaves early here, with the change and the diff only.
+                return TaskResult(["changed": .bool(replace || present != found), "diff": result["diff"] ?? .null])
             }
             var script: [String] = []
             if found && key == nil && !present { script.append("_prun ssh-keygen -R \(ShellWords.quote(host)) -f \(ShellWords.quote(path))") }
             if key != nil && (replace || found != present) { script.append(Self.writeScript(path: path)) }
+            var attributes = read
             if !script.isEmpty {
-                let outcome = SystemScript.Outcome(try await SystemScript.run(script.joined(separator: "\n"), context: context,
-                                                                             stdin: Data(after.utf8)))
+                script.append("_pkp=\(ShellWords.quote(path))")
+                script.append(SystemScript.statRecord("_pkp"))
+                let written = try await SystemScript.run(script.joined(separator: "\n"), context: context, stdin: Data(after.utf8))
+                let outcome = SystemScript.Outcome(written)
                 if outcome.failed { return .failed(outcome.stderr, ["rc": .int(outcome.rc), "stdout": .string(outcome.stdout)]) }
                 result.changed = true
+                attributes = written
             }
+            SystemScript.addPathInfo(&result, attributes)
             return result
         } catch let refusal as SystemScript.Refusal {
             return refusal.result
@@ -97,6 +105,7 @@ public struct KnownHostsModule: Module {
               printf 'rc=%s\0out=%s\0err=%s\0' "$_prc" "$_pout" "$(cat "$_pef")"; rm -f -- "$_pef"
             fi
             """#)
+        s.append(SystemScript.statRecord("_pkp"))
         return s.joined(separator: "\n")
     }
 

@@ -66,4 +66,18 @@ enum SystemScript {
 
         var failed: Bool { ran && rc != 0 }
     }
+
+    /// Prints `st=` (ScriptRecords' attribute record) for the file `$variable` names, when it exists.
+    static func statRecord(_ variable: String) -> String {
+        #"if [ -e "$\#(variable)" ]; then printf 'st=%s\0' "$(stat -c '%a %u %g %s %U %G %F' -- "$\#(variable)")"; fi"#
+    }
+
+    /// What Ansible's `add_path_info` adds to a result that names an existing `path`: owner,
+    /// group, mode, state and size, in its order.
+    static func addPathInfo(_ result: inout TaskResult, _ records: ScriptRecords) {
+        let attributes = records.fileAttributes()
+        for key in ["uid", "gid", "owner", "group", "mode", "state", "size"] {
+            if let value = attributes[key] { result[key] = value }
+        }
+    }
 }
