@@ -25,7 +25,8 @@ enum AnsibleReference {
         var description: String
     }
 
-    static func run(_ steps: [Step]) throws -> [Value] {
+    /// `prefix` runs ansible-playbook under another command (`nsenter ...`, for a namespace).
+    static func run(_ steps: [Step], prefix: [String] = []) throws -> [Value] {
         let dir = try TemporaryDirectory()
         let out = dir.file("results.json")
         var tasks: [Value] = []
@@ -38,8 +39,9 @@ enum AnsibleReference {
         let play: Value = .list([["hosts": "localhost", "gather_facts": false, "tasks": .list(tasks)]])
         let playbook = try dir.write("play.yml", play.jsonString(sortKeys: false))
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: try executable())
-        process.arguments = ["-i", "localhost,", "-c", "local", "-e", "ansible_python_interpreter={{ ansible_playbook_python }}", playbook]
+        let ansible = try executable()
+        process.executableURL = URL(fileURLWithPath: prefix.isEmpty ? ansible : "/usr/bin/" + prefix[0])
+        process.arguments = Array(prefix.dropFirst()) + (prefix.isEmpty ? [] : [ansible]) + ["-i", "localhost,", "-c", "local", "-e", "ansible_python_interpreter={{ ansible_playbook_python }}", playbook]
         var env = ProcessInfo.processInfo.environment
         env["ANSIBLE_COLLECTIONS_PATH"] = "/opt/play-collections"
         env["ANSIBLE_NOCOLOR"] = "1"

@@ -6,8 +6,9 @@ import PlayLanguage
 
 /// `hostname`: the host's name, current and permanent, with the strategy Ansible picks (or
 /// `use` names): `systemd` (hostnamectl) where systemd runs, else the distribution's file
-/// (/etc/hostname on Debian and others; Alpine also runs `hostname -F`; OpenRC's
-/// /etc/conf.d/hostname; SLES' /etc/HOSTNAME). One command reads, decides and (outside check
+/// (/etc/hostname on Debian and others, which leaves the running kernel's name alone as
+/// Ansible's does; Alpine also runs `hostname -F`; OpenRC's /etc/conf.d/hostname; SLES'
+/// /etc/HOSTNAME). One command reads, decides and (outside check
 /// mode) sets, all in `sh` on the target.
 public struct HostnameModule: Module {
     public init() {}
@@ -24,8 +25,13 @@ public struct HostnameModule: Module {
         let name = context.string("name") ?? ""
         var use = context.string("use")
         if use == "debian" { use = "systemd" }
-        if let use, !["alpine", "generic", "openrc", "sles", "systemd"].contains(use) {
-            return .failed("hostname: use=\(use) is not supported by play (it handles systemd, debian, alpine, openrc, sles and generic)")
+        if use == "generic" {
+            // Ansible maps it to its abstract base strategy, which fails ("Module failed."): so does play, saying why.
+            return .failed("hostname: use=generic has no strategy to read or set the name (Ansible's fails the same way);"
+                           + " use systemd, debian, alpine, openrc or sles")
+        }
+        if let use, !["alpine", "openrc", "sles", "systemd"].contains(use) {
+            return .failed("hostname: use=\(use) is not supported by play (it handles systemd, debian, alpine, openrc and sles)")
         }
         if use == "systemd" && name.count > 64 {
             return .failed("name cannot be longer than 64 characters on systemd servers, try a shorter name")
@@ -72,7 +78,6 @@ public struct HostnameModule: Module {
         _pperm() {
           case $_puse in
           systemd) _pcmd hostnamectl --static status;;
-          generic) printf UNKNOWN;;
           openrc) [ -f /etc/conf.d/hostname ] && sed -n 's/^[[:space:]]*hostname=//p' /etc/conf.d/hostname | head -n 1 | sed 's/^"//; s/"[[:space:]]*$//; s/[[:space:]]*$//';;
           *) [ -f "$_pfile" ] && tr -d ' \t\r\n' < "$_pfile" | head -c 4096;;
           esac
@@ -80,14 +85,12 @@ public struct HostnameModule: Module {
         _pcur() {
           case $_puse in
           systemd) _pcmd hostnamectl --transient status;;
-          generic) _pcmd hostname;;
           *) _pperm;;
           esac
         }
         _psetperm() {
           case $_puse in
           systemd) _pcmd hostnamectl --pretty --static set-hostname "$_phn" >/dev/null;;
-          generic) ;;
           openrc) _pt=$(mktemp) && sed 's/^[[:space:]]*//; s/[[:space:]]*$//' /etc/conf.d/hostname |
                     awk -v n="$_phn" '!d && /^hostname=/ { print "hostname=\"" n "\""; d = 1; next } { print }' > "$_pt" &&
                     cat "$_pt" > /etc/conf.d/hostname; rm -f "$_pt";;
@@ -97,7 +100,6 @@ public struct HostnameModule: Module {
         _psetcur() {
           case $_puse in
           systemd) _pcmd hostnamectl --transient set-hostname "$_phn" >/dev/null;;
-          generic) _pcmd hostname "$_phn" >/dev/null;;
           *) [ "${_palp-0}" = 1 ] && _pcmd hostname -F "$_pfile" >/dev/null;;
           esac
         }
@@ -114,7 +116,20 @@ public struct HostnameModule: Module {
           [ "$_pp2" = "$_phn" ] || { _pch=1; [ $_pck = 1 ] || _psetperm; }
         fi
         printf 'changed=%s\0' "$_pch"
-        printf 'fqdn=%s\0' "$(hostname -f 2>/dev/null || hostname 2>/dev/null || uname -n)"
+        # Python's socket.getfqdn(): the kernel's name resolved, then its address resolved back;
+        # the first of those names with a dot, else the first.
+        _pkn=$(hostname 2>/dev/null || uname -n); _pfq=$_pkn
+        if command -v getent >/dev/null 2>&1; then
+          _pip=$(getent ahosts "$_pkn" 2>/dev/null | awk 'NR == 1 { print $1 }')
+          if [ -n "$_pip" ]; then
+            _pnames=$(getent hosts "$_pip" 2>/dev/null | awk 'NR == 1 { for (i = 2; i <= NF; i++) print $i }')
+            _pfq=$(printf '%s\n' "$_pnames" | awk 'NF && !f { f = $0 } /\./ && !d { d = $0 } END { print (d != "" ? d : f) }')
+            [ -n "$_pfq" ] || _pfq=$_pkn
+          fi
+        else
+          _pfq=$(hostname -f 2>/dev/null || printf '%s' "$_pkn")
+        fi
+        printf 'fqdn=%s\0' "$_pfq"
         """#
     }
 }
