@@ -147,9 +147,10 @@ public struct CronModule: Module {
 
     /// `$_pcrontab`: crontab, with `-u USER` when the user differs from the one running it.
     private static func accessScript(user: String?) -> String {
-        guard let user else { return "_pcrontab=crontab" }
+        let found = #"command -v crontab >/dev/null 2>&1 || _pfail "Failed to find required executable \"crontab\" in paths: $PATH""#
+        guard let user else { return found + "\n_pcrontab=crontab" }
         let quoted = ShellWords.quote(user)
-        return #"if [ "$(id -un)" = \#(quoted) ]; then _pcrontab=crontab; else _pcrontab="crontab -u \#(quoted)"; fi"#
+        return found + "\n" + #"if [ "$(id -un)" = \#(quoted) ]; then _pcrontab=crontab; else _pcrontab="crontab -u \#(quoted)"; fi"#
     }
 
     /// Standard input is the new text; a backup holds the table as it was read (Ansible renders
