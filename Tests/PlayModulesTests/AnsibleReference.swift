@@ -1,6 +1,7 @@
 import Foundation
 import OrderedCollections
 import PlayBase
+import PlayExecutor
 import XCTest
 
 /// Runs module tasks with the real ansible-playbook on this machine (`-c local`) and returns
@@ -78,5 +79,19 @@ enum AnsibleReference {
     /// A fresh name for a test account: `playtest_` and random letters.
     static func uniqueName(_ prefix: String = "playtest_") -> String {
         prefix + String((0..<6).map { _ in "abcdefghijklmnopqrstuvwxyz".randomElement()! })
+    }
+}
+
+extension ModuleHarness {
+    /// Runs the steps one after another, each in its own check and diff mode.
+    func replay(_ module: any Module, _ steps: [AnsibleReference.Step]) async throws -> [TaskResult] {
+        var results: [TaskResult] = []
+        for step in steps {
+            var harness = self
+            harness.checkMode = step.check
+            harness.diffMode = step.diff
+            results.append(try await harness.run(module, step.args))
+        }
+        return results
     }
 }

@@ -62,11 +62,7 @@ final class SSHKeyModuleTests: SystemModuleTestCase {
         }
         let reference = try AnsibleReference.run(steps(theirs))
         try await withHost { h, _ in
-            for (i, step) in steps(ours).enumerated() {
-                var harness = h
-                harness.checkMode = step.check
-                harness.diffMode = step.diff
-                let mine = try await harness.run(AuthorizedKeyModule(), step.args)
+            for (i, mine) in try await h.replay(AuthorizedKeyModule(), steps(ours)).enumerated() {
                 compare(mine, reference[i], step: i, ours: ours, theirs: theirs)
             }
         }
@@ -105,11 +101,7 @@ final class SSHKeyModuleTests: SystemModuleTestCase {
         try FileManager.default.createDirectory(atPath: dir.file("ours"), withIntermediateDirectories: true)
         let reference = try AnsibleReference.run(steps(theirs))
         try await withHost { h, _ in
-            for (i, step) in steps(ours).enumerated() {
-                var harness = h
-                harness.checkMode = step.check
-                harness.diffMode = step.diff
-                let mine = try await harness.run(KnownHostsModule(), step.args)
+            for (i, mine) in try await h.replay(KnownHostsModule(), steps(ours)).enumerated() {
                 compare(mine, reference[i], step: i, ours: ours, theirs: theirs)
             }
         }
