@@ -109,6 +109,26 @@ final class SSHKeyModuleTests: SystemModuleTestCase {
         XCTAssertEqual(try String(contentsOfFile: ours, encoding: .utf8), "", "every entry went")
     }
 
+    /// A key given as a URL is fetched by the target (curl or wget), here from a loopback server.
+    func testAuthorizedKeyFromAURL() async throws {
+        let dir = try TemporaryDirectory()
+        let keys = try newKeys(dir)
+        let body = "\(keys[0].0) \(keys[0].1) a@test\n\(keys[1].0) \(keys[1].1) b@test\n"
+        let server = try HTTPTestServer { request in
+            request.target == "/keys" ? .init(status: 200, body: body) : .init(status: 404)
+        }
+        defer { server.stop() }
+        let user = newUser()
+        XCTAssertEqual(Self.shell("useradd -m -d /tmp/\(user)-home \(user)").0, 0)
+        try await withHost { h, _ in
+            let fetched = try await h.run(AuthorizedKeyModule(), ["user": .string(user), "key": .string("http://127.0.0.1:\(server.port)/keys")])
+            XCTAssertTrue(fetched.changed, "\(fetched.values)")
+            XCTAssertEqual(try String(contentsOfFile: "/tmp/\(user)-home/.ssh/authorized_keys", encoding: .utf8), body)
+            let missing = try await h.run(AuthorizedKeyModule(), ["user": .string(user), "key": .string("http://127.0.0.1:\(server.port)/none")])
+            XCTAssertEqual(missing.message, "Error getting key from: http://127.0.0.1:\(server.port)/none")
+        }
+    }
+
     func testHashedHostNameIsOpenSSHs() {
         // `ssh-keygen -H` finds a host by hashing its name with the stored salt: the same HMAC.
         let salt = [UInt8](repeating: 7, count: 20)
