@@ -139,6 +139,8 @@ final class HostnameMountModuleTests: SystemModuleTestCase {
                 .init("ansible.posix.mount", ["path": .string(point), "src": "tmpfs", "fstype": "tmpfs",
                                               "state": "mounted", "fstab": .string(fstab)]),
                 .init("ansible.posix.mount", ["path": .string(point), "state": "absent", "fstab": .string(fstab)]),
+                .init("ansible.posix.mount", ["path": .string(dir.file("\(side)/bad/c")), "src": "none", "fstype": "nosuchfs",
+                                              "state": "mounted", "fstab": .string(fstab)]),
             ]
         }
         let theirs = try NamespaceHost(), ours = try NamespaceHost()
@@ -150,7 +152,8 @@ final class HostnameMountModuleTests: SystemModuleTestCase {
             let mine = try await h.run(MountModule(), step.args)
             let expected = reference[i]
             XCTAssertEqual(Set(mine.values.keys).subtracting(["failed"]), AnsibleReference.keys(expected), "step \(i)")
-            for key in ["changed", "msg", "opts", "src", "fstype"] { XCTAssertEqual(mine[key], expected[key], "step \(i) \(key)") }
+            for key in ["changed", "opts", "src", "fstype"] { XCTAssertEqual(mine[key], expected[key], "step \(i) \(key)") }
+            XCTAssertEqual(mine.message, expected["msg"]?.stringValue?.replacingOccurrences(of: "/theirs/", with: "/ours/"), "step \(i)")
             let mounts = Self.shell("grep -c ' \(dir.file("ours/mnt/a/b")) ' /proc/\(ours.pid)/mountinfo").1
             switch i {
             case 0: XCTAssertFalse(dir.exists("ours/mnt"), "check mode made no directory")
@@ -164,6 +167,8 @@ final class HostnameMountModuleTests: SystemModuleTestCase {
         XCTAssertEqual(dir.read("ours/fstab"), "")
         XCTAssertEqual(dir.read("theirs/fstab"), "")
         XCTAssertFalse(dir.exists("ours/mnt/a/b"), "absent removed the mount point")
+        XCTAssertFalse(dir.exists("ours/bad"), "a failed mount removes the directories it made")
+        XCTAssertEqual(dir.exists("ours/bad"), dir.exists("theirs/bad"))
         XCTAssertTrue(dir.exists("ours/mnt/a"))
         XCTAssertEqual(Self.shell("cat /proc/self/mountinfo | wc -l").1, machineMounts, "the machine's mounts are as they were")
     }
