@@ -122,17 +122,18 @@ public struct CronModule: Module {
             }
             var r: OrderedDictionary<String, Value> = ["jobs": .list(table.jobNames.map(Value.string)),
                                                        "envs": .list(table.envNames.map(Value.string)), "changed": .bool(changed)]
-            let backup = context.bool("backup") && !context.checkMode
-            if (changed || backup) && !context.checkMode {
+            // A backup is kept only when the table changed: none is made otherwise.
+            let backup = context.bool("backup")
+            if changed && !context.checkMode {
                 let written = try await SystemScript.run(
-                    access + "\n" + Self.writeScript(path: path, write: changed, backup: backup ? original.rendered : nil),
+                    access + "\n" + Self.writeScript(path: path, backup: backup ? original.rendered : nil),
                     context: context, stdin: Data(table.rendered.utf8))
                 let outcome = SystemScript.Outcome(written)
                 if outcome.failed {
                     return .failed("Failed to install new cronfile: \(written["tmp"] ?? "")",
                                    ["stderr": .string(outcome.stderr), "stdout": .string(outcome.stdout), "rc": .int(outcome.rc)])
                 }
-                if changed, let file = written["backup"] { r["backup_file"] = .string(file) }
+                if let file = written["backup"] { r["backup_file"] = .string(file) }
             }
             if changed && context.diffMode {
                 r["diff"] = ["before": .string(table.existing), "before_header": .string(header),
@@ -155,14 +156,13 @@ public struct CronModule: Module {
 
     /// Standard input is the new text; a backup holds the table as it was read (Ansible renders
     /// it before editing). Files are written with umask 022, as Ansible's.
-    private static func writeScript(path: String?, write: Bool, backup: String?) -> String {
+    private static func writeScript(path: String?, backup: String?) -> String {
         var s = ["umask 022"]
         if let backup {
             s.append(#"""
                 _pbk=$(mktemp "${TMPDIR:-/tmp}/crontabXXXXXXXX") || _pfail "could not create a backup file"
                 printf '%s' \#(ShellWords.quote(backup)) > "$_pbk"
                 """#)
-            if !write { s.append(#"rm -f -- "$_pbk"; exit 0"#) }
             s.append(#"printf 'backup=%s\0' "$_pbk""#)
         }
         if let path {

@@ -70,7 +70,7 @@ public struct UserModule: Module {
             var r = TaskResult(["name": .string(name), "state": .string(context.string("state") ?? "present")])
             if context.string("state") == "absent" {
                 guard db.user != nil else { return Self.finish(r, changed: false, warnings: warnings) }
-                if context.checkMode { return TaskResult(["changed": true]) }
+                if context.checkMode { return Self.finish(TaskResult(["changed": true]), changed: true, warnings: warnings) }
                 let outcome = SystemScript.Outcome(try await SystemScript.run(Self.commandLines(commands.remove()), context: context))
                 if outcome.failed { return Self.failure(name, outcome) }
                 r["force"] = .bool(request.force)
@@ -80,7 +80,7 @@ public struct UserModule: Module {
                 return Self.finish(r, changed: true, warnings: warnings)
             }
             let exists = db.user != nil
-            if !exists && context.checkMode { return TaskResult(["changed": true]) }
+            if !exists && context.checkMode { return Self.finish(TaskResult(["changed": true]), changed: true, warnings: warnings) }
             let planned = try exists ? commands.modify() : commands.create()
             var script = [UserAftercare.homeFunctions(skeleton: request.skeleton)]
             if !exists, let home = request.home, request.createHome {
