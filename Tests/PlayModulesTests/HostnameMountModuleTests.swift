@@ -139,6 +139,9 @@ final class HostnameMountModuleTests: SystemModuleTestCase {
                 .init("ansible.posix.mount", ["path": .string(point), "src": "tmpfs", "fstype": "tmpfs",
                                               "state": "mounted", "fstab": .string(fstab)]),
                 .init("ansible.posix.mount", ["path": .string(point), "state": "absent", "fstab": .string(fstab)]),
+                .init("ansible.posix.mount", ["path": .string(point), "src": "tmpfs", "fstype": "tmpfs", "opts": "size=1m",
+                                              "state": "ephemeral", "fstab": .string(fstab)]),
+                .init("ansible.posix.mount", ["path": .string(point), "state": "unmounted", "fstab": .string(fstab)]),
                 .init("ansible.posix.mount", ["path": .string(dir.file("\(side)/bad/c")), "src": "none", "fstype": "nosuchfs",
                                               "state": "mounted", "fstab": .string(fstab)]),
             ]
@@ -159,14 +162,15 @@ final class HostnameMountModuleTests: SystemModuleTestCase {
             case 0: XCTAssertFalse(dir.exists("ours/mnt"), "check mode made no directory")
             case 1, 3: XCTAssertEqual(mounts, "1\n", "step \(i): mounted in the namespace")
                 XCTAssertTrue(Self.shell("grep ' \(dir.file("ours/mnt/a/b")) ' /proc/\(ours.pid)/mountinfo").1.contains(i == 1 ? "size=1024k" : "size=2048k"))
-            case 5: XCTAssertEqual(mounts, "0\n")
+            case 5, 10: XCTAssertEqual(mounts, "0\n")
+            case 8: XCTAssertFalse(dir.exists("ours/mnt/a/b"), "absent removed the mount point")
+            case 9: XCTAssertEqual(mounts, "1\n", "an ephemeral mount")
             default: break
             }
             if i == 0 { XCTAssertEqual(dir.read("ours/fstab"), "", "the fstab is made even in check mode, as Ansible does") }
         }
         XCTAssertEqual(dir.read("ours/fstab"), "")
         XCTAssertEqual(dir.read("theirs/fstab"), "")
-        XCTAssertFalse(dir.exists("ours/mnt/a/b"), "absent removed the mount point")
         XCTAssertFalse(dir.exists("ours/bad"), "a failed mount removes the directories it made")
         XCTAssertEqual(dir.exists("ours/bad"), dir.exists("theirs/bad"))
         XCTAssertTrue(dir.exists("ours/mnt/a"))
