@@ -1,4 +1,5 @@
 import Foundation
+import OrderedCollections
 import PlayBase
 import PlayConnection
 import PlayExecutor
@@ -155,6 +156,46 @@ final class AccountModuleTests: SystemModuleTestCase {
                     XCTAssertLessThan(mine["uid"]?.intValue ?? 9999, 1000, "system account")
                 }
             }
+        }
+    }
+
+    /// Each call costs one command to read and, only when something changes, one more to act.
+    func testCommandsPerCall() async throws {
+        let user = newUser(), group = newGroup()
+        let dir = try TemporaryDirectory()
+        try await withHost { h, _ in
+            let counter = CountingConnection(base: h.connection)
+            var c = h
+            c.connection = counter
+            func cost(_ module: any Module, _ args: OrderedDictionary<String, Value>) async throws -> Int {
+                let before = counter.commands
+                let r = try await c.run(module, args)
+                XCTAssertFalse(r.failed, "\(r.values)")
+                return counter.commands - before
+            }
+            let groupMade = try await cost(GroupModule(), ["name": .string(group)])
+            XCTAssertEqual(groupMade, 2)
+            let groupKept = try await cost(GroupModule(), ["name": .string(group)])
+            XCTAssertEqual(groupKept, 1)
+            let userMade = try await cost(UserModule(), ["name": .string(user), "home": .string(dir.file("home")), "group": .string(group)])
+            XCTAssertEqual(userMade, 2)
+            let userKept = try await cost(UserModule(), ["name": .string(user), "group": .string(group)])
+            XCTAssertEqual(userKept, 2, "the probe, then the home/key/ageing checks")
+            let cronMade = try await cost(CronModule(), ["name": "j", "user": .string(user), "job": "true"])
+            XCTAssertEqual(cronMade, 2)
+            let cronKept = try await cost(CronModule(), ["name": "j", "user": .string(user), "job": "true"])
+            XCTAssertEqual(cronKept, 1)
+            let fstab = try await cost(MountModule(), ["path": "/srv/q", "src": "/dev/q", "fstype": "ext4", "state": "present",
+                                                       "fstab": .string(dir.file("fstab"))])
+            XCTAssertEqual(fstab, 2)
+            let fstabKept = try await cost(MountModule(), ["path": "/srv/q", "src": "/dev/q", "fstype": "ext4", "state": "present",
+                                                           "fstab": .string(dir.file("fstab"))])
+            XCTAssertEqual(fstabKept, 1)
+            var check = c
+            check.checkMode = true
+            let before = counter.commands
+            _ = try await check.run(HostnameModule(), ["name": "cost.test"])
+            XCTAssertEqual(counter.commands - before, 1)
         }
     }
 }
