@@ -32,7 +32,7 @@ final class SystemBusyboxTests: XCTestCase {
     }
 
     override func tearDown() {
-        for user in users { SystemModuleTestCase.shell("crontab -u \(user) -r 2>/dev/null; userdel -r -f \(user) 2>/dev/null") }
+        for user in users { SystemModuleTestCase.removeUser(user) }
         for group in groups { SystemModuleTestCase.shell("groupdel \(group) 2>/dev/null") }
         super.tearDown()
     }

@@ -27,12 +27,17 @@ class SystemModuleTestCase: XCTestCase {
     }
 
     override func tearDown() {
-        for user in madeUsers {
-            _ = Self.shell("crontab -u \(ShellWords.quote(user)) -r 2>/dev/null; userdel -r -f \(ShellWords.quote(user)) 2>/dev/null")
-        }
+        for user in madeUsers { Self.removeUser(user) }
         for group in madeGroups { _ = Self.shell("groupdel \(ShellWords.quote(group)) 2>/dev/null") }
         for cleanup in cleanups { cleanup() }
         super.tearDown()
+    }
+
+    /// Removes a test account with its crontab (userdel leaves crontabs; a test may have removed
+    /// the account already, and `crontab -u` then refuses, so the spool file goes by name).
+    static func removeUser(_ user: String) {
+        let u = ShellWords.quote(user)
+        shell("crontab -u \(u) -r 2>/dev/null; rm -f /var/spool/cron/crontabs/\(u); userdel -r -f \(u) 2>/dev/null")
     }
 
     /// A name for a user this test makes (removed in tearDown).
