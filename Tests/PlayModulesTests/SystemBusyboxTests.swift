@@ -34,6 +34,8 @@ final class SystemBusyboxTests: XCTestCase {
     override func tearDown() {
         for user in users { SystemModuleTestCase.removeUser(user) }
         for group in groups { SystemModuleTestCase.shell("groupdel \(group) 2>/dev/null") }
+        applets = nil  // XCTest keeps test case objects to the end: the directory goes now
+        harness = ModuleHarness()
         super.tearDown()
     }
 
