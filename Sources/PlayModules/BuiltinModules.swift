@@ -24,6 +24,7 @@ public enum BuiltinModules {
             EC2VPCNetModule(), EC2VPCSubnetModule(), EC2SecurityGroupModule(), ELBTargetGroupModule(), ELBApplicationLBModule(),
             SSHStartModule(), AsyncStatusModule(),
             AptModule(), DnfModule(), ApkModule(), PackageModule(), SystemdServiceModule(), ServiceModule(),
+            UserModule(), GroupModule(), CronModule(), AuthorizedKeyModule(), KnownHostsModule(), HostnameModule(), MountModule(),
         ]
     }
 }
