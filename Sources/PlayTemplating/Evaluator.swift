@@ -40,10 +40,9 @@ final class Evaluator {
             var out = Output()
             try render(template.nodes, into: &out)
             // Jinja's native mode: a template that produced exactly one piece yields it as is.
-            if native, out.pieces == 1, let only = out.first { return Templar.removingOmitted(only) }
+            if native, !template.trailingNewline, out.pieces == 1, let only = out.first { return Templar.removingOmitted(only) }
             if native, out.pieces == 0 { return .null }
-            if template.trailingNewline { out.text += "\n" }
-            return .string(out.text)
+            return .string(template.restoringTrailingNewlines(out.text))
         } catch {
             throw error.within(text)
         }

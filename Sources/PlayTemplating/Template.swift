@@ -23,9 +23,19 @@ struct Template: Sendable {
     var trailingNewline: Bool
 
     /// The expression when the whole template is exactly one `{{ expr }}`: its value is native.
+    /// A trailing newline makes it text (`"{{ item }}\n"` is the item and a newline, as in Ansible).
     var singleExpression: TemplateExpression? {
-        if nodes.count == 1, case .output(let e) = nodes[0] { return e }
+        if !trailingNewline, nodes.count == 1, case .output(let e) = nodes[0] { return e }
         return nil
+    }
+
+    /// Ansible keeps the input's trailing newlines: Jinja drops one, and trim_blocks may eat the one
+    /// after a closing tag; the output gets back as many as it lacks.
+    func restoringTrailingNewlines(_ text: String) -> String {
+        guard trailingNewline else { return text }
+        let wanted = source.utf8.reversed().prefix { $0 == 0x0A }.count
+        let present = text.utf8.reversed().prefix { $0 == 0x0A }.count
+        return wanted > present ? text + String(repeating: "\n", count: wanted - present) : text
     }
 
     /// Plain text without any template syntax.
