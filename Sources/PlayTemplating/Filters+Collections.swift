@@ -51,13 +51,13 @@ extension Filters {
         // Jinja's groupby: sorted by the attribute (case-insensitively unless told), then
         // `(grouper, items)` pairs; the grouper is the first item's own value.
         "groupby": plain { v, args, _ throws(TemplateError) in
-            guard let attribute = try args.string(0, "attribute") else { throw args.error("groupby needs an attribute") }
+            guard let path = try args.string(0, "attribute") else { throw args.error("groupby needs an attribute") }
             let fallback = try args.value(1, "default")
             let caseSensitive = try args.bool(2, "case_sensitive") ?? false
             var keyed: [(key: Value, item: Value)] = []
             for item in try items(v, args) {
                 let key: Value
-                if let fallback { key = try attribute(item, attribute) ?? fallback } else { key = try attributeOrFail(item, attribute) }
+                if let fallback { key = try attribute(item, path) ?? fallback } else { key = try attributeOrFail(item, path) }
                 keyed.append((key, item))
             }
             var failure: TemplateError?

@@ -11,7 +11,7 @@ struct RunTranscript {
     init(_ stdout: String) {
         var current = "preamble"
         var blocks: [String: [[String]]] = [:]
-        for line in stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+        for line in stdout.split(separator: "\n", omittingEmptySubsequences: false).map(Self.maskingTimes) {
             if let key = Self.playKey(line) { current = key }
             if Self.isBanner(line) || blocks[current] == nil {
                 blocks[current, default: []].append([])
@@ -21,6 +21,11 @@ struct RunTranscript {
         for (key, list) in blocks {
             sections[key] = list.map(Self.normalise).joined(separator: "\n")
         }
+    }
+
+    /// A command result's `start`, `end` and `delta` say when it ran, not what it did.
+    static func maskingTimes(_ line: Substring) -> String {
+        String(line).replacing(/"(start|end|delta)": "[0-9:. -]+"/) { match in "\"\(match.output.1)\": \"<time>\"" }
     }
 
     /// `PLAY [c07 handlers] ***` → `c07`.
