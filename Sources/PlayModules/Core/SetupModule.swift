@@ -45,7 +45,7 @@ public struct SetupModule: Module {
     }
 
     /// The module's `ansible_facts`: every fact prefixed `ansible_`, those `filter` keeps (its
-    /// globs match the name with or without the prefix), then what Ansible always adds.
+    /// globs match the name with or without the prefix), then `gather_subset` and `module_setup`.
     static func ansibleFacts(_ facts: OrderedDictionary<String, Value>, subsets: [String],
                              filter: [String]) -> OrderedDictionary<String, Value> {
         var out: OrderedDictionary<String, Value> = [:]
@@ -60,8 +60,10 @@ public struct SetupModule: Module {
             out["ansible_local"] = .dict([:])
         }
         out.sort { $0.key < $1.key }
-        out["gather_subset"] = .list(subsets.map(Value.string))
-        out["module_setup"] = true
+        // These two answer to the filter too (by their own names), as in Ansible.
+        let kept = { (name: String) in filter.isEmpty || filter.contains { fnmatch($0, name, 0) == 0 } }
+        if kept("gather_subset") { out["gather_subset"] = .list(subsets.map(Value.string)) }
+        if kept("module_setup") { out["module_setup"] = true }
         return out
     }
 }

@@ -41,35 +41,38 @@ struct RunTranscript {
     }
 
     private static let statuses = ["ok: [", "changed: [", "skipping: [", "fatal: [", "failed: [", "included: ",
-                                   "FAILED - RETRYING: ", "[ERROR]", "[WARNING]"]
+                                   "FAILED - RETRYING: ", "[WARNING]"]
 
-    /// A banner's lines with the host results sorted by host, each result whole (a `[ERROR]`
-    /// explanation travels with the `fatal:` line after it).
+    /// A banner's lines with the host results grouped by host (each host's own order kept). An
+    /// `[ERROR]` explanation is printed once per distinct text, before whichever host's result
+    /// came first, so those explanations are compared apart, as a set, ahead of the results.
     static func normalise(_ block: [String]) -> String {
         guard let banner = block.first else { return "" }
         var body = Array(block.dropFirst())
         var trailingBlanks = 0
         while body.last == "" { body.removeLast(); trailingBlanks += 1 }
+        var explanations: [String] = []
         var units: [(host: String, lines: [String])] = []
-        var pendingError = false
+        var inExplanation = false
         for line in body {
             let starts = statuses.contains { line.hasPrefix($0) }
-            if starts, !(pendingError && !line.hasPrefix("[")) {
+            if line.hasPrefix("[ERROR]") {
+                explanations.append(line)
+                inExplanation = true
+            } else if starts {
                 units.append((host(of: line), [line]))
-                pendingError = line.hasPrefix("[ERROR]")
+                inExplanation = false
+            } else if inExplanation {
+                explanations[explanations.count - 1] += "\n" + line
             } else if units.isEmpty {
                 units.append(("", [line]))
             } else {
                 units[units.count - 1].lines.append(line)
-                if pendingError, starts {
-                    units[units.count - 1].host = host(of: line)
-                    pendingError = false
-                }
             }
         }
         let hosts = units.map(\.host).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }.sorted()
         let ordered = hosts.flatMap { h in units.filter { $0.host == h }.flatMap(\.lines) }
-        return ([banner] + ordered + Array(repeating: "", count: trailingBlanks)).joined(separator: "\n")
+        return ([banner] + explanations.sorted() + ordered + Array(repeating: "", count: trailingBlanks)).joined(separator: "\n")
     }
 
     /// The first `[name]` of a result line: `ok: [h1] => ...` → `h1`.
