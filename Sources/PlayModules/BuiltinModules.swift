@@ -14,7 +14,7 @@ public enum BuiltinModules {
         [
             DebugModule(), SetFactModule(), IncludeVarsModule(), AssertModule(), FailModule(), AddHostModule(), GroupByModule(),
             MetaModule(),
-            CommandModule(), ShellModule(), CopyModule(), TemplateModule(), FileModule(), StatModule(), SetupModule(),
+            CommandModule(), ShellModule(), CopyModule(), TemplateModule(), FileModule(), StatModule(), SetupModule(), SysctlModule(),
             WaitForModule(), URIModule(), PauseModule(),
             LineInFileModule(), ReplaceModule(), BlockInFileModule(), SlurpModule(), FetchModule(), PingModule(),
             RawModule(), WaitForConnectionModule(), TempFileModule(), FindModule(),
