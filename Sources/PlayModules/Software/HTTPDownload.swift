@@ -13,7 +13,8 @@ import PlayBase
 /// destination exists and `force` is off.
 ///
 /// Differences from Ansible's urllib that the tools impose: busybox's wget has no time-out
-/// option (a broken build crashes on `-T`), and sends credentials from the URL pre-emptively.
+/// option (a broken build crashes on `-T`), sends credentials from the URL pre-emptively, and
+/// its `--spider` (check mode) asks with GET, reading no body.
 struct HTTPDownload {
     var headers: [(String, String)] = []
     var timeout = 10
