@@ -112,6 +112,10 @@ public struct UnarchiveModule: Module {
             return f
         }
         r.changed = records.flag("changed")
+        // With -vvv, the first entry found to differ (why the archive was unpacked).
+        if context.verbosity >= 3, let first = records["first_difference"] {
+            r["first_difference"] = .string(first)
+        }
         if context.bool("list_files") {
             r["files"] = .list(Self.entries(answer.stdout).map(Value.string))
         }

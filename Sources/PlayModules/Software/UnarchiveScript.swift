@@ -135,7 +135,7 @@ struct UnarchiveScript {
               if _pexcluded "$_pn"; then rm -rf "$_pW/x/$_pn"; continue; fi
               printf 'file=%s\0' "$_pe"
               printf '%s\n' "$_pn" >> "$_pW/kept"
-              if [ $_pdiff = 0 ] && _pdiffers "$_pn"; then _pdiff=1; fi
+              if [ $_pdiff = 0 ] && _pdiffers "$_pn"; then _pdiff=1; printf 'first_difference=%s\0' "$_pn"; fi
             done < "$_pW/list"
             printf 'differs=%s\0' "$_pdiff"
             if [ $_pdiff = 1 ]; then
