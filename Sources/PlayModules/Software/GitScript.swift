@@ -31,6 +31,9 @@ struct GitScript {
             command -v "$_pgit" >/dev/null 2>&1 || _pfail "Failed to find required executable \"$_pgit\" in paths"
             export GIT_TERMINAL_PROMPT=0
             case $_pD in /*) ;; *) _pD=$(pwd)/$_pD;; esac
+            # A path is cloned as a file:// URL (shallow clones need one), as Ansible does.
+            case $_prepo in "~/"*) _prepo=$HOME/${_prepo#"~/"};; esac
+            case $_prepo in /*) _prepo=file://$_prepo;; esac
             _pg() { _pout=$("$_pgit" "$@" 2>&1) || _pfail "Failed to run $_pgit $*: $_pout"; }
             _pin() { (cd "$_pD" && "$_pgit" "$@"); }
             _pversion() { _pin rev-parse HEAD 2>/dev/null || printf 'HEAD'; }
