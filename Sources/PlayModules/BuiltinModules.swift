@@ -23,7 +23,7 @@ public enum BuiltinModules {
             ECSTaskDefinitionModule(), ECSTaskDefinitionInfoModule(), ECSServiceModule(), ECSServiceInfoModule(),
             EC2VPCNetModule(), EC2VPCSubnetModule(), EC2SecurityGroupModule(), ELBTargetGroupModule(), ELBApplicationLBModule(),
             SSHStartModule(), AsyncStatusModule(),
-            GetURLModule(), UnarchiveModule(), ArchiveModule(), GitModule(), ScriptModule(), AptRepositoryModule(), AptKeyModule(),
+            GetURLModule(), UnarchiveModule(), ArchiveModule(), GitModule(), ScriptModule(), AptRepositoryModule(), AptKeyModule(), PipModule(),
         ]
     }
 }
