@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs everything play's build, tests, benchmarks and sandbox need on a fresh Debian machine.
-# Idempotent: a second run installs nothing new. libcurl's header builds the CCurl shim (libcurl
+# The software modules' tests use wget, git, zip, xz, bzip2 and gpg; python3-apt lets ansible's
+# apt_repository run for comparisons. Idempotent: a second run installs nothing new. libcurl's header builds the CCurl shim (libcurl
 # itself is opened at run time, on the first HTTP request); valgrind records the profile that the
 # release build's code layout follows (bench/build-release.sh).
 set -euo pipefail
 
-apt_packages=(libssl-dev libcurl4-openssl-dev libxml2-dev valgrind openssh-server openssh-client sudo nginx-light curl procps iproute2 hyperfine netcat-openbsd busybox)
+apt_packages=(libssl-dev libcurl4-openssl-dev libxml2-dev valgrind openssh-server openssh-client sudo nginx-light curl procps iproute2 hyperfine netcat-openbsd busybox
+  wget git zip unzip xz-utils bzip2 gnupg python3-apt)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
