@@ -48,10 +48,9 @@ public struct AptRepositoryModule: Module {
             return .failed("ppa: repositories need Launchpad's API, which play does not call: give the deb line and add the key with apt_key")
         }
         let mode: FileMode?
-        do {
-            mode = try FileMode.parse(context.args["mode"])
-        } catch {
-            return .failed(error.description)
+        switch FileAttributeArguments.mode(context) {
+        case .success(let m): mode = m
+        case .failure(let error): return .failed(error.description)
         }
         let connection = try await context.connection()
         let read = try await connection.run(request(Self.readScript, context))

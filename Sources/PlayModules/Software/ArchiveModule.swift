@@ -23,26 +23,16 @@ public struct ArchiveModule: Module {
         ArgumentSpec("exclusion_patterns", .list, elements: .path),
         ArgumentSpec("force_archive", .bool, defaultValue: false),
         ArgumentSpec("remove", .bool, defaultValue: false),
-        ArgumentSpec("mode", .raw),
-        ArgumentSpec("owner", .string),
-        ArgumentSpec("group", .string),
-        ArgumentSpec("attributes", .string, aliases: ["attr"]),
-        ArgumentSpec("seuser", .string),
-        ArgumentSpec("serole", .string),
-        ArgumentSpec("setype", .string),
-        ArgumentSpec("selevel", .string),
-        ArgumentSpec("unsafe_writes", .bool, defaultValue: false),
-    ], freeForm: .keyValue)
+    ] + FileAttributeArguments.all, freeForm: .keyValue)
 
     public func run(_ context: ModuleContext) async throws -> TaskResult {
         let paths = (context.list("path") ?? []).map(\.renderedString)
         let excludes = (context.list("exclude_path") ?? []).map(\.renderedString)
         let format = context.string("format") ?? "gz"
         let mode: FileMode?
-        do {
-            mode = try FileMode.parse(context.args["mode"])
-        } catch {
-            return .failed(error.description)
+        switch FileAttributeArguments.mode(context) {
+        case .success(let m): mode = m
+        case .failure(let error): return .failed(error.description)
         }
         let connection = try await context.connection()
         let survey = try await connection.run(request(ArchiveScript.survey(paths: paths, excludes: excludes), context))

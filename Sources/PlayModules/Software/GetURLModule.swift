@@ -35,16 +35,7 @@ public struct GetURLModule: Module {
         ArgumentSpec("client_cert", .path),
         ArgumentSpec("client_key", .path),
         ArgumentSpec("ciphers", .list, elements: .string),
-        ArgumentSpec("mode", .raw),
-        ArgumentSpec("owner", .string),
-        ArgumentSpec("group", .string),
-        ArgumentSpec("attributes", .string, aliases: ["attr"]),
-        ArgumentSpec("seuser", .string),
-        ArgumentSpec("serole", .string),
-        ArgumentSpec("setype", .string),
-        ArgumentSpec("selevel", .string),
-        ArgumentSpec("unsafe_writes", .bool, defaultValue: false),
-    ], freeForm: .keyValue)
+    ] + FileAttributeArguments.all, freeForm: .keyValue)
 
     public func run(_ context: ModuleContext) async throws -> TaskResult {
         let url = context.string("url") ?? ""
@@ -55,10 +46,9 @@ public struct GetURLModule: Module {
             "url": .string(masked),
         ]
         let mode: FileMode?
-        do {
-            mode = try FileMode.parse(context.args["mode"])
-        } catch {
-            return .failed(error.description, base)
+        switch FileAttributeArguments.mode(context) {
+        case .success(let m): mode = m
+        case .failure(let error): return .failed(error.description, base)
         }
         var download = HTTPDownload()
         download.timeout = context.int("timeout") ?? 10

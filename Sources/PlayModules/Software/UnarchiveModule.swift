@@ -29,26 +29,16 @@ public struct UnarchiveModule: Module {
         ArgumentSpec("validate_certs", .bool, defaultValue: true),
         ArgumentSpec("io_buffer_size", .int, defaultValue: 65536),
         ArgumentSpec("decrypt", .bool, defaultValue: true),
-        ArgumentSpec("mode", .raw),
-        ArgumentSpec("owner", .string),
-        ArgumentSpec("group", .string),
-        ArgumentSpec("attributes", .string, aliases: ["attr"]),
-        ArgumentSpec("seuser", .string),
-        ArgumentSpec("serole", .string),
-        ArgumentSpec("setype", .string),
-        ArgumentSpec("selevel", .string),
-        ArgumentSpec("unsafe_writes", .bool, defaultValue: false),
-    ], freeForm: .keyValue, mutuallyExclusive: [["include", "exclude"], ["copy", "remote_src"]])
+    ] + FileAttributeArguments.all, freeForm: .keyValue, mutuallyExclusive: [["include", "exclude"], ["copy", "remote_src"]])
 
     public func run(_ context: ModuleContext) async throws -> TaskResult {
         let src = context.string("src") ?? ""
         let dest = context.string("dest") ?? ""
         let remote = context.args["copy"].map { !(ValueCoercion.bool($0) ?? true) } ?? context.bool("remote_src")
         let mode: FileMode?
-        do {
-            mode = try FileMode.parse(context.args["mode"])
-        } catch {
-            return .failed(error.description)
+        switch FileAttributeArguments.mode(context) {
+        case .success(let m): mode = m
+        case .failure(let error): return .failed(error.description)
         }
         var input: Data?
         let source: UnarchiveScript.Source

@@ -27,23 +27,12 @@ enum AnsibleTask {
         let list = (0..<tasks.count).map { "r\($0)" }.joined(separator: ", ")
         yaml += "    - copy:\n        content: \"{{ [\(list)] | to_json }}\"\n        dest: \(out)\n      check_mode: false\n"
         try yaml.write(toFile: directory + "/play.yml", atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["-i", "localhost,", "-c", "local", "-e", #"{"ansible_python_interpreter": "{{ ansible_playbook_python }}"}"#, "play.yml"]
-            + (check ? ["--check"] : [])
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        var environment = ProcessInfo.processInfo.environment
-        environment["ANSIBLE_NOCOLOR"] = "1"
-        environment["ANSIBLE_LOCALHOST_WARNING"] = "0"
-        process.environment = environment
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let (_, output) = try ArchiveFixtures.run(
+            binary, ["-i", "localhost,", "-c", "local", "-e", #"{"ansible_python_interpreter": "{{ ansible_playbook_python }}"}"#,
+                     "play.yml"] + (check ? ["--check"] : []),
+            in: directory, environment: ["ANSIBLE_NOCOLOR": "1", "ANSIBLE_LOCALHOST_WARNING": "0"])
         guard let data = FileManager.default.contents(atPath: out) else {
-            XCTFail("ansible-playbook wrote no results: \(String(decoding: output, as: UTF8.self))")
+            XCTFail("ansible-playbook wrote no results: \(output)")
             return []
         }
         let value = try Value.parseJSON(String(decoding: data, as: UTF8.self))

@@ -6,19 +6,27 @@ enum ArchiveFixtures {
     /// Runs a command line with `sh -c` in `directory`; fails the test on a non-zero exit.
     @discardableResult
     static func sh(_ command: String, in directory: String, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        let (status, text) = try run("/bin/sh", ["-c", command], in: directory)
+        if status != 0 { XCTFail("\(command) failed: \(text)", file: file, line: line) }
+        return text
+    }
+
+    /// Runs a program in `directory` with `environment` added to this process's; its exit
+    /// status and its output and errors together.
+    static func run(_ path: String, _ arguments: [String], in directory: String,
+                    environment: [String: String] = [:]) throws -> (Int32, String) {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
         try process.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        if process.terminationStatus != 0 { XCTFail("\(command) failed: \(text)", file: file, line: line) }
-        return text
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
     /// A tree `app/` (`bin/run` 0755, `conf/app.ini`, `README`) and archives of it in `dir`:
