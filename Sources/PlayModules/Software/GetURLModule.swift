@@ -58,6 +58,9 @@ public struct GetURLModule: Module {
         download.validateCerts = context.bool("validate_certs", default: true)
         download.userAgent = context.string("http_agent") ?? "ansible-httpget"
         download.decompress = context.bool("decompress", default: true)
+        download.useProxy = context.bool("use_proxy", default: true)
+        download.clientCert = context.string("client_cert")
+        download.clientKey = context.string("client_key")
         for (name, value) in context.args["headers"]?.dictValue ?? [:] {
             download.headers.append((name, value.renderedString))
         }

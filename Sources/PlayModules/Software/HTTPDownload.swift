@@ -24,6 +24,9 @@ struct HTTPDownload {
     var validateCerts = true
     var userAgent = "ansible-httpget"
     var decompress = true
+    var useProxy = true
+    var clientCert: String?
+    var clientKey: String?
     /// A HEAD request (check mode): `OUT` stays empty.
     var head = false
 
@@ -49,6 +52,19 @@ struct HTTPDownload {
             busybox.append("--no-check-certificate")
         }
         if decompress { curl.append("--compressed") }
+        if !useProxy {
+            curl += ["--noproxy", "*"]
+            wget.append("--no-proxy")
+            busybox += ["-Y", "off"]
+        }
+        if let clientCert {
+            curl += ["--cert", clientCert]
+            wget.append("--certificate=\(clientCert)")
+        }
+        if let clientKey {
+            curl += ["--key", clientKey]
+            wget.append("--private-key=\(clientKey)")
+        }
         if head {
             curl.append("-I")
             wget.append("--spider")
