@@ -102,6 +102,15 @@ final class GetURLModuleTests: XCTestCase {
         XCTAssertFalse(allowed.failed, allowed.message ?? "")
         XCTAssertEqual(dir.read("secret.txt"), "hidden\n")
 
+        // A proxy that is not there: used by default, bypassed with use_proxy off.
+        var proxied = harness
+        proxied.environment = ["http_proxy": "http://127.0.0.1:\(try LoopbackServer.closedPort())", "no_proxy": "", "NO_PROXY": ""]
+        let viaProxy = try await proxied.run(GetURLModule(), ["url": .string(server.url("/dl")), "dest": .string(dir.file("p1"))])
+        XCTAssertTrue(viaProxy.failed, "\(viaProxy.values)")
+        let direct = try await proxied.run(GetURLModule(), ["url": .string(server.url("/dl")), "dest": .string(dir.file("p2")),
+                                                            "use_proxy": false])
+        XCTAssertFalse(direct.failed, direct.message ?? "")
+
         let absent = try await harness.run(GetURLModule(), ["url": .string(server.url("/absent")), "dest": .string(dir.file("x"))])
         XCTAssertEqual(absent.message, "Request failed")
         XCTAssertEqual(absent["status_code"], 404)
