@@ -8,6 +8,8 @@ set -euo pipefail
 apt_packages=(libssl-dev libcurl4-openssl-dev libxml2-dev valgrind openssh-server openssh-client sudo nginx-light curl procps iproute2 hyperfine netcat-openbsd busybox cron)
 # Package module tests: rpm, dnf and createrepo_c build and serve RPMs into a scratch installroot; dpkg-dev indexes .debs.
 apt_packages+=(rpm dnf createrepo-c dpkg-dev)
+# Software module tests: wget, git, zip, xz, bzip2 and gpg; python3-apt lets ansible's apt_repository run for comparisons.
+apt_packages+=(wget git zip unzip xz-utils bzip2 gnupg python3-apt)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

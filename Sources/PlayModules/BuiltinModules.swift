@@ -25,6 +25,7 @@ public enum BuiltinModules {
             SSHStartModule(), AsyncStatusModule(),
             AptModule(), DnfModule(), ApkModule(), PackageModule(), SystemdServiceModule(), ServiceModule(),
             UserModule(), GroupModule(), CronModule(), AuthorizedKeyModule(), KnownHostsModule(), HostnameModule(), MountModule(),
+            GetURLModule(), UnarchiveModule(), ArchiveModule(), GitModule(), ScriptModule(), AptRepositoryModule(), AptKeyModule(), PipModule(),
         ]
     }
 }
