@@ -25,3 +25,11 @@ sys.exit(0 if ok else 1)
 PY
 # pyenv keeps console scripts behind shims; refresh them so ansible-playbook is on PATH.
 command -v pyenv >/dev/null 2>&1 && pyenv rehash || true
+
+# The amazon.aws / community.aws collections for the AWS compatibility tests: the `ansible`
+# package (12.x carries ansible-core 2.19) in its own venv, so the system ansible-core stays as is.
+aws_venv="${PLAY_AWS_VENV:-$HOME/.cache/play/aws-venv}"
+if ! "$aws_venv/bin/python" -c 'import boto3, ansible_collections.amazon.aws' >/dev/null 2>&1; then
+  python3 -m venv "$aws_venv"
+  "$aws_venv/bin/pip" install -q 'ansible==12.3.0' 'boto3==1.43.11' 'botocore==1.43.11'
+fi

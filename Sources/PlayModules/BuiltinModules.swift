@@ -23,6 +23,6 @@ public enum BuiltinModules {
             ECSTaskDefinitionModule(), ECSTaskDefinitionInfoModule(), ECSServiceModule(), ECSServiceInfoModule(),
             EC2VPCNetModule(), EC2VPCSubnetModule(), EC2SecurityGroupModule(), ELBTargetGroupModule(), ELBApplicationLBModule(),
             SSHStartModule(), AsyncStatusModule(),
-        ]
+        ] + AmazonAWSModules.all
     }
 }
