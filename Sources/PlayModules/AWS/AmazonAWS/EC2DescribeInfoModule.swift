@@ -93,7 +93,7 @@ public struct EC2DescribeInfoModule: Module {
 
     /// One answer item as the collection reports it (a reservation gives its instances).
     private func shape(_ item: XMLTree) -> [Value] {
-        if kind.set == "reservationSet" { return EC2ResultShape.items(item["instancesSet"]) }
+        if kind.set == "reservationSet" { return EC2ResultShape.instances(item) }
         var dict = EC2ResultShape.dict(item)
         if dict["tags"] == nil { dict["tags"] = .dict([:]) }
         if let idKey = kind.idKey { dict["id"] = dict[idKey] ?? .null }

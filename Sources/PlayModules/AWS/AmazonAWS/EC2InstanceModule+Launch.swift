@@ -7,24 +7,32 @@ import PlayExecutor
 extension EC2InstanceModule {
     /// RunInstances for `count` new instances with the task's parameters; waits for them to run
     /// (or stops them for `state: stopped`) when asked.
-    func launch(_ context: ModuleContext, _ ec2: EC2Client, count: Int, state: String) async throws -> TaskResult {
+    func launch(_ context: ModuleContext, _ ec2: EC2Client, count: Int, state: String,
+                existing: [Value] = []) async throws -> TaskResult {
         let spec = try await runSpec(context, ec2, count: count)
         if context.checkMode {
-            return .ok(changed: true, ["instance_ids": .list([]), "msg": "Would have launched instances if not in check_mode.",
-                                       "spec": .dict(spec)])
+            var result: OrderedDictionary<String, Value> = ["spec": .dict(spec), "msg": "Would have launched instances if not in check_mode."]
+            if !existing.isEmpty {
+                result["instance_ids"] = .list(existing.map { .string($0.instanceID) })
+                result["instances"] = .list(existing)
+            }
+            return .ok(changed: true, result)
         }
         let root = try await AWSModuleError.wrapping("launching \(count) instance(s)") {
             try await ec2.send(EC2QuerySpec.request("RunInstances", spec))
         }
         let launched = EC2ResultShape.items(root["instancesSet"])
         let ids = launched.map(\.instanceID)
-        var result: OrderedDictionary<String, Value> = ["instance_ids": .list(ids.map(Value.string)), "spec": .dict(spec)]
+        var result: OrderedDictionary<String, Value> = [:]
+        if !existing.isEmpty { result["changed_ids"] = .list(ids.map(Value.string)) }
+        result["instance_ids"] = .list((existing.map(\.instanceID) + ids).map(Value.string))
+        result["spec"] = .dict(spec)
         if state == "stopped" {
             _ = try await AWSModuleError.wrapping("stopping \(ids.joined(separator: ", "))") { try await ec2.stopInstances(ids) }
         }
         if context.bool("wait", default: true) {
             let target = state == "stopped" ? "stopped" : "running"
-            result["instances"] = .list(try await waitFor(context, ec2, ids: ids, state: target))
+            result["instances"] = .list(existing + (try await waitFor(context, ec2, ids: ids, state: target)))
         }
         return .ok(changed: true, result)
     }

@@ -23,7 +23,11 @@ extension EC2InstanceModule {
     func changeState(_ context: ModuleContext, _ ec2: EC2Client, _ instances: [Value], to state: String) async throws -> TaskResult {
         var result: OrderedDictionary<String, Value> = ["instances": .list(instances)]
         let outcome = try await changeStates(context, ec2, instances, to: state)
-        if let outcome { result.merge(outcome.data) { $1 } }
+        if let outcome {
+            result.merge(outcome.data) { $1 }
+            // The collection reports terminated instances as they are after the call.
+            if !context.checkMode { result["instances"] = .list(try await describe(ec2, ids: instances.map(\.instanceID))) }
+        }
         return .ok(changed: outcome?.changed ?? false, result)
     }
 
@@ -84,34 +88,36 @@ extension EC2InstanceModule {
         return StateOutcome(changed: true, data: data)
     }
 
-    /// `exact_count`: launches the missing instances or terminates the newest extra ones.
-    func enforceCount(_ context: ModuleContext, _ ec2: EC2Client, _ existing: [Value], exact: Int, state: String) async throws -> TaskResult {
-        let live = existing.filter { Self.liveStates.contains($0.instanceStateName) }
-        if live.count == exact {
-            var result = try await handleExisting(context, ec2, live, state: state)
-            if !result.changed { result.values["msg"] = "All instances match desired count" }
-            return result
+    /// `exact_count`: launches the missing instances or terminates the oldest extra ones, then
+    /// brings every match in line as for existing instances (that result wins when it changed).
+    func enforceCount(_ context: ModuleContext, _ ec2: EC2Client, _ existing: [Value], exact: Int, state: String,
+                      filters: [EC2Filter]) async throws -> TaskResult {
+        if existing.count == exact {
+            let result = try await handleExisting(context, ec2, existing, state: state)
+            if result.changed { return result }
+            return .ok(changed: false, ["instances": .list(existing), "instance_ids": .list(existing.map { .string($0.instanceID) }),
+                                        "msg": .string("\(exact) instances already \(state), nothing to do.")])
         }
-        if live.count > exact {
-            let newestFirst = live.sorted { ($0["launch_time"]?.renderedString ?? "") > ($1["launch_time"]?.renderedString ?? "") }
-            let extra = Array(newestFirst.prefix(live.count - exact)).map(\.instanceID)
-            let kept = live.filter { !extra.contains($0.instanceID) }
-            if !context.checkMode {
-                _ = try await AWSModuleError.wrapping("terminating \(extra.joined(separator: ", "))") { try await ec2.terminateInstances(extra) }
-                if context.bool("wait", default: true) { _ = try await waitFor(context, ec2, ids: extra, state: "terminated") }
+        var result: TaskResult
+        if existing.count < exact {
+            result = try await launch(context, ec2, count: exact - existing.count, state: state, existing: existing)
+        } else {
+            let oldestFirst = existing.sorted { ($0["launch_time"]?.renderedString ?? "") < ($1["launch_time"]?.renderedString ?? "") }
+            let all = oldestFirst.map(\.instanceID)
+            let extra = Array(all.prefix(existing.count - exact))
+            if context.checkMode {
+                return .ok(changed: true, ["terminated_ids": .list(extra.map(Value.string)), "instance_ids": .list(all.map(Value.string)),
+                                           "msg": .string("Would have terminated following instances if not in check mode \(extra)")])
             }
-            return .ok(changed: true, [
-                "msg": .string(context.checkMode ? "Would have terminated instances if not in check_mode." : "Successfully terminated instances."),
-                "terminated_ids": .list(extra.map(Value.string)), "instance_ids": .list(kept.map { .string($0.instanceID) }),
-                "instances": .list(kept),
-            ])
+            _ = try await AWSModuleError.wrapping("terminating \(extra.joined(separator: ", "))") { try await ec2.terminateInstances(extra) }
+            _ = try await waitFor(context, ec2, ids: extra, state: "terminated")
+            result = .ok(changed: true, ["msg": "Successfully terminated instances.", "terminated_ids": .list(extra.map(Value.string)),
+                                         "instance_ids": .list(all.map(Value.string)), "instances": .list(oldestFirst)])
         }
-        let launched = try await launch(context, ec2, count: exact - live.count, state: state)
-        if context.checkMode || launched.failed { return launched }
-        let newIDs = (launched.values["instance_ids"]?.listValue ?? []).map(\.renderedString)
-        let all = live.map(\.instanceID) + newIDs
-        let instances = try await describe(ec2, ids: all)
-        return .ok(changed: true, ["changes": .list([]), "instance_ids": .list(all.map(Value.string)), "instances": .list(instances)])
+        if context.checkMode || result.failed { return result }
+        let refreshed = try await describe(ec2, filters: filters)
+        let updated = try await handleExisting(context, ec2, refreshed, state: state)
+        return updated.changed ? updated : result
     }
 
     /// Adds and (with `purge_tags`) removes tags so each instance carries exactly the task's.

@@ -75,7 +75,7 @@ public struct EC2InstanceModule: Module {
                 return try await changeState(context, ec2, existing, to: state)
             }
             if let exact = context.int("exact_count") {
-                return try await enforceCount(context, ec2, existing, exact: exact, state: state)
+                return try await enforceCount(context, ec2, existing, exact: exact, state: state, filters: filters)
             }
             if !existing.isEmpty && context.int("count") == nil {
                 return try await handleExisting(context, ec2, existing, state: state)
@@ -109,7 +109,7 @@ public struct EC2InstanceModule: Module {
         let reservations = try await AWSModuleError.wrapping("describing instances") {
             try await ec2.describeItems(request, set: "reservationSet")
         }
-        return reservations.flatMap { EC2ResultShape.items($0["instancesSet"]) }
+        return reservations.flatMap { EC2ResultShape.instances($0) }
     }
 
     /// The tags a task asks for: `tags` plus `Name` from `name`.

@@ -44,14 +44,16 @@ enum EC2ResultShape {
         "ipv6CidrBlockState", "instanceState", "currentState", "previousState",
     ]
 
-    /// Everything under `node` as a dictionary (the node's own name is not part of the result).
-    static func dict(_ node: XMLTree) -> OrderedDictionary<String, Value> {
+    /// Everything under `node` as a dictionary. `name` is the node's name, or for a list's
+    /// `<item>` the list's name (what `parent/child` renames match).
+    static func dict(_ node: XMLTree, name: String? = nil) -> OrderedDictionary<String, Value> {
+        let parent = name ?? node.name
         var out = OrderedDictionary<String, Value>()
         for child in node.children {
             if child.name == "tagSet" {
                 out["tags"] = tags(child)
             } else {
-                out[key(child.name, parent: node.name)] = value(child, parent: node.name)
+                out[key(child.name, parent: parent)] = value(child, parent: parent)
             }
         }
         return out
@@ -59,7 +61,23 @@ enum EC2ResultShape {
 
     /// The items of a list element, each as a dictionary.
     static func items(_ node: XMLTree?) -> [Value] {
-        (node?.children ?? []).filter { $0.name == "item" }.map { .dict(dict($0)) }
+        guard let node else { return [] }
+        return node.children.filter { $0.name == "item" }.map { .dict(dict($0, name: node.name)) }
+    }
+
+    /// A reservation's instances. An instance's groups are its primary interface's; where the
+    /// answer leaves the instance's own list empty (moto, until the groups are modified) they
+    /// are taken from that interface, as AWS reports them.
+    static func instances(_ reservation: XMLTree) -> [Value] {
+        items(reservation["instancesSet"]).map { instance in
+            guard case .dict(var dict) = instance else { return instance }
+            if dict["tags"] == nil { dict["tags"] = .dict([:]) }
+            if dict["security_groups"]?.listValue?.isEmpty ?? true,
+               let groups = dict["network_interfaces"]?[0]?["groups"], !(groups.listValue?.isEmpty ?? true) {
+                dict["security_groups"] = groups
+            }
+            return .dict(dict)
+        }
     }
 
     static func tags(_ node: XMLTree) -> Value {
@@ -80,7 +98,7 @@ enum EC2ResultShape {
         if !node.children.isEmpty {
             if node.children.allSatisfy({ $0.name == "item" }) {
                 return .list(node.children.map { item in
-                    item.children.isEmpty ? .string(item.text) : .dict(dict(item))
+                    item.children.isEmpty ? .string(item.text) : .dict(dict(item, name: node.name))
                 })
             }
             return .dict(dict(node))
