@@ -6,6 +6,7 @@ enum AmazonAWSModules {
     static var all: [any Module] {
         EC2DescribeInfoModule.all as [any Module] + [
             EC2InstanceModule(), AWSCallerInfoModule(), EC2TagModule(), EC2KeyModule(), S3ObjectModule(), S3BucketModule(),
+            ELBTargetModule(), ELBTargetInfoModule(), ELBTargetGroupInfoModule(), ELBApplicationLBInfoModule(),
         ]
     }
 }

@@ -22,6 +22,8 @@ public struct EC2DescribeInfoModule: Module {
         /// The item's key copied to `id` (the VPC and subnet modules add it).
         var idKey: String?
         var extraArguments: [ArgumentSpec] = []
+        /// Old names the collection still redirects here.
+        var aliases: [String] = []
     }
 
     let kind: Kind
@@ -33,7 +35,7 @@ public struct EC2DescribeInfoModule: Module {
         if let ids = kind.ids {
             arguments.append(ArgumentSpec(ids.argument, .list, aliases: ids.aliases, defaultValue: .list([]), elements: .string))
         }
-        spec = ModuleSpec(groups: ["aws"], name: kind.name, arguments: arguments + AWSArguments.specs)
+        spec = ModuleSpec(groups: ["aws"], name: kind.name, aliases: kind.aliases, arguments: arguments + AWSArguments.specs)
     }
 
     public static let instances = EC2DescribeInfoModule(Kind(
@@ -48,7 +50,7 @@ public struct EC2DescribeInfoModule: Module {
         set: "subnetSet", resultKey: "subnets", idKey: "subnet_id"))
     public static let securityGroups = EC2DescribeInfoModule(Kind(
         name: "ec2_security_group_info", action: "DescribeSecurityGroups", ids: nil,
-        set: "securityGroupInfo", resultKey: "security_groups"))
+        set: "securityGroupInfo", resultKey: "security_groups", aliases: ["ec2_group_info"]))
     public static let images = EC2DescribeInfoModule(Kind(
         name: "ec2_ami_info", action: "DescribeImages", ids: ("image_ids", ["image_id"], "ImageId"),
         set: "imagesSet", resultKey: "images",

@@ -90,7 +90,7 @@ public struct S3ObjectModule: Module {
                     return .ok(changed: false, ["msg": .string("Bucket \(bucket) and key \(directory) already exists.")])
                 }
                 if !context.checkMode {
-                    try await AWSModuleError.wrapping("creating s3://\(bucket)/\(directory)") {
+                    _ = try await AWSModuleError.wrapping("creating s3://\(bucket)/\(directory)") {
                         try await s3.putObject(bucket: bucket, key: directory, data: Data())
                     }
                 }
@@ -151,7 +151,7 @@ public struct S3ObjectModule: Module {
         var metadata: [String: String] = [:]
         for (name, value) in context.args["metadata"]?.dictValue ?? [:] where !value.isNull { metadata[name] = value.renderedString }
         let contentType = metadata.removeValue(forKey: "Content-Type") ?? metadata.removeValue(forKey: "content_type")
-        try await AWSModuleError.wrapping("uploading s3://\(bucket)/\(key)") {
+        _ = try await AWSModuleError.wrapping("uploading s3://\(bucket)/\(key)") {
             try await s3.putObject(bucket: bucket, key: key, data: data, contentType: contentType ?? Self.contentType(key), metadata: metadata)
         }
         var result = try await downloadURL(context, s3, bucket, key)
@@ -180,7 +180,7 @@ public struct S3ObjectModule: Module {
             }
         }
         if context.checkMode { return .ok(changed: true, ["msg": "GET operation skipped - running in check mode"]) }
-        try await AWSModuleError.wrapping("downloading s3://\(bucket)/\(key)") {
+        _ = try await AWSModuleError.wrapping("downloading s3://\(bucket)/\(key)") {
             try await s3.getObject(bucket: bucket, key: key, to: URL(fileURLWithPath: dest))
         }
         return .ok(changed: true, ["msg": "GET operation complete"])
