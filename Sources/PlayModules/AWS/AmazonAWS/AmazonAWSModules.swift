@@ -5,7 +5,7 @@ import PlayExecutor
 enum AmazonAWSModules {
     static var all: [any Module] {
         EC2DescribeInfoModule.all as [any Module] + [
-            EC2InstanceModule(), AWSCallerInfoModule(), EC2TagModule(), EC2KeyModule(), S3ObjectModule(), S3BucketModule(),
+            EC2InstanceModule(), AWSCallerInfoModule(), EC2TagModule(), EC2KeyModule(), S3ObjectModule(), S3BucketModule(), EC2EIPModule(),
             ELBTargetModule(), ELBTargetInfoModule(), ELBTargetGroupInfoModule(), ELBApplicationLBInfoModule(),
         ]
     }
