@@ -79,16 +79,14 @@ public struct EC2EIPModule: Module {
                 }
             }
             if context.args["tags"].map({ !$0.isNull }) ?? false {
-                let have = address["tagSet"].map(EC2ResultShape.tags)?.dictValue?.mapValues(\.renderedString) ?? [:]
-                let wanted = ResourceTags.given(context)
-                let add = ResourceTags.missing(Dictionary(uniqueKeysWithValues: have.map { ($0.key, $0.value) }), wanted)
-                let remove = context.bool("purge_tags", default: true) ? have.keys.filter { wanted[$0] == nil && !$0.hasPrefix("aws:") } : []
+                let have = address.tags("tagSet", item: "item")
+                let (add, remove) = ResourceTags.changes(have, ResourceTags.given(context), purge: context.bool("purge_tags", default: true))
                 if !add.isEmpty || !remove.isEmpty {
                     changed = true
                     if !context.checkMode {
                         try await AWSModuleError.wrapping("tagging \(allocationID)") {
                             try await ec2.createTags(resourceIDs: [allocationID], tags: add)
-                            try await ec2.deleteTags(resourceIDs: [allocationID], keys: Array(remove))
+                            try await ec2.deleteTags(resourceIDs: [allocationID], keys: remove)
                         }
                     }
                 }

@@ -127,9 +127,7 @@ extension EC2InstanceModule {
         for instance in instances {
             var have: [String: String] = [:]
             for (key, value) in instance["tags"]?.dictValue ?? [:] { have[key] = value.renderedString }
-            let add = ResourceTags.missing(have, wanted)
-            let remove = context.bool("purge_tags", default: true)
-                ? have.keys.filter { wanted[$0] == nil && !$0.hasPrefix("aws:") }.sorted() : []
+            let (add, remove) = ResourceTags.changes(have, wanted, purge: context.bool("purge_tags", default: true))
             guard !add.isEmpty || !remove.isEmpty else { continue }
             changed = true
             if context.checkMode { continue }

@@ -36,11 +36,7 @@ public struct EC2TagModule: Module {
                     if value.isNull || value.renderedString == have[key] { remove.append(key) }
                 }
             } else {
-                let wanted = ResourceTags.given(context)
-                add = ResourceTags.missing(have, wanted)
-                if context.bool("purge_tags", default: false) {
-                    remove = have.keys.filter { wanted[$0] == nil && !$0.hasPrefix("aws:") }
-                }
+                (add, remove) = ResourceTags.changes(have, ResourceTags.given(context), purge: context.bool("purge_tags", default: false))
             }
             remove.sort()
             var result: OrderedDictionary<String, Value> = [:]

@@ -44,10 +44,7 @@ public struct ELBApplicationLBInfoModule: Module {
                     if attributes {
                         var describe = ELBv2Request("DescribeLoadBalancerAttributes")
                         describe.set("LoadBalancerArn", arn)
-                        for attribute in try await elbv2.send(describe).list("Attributes", item: "member") {
-                            guard let key = attribute.nonEmpty("Key") else { continue }
-                            dict[key.replacingOccurrences(of: ".", with: "_")] = .string(attribute.string("Value") ?? "")
-                        }
+                        ELBv2ResultShape.mergeAttributes(try await elbv2.send(describe), into: &dict)
                     }
                     if listeners { dict["listeners"] = .list(try await describeListeners(elbv2, arn, rules: rules)) }
                     dict["tags"] = tags[arn] ?? .dict([:])

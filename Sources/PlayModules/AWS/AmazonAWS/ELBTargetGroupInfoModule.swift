@@ -48,10 +48,7 @@ public struct ELBTargetGroupInfoModule: Module {
             let arn = group.nonEmpty("TargetGroupArn") ?? ""
             var attributes = ELBv2Request("DescribeTargetGroupAttributes")
             attributes.set("TargetGroupArn", arn)
-            for attribute in try await elbv2.send(attributes).list("Attributes", item: "member") {
-                guard let key = attribute.nonEmpty("Key") else { continue }
-                dict[key.replacingOccurrences(of: ".", with: "_")] = .string(attribute.string("Value") ?? "")
-            }
+            ELBv2ResultShape.mergeAttributes(try await elbv2.send(attributes), into: &dict)
             dict["tags"] = tags[arn] ?? .dict([:])
             if health {
                 var request = ELBv2Request("DescribeTargetHealth")

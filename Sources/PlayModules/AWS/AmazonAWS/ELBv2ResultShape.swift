@@ -46,6 +46,15 @@ enum ELBv2ResultShape {
         return .string(text)
     }
 
+    /// A Describe…Attributes answer's `Key`/`Value` pairs merged into `dict`, dots in keys made
+    /// underscores (`deregistration_delay.timeout_seconds` → `deregistration_delay_timeout_seconds`).
+    static func mergeAttributes(_ answer: XMLTree, into dict: inout OrderedDictionary<String, Value>) {
+        for attribute in answer.list("Attributes", item: "member") {
+            guard let key = attribute.nonEmpty("Key") else { continue }
+            dict[key.replacingOccurrences(of: ".", with: "_")] = .string(attribute.string("Value") ?? "")
+        }
+    }
+
     /// Tags of ELBv2 resources by ARN (DescribeTags, 20 ARNs a call), as `{key: value}` dictionaries.
     static func tags(_ elbv2: ELBv2Client, arns: [String]) async throws -> [String: Value] {
         var out: [String: Value] = [:]
