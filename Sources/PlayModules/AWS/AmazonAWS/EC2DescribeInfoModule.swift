@@ -24,6 +24,8 @@ public struct EC2DescribeInfoModule: Module {
         var extraArguments: [ArgumentSpec] = []
         /// Old names the collection still redirects here.
         var aliases: [String] = []
+        /// The collection's own touches to an item after the generic conversion.
+        var finish: (@Sendable (inout OrderedDictionary<String, Value>) -> Void)?
     }
 
     let kind: Kind
@@ -37,30 +39,6 @@ public struct EC2DescribeInfoModule: Module {
         }
         spec = ModuleSpec(groups: ["aws"], name: kind.name, aliases: kind.aliases, arguments: arguments + AWSArguments.specs)
     }
-
-    public static let instances = EC2DescribeInfoModule(Kind(
-        name: "ec2_instance_info", action: "DescribeInstances", ids: ("instance_ids", [], "InstanceId"),
-        set: "reservationSet", resultKey: "instances",
-        extraArguments: [ArgumentSpec("minimum_uptime", .int, aliases: ["uptime"])]))
-    public static let vpcs = EC2DescribeInfoModule(Kind(
-        name: "ec2_vpc_net_info", action: "DescribeVpcs", ids: ("vpc_ids", [], "VpcId"),
-        set: "vpcSet", resultKey: "vpcs", idKey: "vpc_id"))
-    public static let subnets = EC2DescribeInfoModule(Kind(
-        name: "ec2_vpc_subnet_info", action: "DescribeSubnets", ids: ("subnet_ids", ["subnet_id"], "SubnetId"),
-        set: "subnetSet", resultKey: "subnets", idKey: "subnet_id"))
-    public static let securityGroups = EC2DescribeInfoModule(Kind(
-        name: "ec2_security_group_info", action: "DescribeSecurityGroups", ids: nil,
-        set: "securityGroupInfo", resultKey: "security_groups", aliases: ["ec2_group_info"]))
-    public static let images = EC2DescribeInfoModule(Kind(
-        name: "ec2_ami_info", action: "DescribeImages", ids: ("image_ids", ["image_id"], "ImageId"),
-        set: "imagesSet", resultKey: "images",
-        extraArguments: [ArgumentSpec("owners", .list, aliases: ["owner"], defaultValue: .list([]), elements: .string),
-                         ArgumentSpec("executable_users", .list, aliases: ["executable_user"], defaultValue: .list([]),
-                                      elements: .string),
-                         ArgumentSpec("describe_image_attributes", .bool, defaultValue: false),
-                         ArgumentSpec("include_deprecated", .bool, defaultValue: false)]))
-
-    public static let all = [instances, vpcs, subnets, securityGroups, images]
 
     public func run(_ context: ModuleContext) async throws -> TaskResult {
         try await runAWSModule {
@@ -99,6 +77,7 @@ public struct EC2DescribeInfoModule: Module {
         var dict = EC2ResultShape.dict(item)
         if dict["tags"] == nil { dict["tags"] = .dict([:]) }
         if let idKey = kind.idKey { dict["id"] = dict[idKey] ?? .null }
+        kind.finish?(&dict)
         return [.dict(dict)]
     }
 

@@ -24,6 +24,8 @@ enum EC2ResultShape {
         "ipv6CidrBlockAssociationSet": "ipv6_cidr_block_association_set",
         "cidrBlockAssociationSet": "cidr_block_association_set",
         "elasticGpuAssociationSet": "elastic_gpu_associations", "licenseSet": "licenses",
+        "attachmentSet": "attachments", "routeSet": "routes", "associationSet": "associations",
+        "propagatingVgwSet": "propagating_vgws", "routeTableSet": "route_tables",
     ]
 
     /// Members the model types as integers.
@@ -41,7 +43,7 @@ enum EC2ResultShape {
         "hibernationOptions", "association", "attachment", "placement", "monitoring", "stateReason",
         "metadataOptions", "ebs", "cpuOptions", "enclaveOptions", "iamInstanceProfile", "capacityReservationSpecification",
         "maintenanceOptions", "privateDnsNameOptions", "privateDnsNameOptionsOnLaunch", "cidrBlockState",
-        "ipv6CidrBlockState", "instanceState", "currentState", "previousState",
+        "ipv6CidrBlockState", "instanceState", "currentState", "previousState", "associationState",
     ]
 
     /// Everything under `node` as a dictionary. `name` is the node's name, or for a list's
