@@ -137,6 +137,8 @@ final class AmazonAWSModuleTests: AWSModuleTestCase {
         let registry = BuiltinModules.registry()
         XCTAssertEqual(registry.module(named: "aws_s3")?.spec.name, "s3_object")
         XCTAssertEqual(registry.module(named: "ec2_group_info")?.spec.name, "ec2_security_group_info")
+        let refused = try await runner.run(EC2InstanceModule(), ["network_interfaces": .list([["subnet_id": "s"]])])
+        XCTAssertEqual(refused.message, "ec2_instance: network_interfaces not supported by play yet")
         runner.checkMode = true
         let target = try await runner.run(ELBTargetModule(), ["target_group_name": "tg", "target_id": "i-1", "state": "present"])
         XCTAssertTrue(target.skipped, "community.aws.elb_target does not support check mode")

@@ -9,7 +9,9 @@ import PlayLanguage
 /// `content_base64`), `get` (to `dest`), `getstr`, `geturl`, `list`, `delobj`, `create` (a
 /// "directory" key) and `delete` (the bucket with every key). `overwrite` decides whether an
 /// existing copy is replaced: `always`, `never`, `different` (default: only when the MD5 differs,
-/// where the ETag is an MD5) or `latest` (only when the remote object is newer).
+/// where the ETag is an MD5) or `latest` (only when the remote object is newer). Objects are
+/// written without an explicit SSE header (S3 encrypts new objects with SSE-S3 by default);
+/// `version`, `headers`, KMS keys, object `tags`, ACLs other than private are refused for now.
 public struct S3ObjectModule: Module {
     public init() {}
 
@@ -48,6 +50,11 @@ public struct S3ObjectModule: Module {
 
     public func run(_ context: ModuleContext) async throws -> TaskResult {
         try await runAWSModule {
+            var refused = ["version", "headers", "encryption_kms_key_id", "tags", "expected_bucket_owner"]
+                .filter { !(context.args[$0]?.isNull ?? true) }
+            if context.string("encryption_mode") == "aws:kms" { refused.append("encryption_mode: aws:kms") }
+            if let acl = context.list("permission")?.map(\.renderedString), acl != ["private"] { refused.append("permission") }
+            if !refused.isEmpty { throw AWSModuleError("s3_object: \(refused.joined(separator: ", ")) not supported by play yet") }
             let mode = context.string("mode") ?? ""
             let bucket = context.string("bucket") ?? ""
             let key = context.string("object").map { $0.hasPrefix("/") ? String($0.dropFirst()) : $0 }
