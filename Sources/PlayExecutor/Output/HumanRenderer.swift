@@ -114,6 +114,7 @@ public struct HumanRenderer: Sendable {
             } else {
                 line = paint("\(word): [\(target)]\(item)", code)
             }
+            line = diffText(r) + line
         case .skipped:
             if r.isLoopSummary { return "" }
             line = verbosity > 0
@@ -142,6 +143,15 @@ public struct HumanRenderer: Sendable {
             if r.ignored { line += "\n" + paint("...ignoring", "0;36") }
         }
         return line + "\n"
+    }
+
+    /// A changed result's diff when the task runs in diff mode, printed as Ansible's display does
+    /// (Windows line ends made Unix ones, a newline at the end).
+    func diffText(_ r: HostResult) -> String {
+        guard r.showsDiff, r.result.changed, let diff = r.result["diff"], diff.isTruthy else { return "" }
+        let text = DiffText.render(diff, colour: colour).replacingOccurrences(of: "\r\n", with: "\n")
+        guard !text.isEmpty else { return "" }
+        return text.unicodeScalars.last == "\n" ? text : text + "\n"
     }
 
     /// ansible-core 2.19's error report before a failed task's line: the message, its origin and the
