@@ -10,6 +10,8 @@ public struct HumanRenderer: Sendable {
     public var colour: Bool
     public var verbosity: Int
     public var width = 80
+    /// ansible-playbook's `check_mode_markers` (off by default): " [CHECK MODE]" after the play's name.
+    public var checkModeMarkers = false
     /// Ansible prints an identical error report once per run.
     private let shownErrors = ShownErrors()
     private let progressLines = ProgressThrottle()
@@ -25,7 +27,7 @@ public struct HumanRenderer: Sendable {
         case .playbookStarted(let path):
             return verbosity > 0 ? "PLAYBOOK: \(path)\n" : ""
         case .playStarted(let info):
-            let check = info.checkMode ? " [CHECK MODE]" : ""
+            let check = info.checkMode && checkModeMarkers ? " [CHECK MODE]" : ""
             return "\n" + banner("PLAY [\(info.name)]\(check)")
         case .taskStarted(let info):
             let word = info.kind == .handler ? "RUNNING HANDLER" : "TASK"
