@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import PlayBase
+import PlayTestSupport
 
 /// `SequenceMatcher`, `UnifiedDiff` and `pythonLinesKeepingEnds` against Python's own difflib and
 /// `str.splitlines(True)`, run live on generated inputs: random edits of random line lists, with
@@ -32,28 +33,16 @@ final class UnifiedDiffTests: XCTestCase {
         json.dump(out, sys.stdout)
         """
 
-    /// SplitMix64: the same cases on every run.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let vocabulary = ["\n", "}\n", "    return x\n", "a\n", "b\n", "c\n", "caf\u{E9}\n", "cafe\u{301}\n",
                              "end\r\n", "tab\there\n", "no newline", "x = 1\n", "x = 2\n", "\u{2028}", "\u{1F600}\n"]
 
-    static func randomLine(_ rng: inout Generator, unique: Int) -> String {
+    static func randomLine(_ rng: inout SeededGenerator, unique: Int) -> String {
         Int.random(in: 0..<4, using: &rng) == 0 ? "line \(unique) \(Int.random(in: 0..<1000, using: &rng))\n"
             : vocabulary.randomElement(using: &rng)!
     }
 
     static func cases() -> [Case] {
-        var rng = Generator(state: 2026)
+        var rng = SeededGenerator(seed: 2026)
         var cases: [Case] = []
         for index in 0..<400 {
             let long = index % 10 == 0

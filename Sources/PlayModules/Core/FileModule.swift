@@ -94,7 +94,7 @@ public struct FileModule: Module {
             failure["path"] = .string(records["path"] ?? path)
             return failure
         }
-        return result(records, requestedPath: path, diffMode: context.diffMode)
+        return result(records, requestedPath: path)
     }
 
     func script(path: String, state: String?, src: String?, mode: FileMode?, owner: String?, group: String?,
@@ -239,7 +239,7 @@ public struct FileModule: Module {
         return s.joined(separator: "\n")
     }
 
-    private func result(_ records: ScriptRecords, requestedPath: String, diffMode: Bool) -> TaskResult {
+    private func result(_ records: ScriptRecords, requestedPath: String) -> TaskResult {
         var r = TaskResult()
         r.changed = records.flag("changed")
         let path = records["path"] ?? requestedPath
@@ -259,10 +259,37 @@ public struct FileModule: Module {
             for (k, v) in attributes { r[k] = v }
             if state == "hard" { r["state"] = "hard" }
         }
-        if diffMode, let prev = records["prev"] {
-            r["diff"] = ["before": ["path": .string(path), "state": .string(prev)],
-                         "after": ["path": .string(path), "state": .string(state)]]
+        if let prev = records["prev"], !(prev == "absent" && state == "absent") {
+            r["diff"] = Self.diff(records, path: path, previousState: prev, state: state)
         }
         return r
+    }
+
+    /// Ansible's file module returns this whether or not the task runs in diff mode: the path, and
+    /// the state, owner, group (ids) and mode (`0644`) that changed, before and after.
+    static func diff(_ records: ScriptRecords, path: String, previousState: String, state: String) -> Value {
+        var before: OrderedDictionary<String, Value> = ["path": .string(path)]
+        var after = before
+        if previousState != state {
+            before["state"] = .string(previousState)
+            after["state"] = .string(state)
+        }
+        for (key, record) in [("owner", "user"), ("group", "group")] {
+            guard let was = records["\(record)_before"], let now = records["\(record)_after"] else { continue }
+            before[key] = Int(was).map(Value.int) ?? .string(was)
+            after[key] = Int(now).map(Value.int) ?? .string(now)
+        }
+        if let was = records["mode_before"].flatMap({ Int($0, radix: 8) }),
+           let now = records["mode_after"].flatMap({ Int($0, radix: 8) }) {
+            before["mode"] = .string(modeText(was))
+            after["mode"] = .string(modeText(now))
+        }
+        return ["before": .dict(before), "after": .dict(after)]
+    }
+
+    /// A mode as Ansible's diff writes it: a zero, then at least three octal digits.
+    static func modeText(_ mode: Int) -> String {
+        let digits = String(mode, radix: 8)
+        return "0" + String(repeating: "0", count: max(0, 3 - digits.count)) + digits
     }
 }
