@@ -191,6 +191,10 @@ public enum PlaybookSession {
         options.privateKeyFile = request.privateKey
         options.become = request.become
         options.becomeUser = request.becomeUser
+        options.inventorySources = request.inventories.map { source in
+            source.contains(",") ? source : URL(fileURLWithPath: (source as NSString).expandingTildeInPath).standardizedFileURL.path
+        }
+        options.configFile = AnsibleConfig.path
 
         let sink = StreamingSink(output: output, json: request.json, colour: request.colour,
                                  verbosity: request.verbosity)

@@ -56,6 +56,10 @@ final class AnsibleComparisonTests: XCTestCase {
         try compare("async.yml", ["-e", #"{"ansible_python_interpreter": "{{ ansible_playbook_python }}"}"#],
                     masking: #"j[0-9]+\.[0-9]+"#)
     }
+    /// Magic variables of roles (parents, paths, play and dependent role names growing with
+    /// include_role), of the run and inventory, `set_fact cacheable`, `ansible_loop`, `omit`, and an
+    /// include_role inside a role (no role prefix; its dependency runs once per host).
+    func testMagicVariablesAndCacheableFacts() throws { try compare("magic-vars.yml") }
     /// Listings show a templated play name rendered with the play's vars and -e; a run shows
     /// templated task names rendered too (ansible's --list-hosts order of several hosts varies
     /// from run to run, so it is not compared).

@@ -47,8 +47,11 @@ extension PlayRun {
                         // include_role: the role's items; Ansible's "included:" line names the role.
                         let roleItems = try executor.includedRole(include, vars: itemVars, params: extra,
                                                                   selection: options.selection,
-                                                                  firstID: executor.playbook.nodeCount)
+                                                                  firstID: executor.playbook.nodeCount,
+                                                                  alreadyRun: variables.includedRoleIdentities[host] ?? [])
                         parts.append(roleItems)
+                        variables.noteIncluded(roleItems.flatMap(\.roles), host: host,
+                                               newInclude: loaded[[file, item?.renderedString]] == nil)
                         if role.isPublic == true {
                             variables.publicIncludedRoles[host, default: []] += roleItems.compactMap(\.includedRole)
                         }

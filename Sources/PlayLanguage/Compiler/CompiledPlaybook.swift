@@ -187,6 +187,8 @@ public struct InheritedContext: Sendable {
     public var roleParams: [OrderedDictionary<String, Value>] = []
     /// Enclosing roles' names, innermost first (`ansible_parent_role_names`).
     public var roleNames: [String] = []
+    /// Enclosing roles' paths, innermost first (`ansible_parent_role_paths`).
+    public var rolePaths: [String] = []
     /// Identities of the play's static roles: an include_role's dependencies among them do not run again.
     public var playRoleIdentities: Set<String> = []
 

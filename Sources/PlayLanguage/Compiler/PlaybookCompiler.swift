@@ -117,7 +117,8 @@ struct GraphBuilder {
                 }
                 if let role = context.role {
                     compiled.roleName = role.name
-                    compiled.displayName = "\(role.name) : \(compiled.displayName)"
+                    // IncludeRole.get_name has no role prefix; include_tasks' has.
+                    if include.role == nil { compiled.displayName = "\(role.name) : \(compiled.displayName)" }
                 }
                 out.append(.include(compiled))
             }
