@@ -60,6 +60,9 @@ final class AnsibleComparisonTests: XCTestCase {
     /// include_role), of the run and inventory, `set_fact cacheable`, `ansible_loop`, `omit`, and an
     /// include_role inside a role (no role prefix; its dependency runs once per host).
     func testMagicVariablesAndCacheableFacts() throws { try compare("magic-vars.yml") }
+    /// with_file and with_first_found (files/paths/skip) and lookup('first_found'), looked for in
+    /// the role's files/ first, then the playbook's directory and its files/.
+    func testFileLookupsAndFirstFound() throws { try compare("lookups-files.yml") }
     /// Listings show a templated play name rendered with the play's vars and -e; a run shows
     /// templated task names rendered too (ansible's --list-hosts order of several hosts varies
     /// from run to run, so it is not compared).

@@ -92,7 +92,9 @@ struct TaskRunner: Sendable {
         let rendered = try templar.render(loop, variables)
         let items: [Value]
         do {
-            items = try LoopItems.items(rendered, kind: task.loopKind, baseDirectory: task.directory)
+            items = try LoopItems.items(rendered, kind: task.loopKind, baseDirectory: task.directory) { plugin, terms in
+                try templar.loopQuery(plugin, terms: terms, action: task.module, variables)
+            }
         } catch let failure as LoopItems.Failure {
             throw TaskFailure.badLoop(message: failure.message, at: task.location)
         }

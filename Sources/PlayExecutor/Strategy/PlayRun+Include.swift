@@ -30,7 +30,9 @@ extension PlayRun {
                 let loopItems: [Value?]
                 if let loop = include.include.loop {
                     loopItems = try LoopItems.items(try templar.render(loop, vars), kind: include.include.loopKind,
-                                                    baseDirectory: include.include.directory)
+                                                    baseDirectory: include.include.directory) { plugin, terms in
+                        try templar.loopQuery(plugin, terms: terms, action: include.include.action, vars)
+                    }
                 } else {
                     loopItems = [nil]
                 }
