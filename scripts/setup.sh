@@ -23,5 +23,7 @@ import importlib.util, sys, shutil
 ok = importlib.util.find_spec("moto") and importlib.util.find_spec("flask") and shutil.which("ansible-playbook")
 sys.exit(0 if ok else 1)
 PY
+# passlib: ansible's password_hash needs it, and CryptHashTests compare with it.
+python3 -c 'import passlib' 2>/dev/null || python3 -m pip install -q passlib
 # pyenv keeps console scripts behind shims; refresh them so ansible-playbook is on PATH.
 command -v pyenv >/dev/null 2>&1 && pyenv rehash || true

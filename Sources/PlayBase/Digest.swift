@@ -13,6 +13,7 @@ public enum Digest {
         /// The checksum Ansible compares and reports for files.
         public static let sha1 = Algorithm(name: "sha1")
         public static let sha256 = Algorithm(name: "sha256")
+        public static let sha512 = Algorithm(name: "sha512")
 
         private init(name: String) { self.name = name }
 
@@ -27,6 +28,7 @@ public enum Digest {
             case "md5": EVP_md5()
             case "sha1": EVP_sha1()
             case "sha256": EVP_sha256()
+            case "sha512": EVP_sha512()
             default: name.withCString { EVP_get_digestbyname($0) }!
             }
         }
