@@ -77,15 +77,14 @@ public enum CryptHash {
         var c = Digest.bytes(a, algorithm)
         let pSeq = stretched(digest(Array(repeating: p, count: p.count).flatMap { $0 }), p.count)
         let sSeq = stretched(digest(Array(repeating: s, count: 16 + Int(c[0])).flatMap { $0 }), s.count)
-        var input: [UInt8] = []
-        input.reserveCapacity(c.count * 2 + pSeq.count * 3 + sSeq.count)
+        let hasher = StreamingDigest(algorithm)
         for i in 0..<rounds {
-            input.removeAll(keepingCapacity: true)
-            input += i & 1 == 1 ? pSeq : c
-            if i % 3 != 0 { input += sSeq }
-            if i % 7 != 0 { input += pSeq }
-            input += i & 1 == 1 ? c : pSeq
-            c = Digest.bytes(input, algorithm)
+            hasher.reset()
+            hasher.update(i & 1 == 1 ? pSeq : c)
+            if i % 3 != 0 { hasher.update(sSeq) }
+            if i % 7 != 0 { hasher.update(pSeq) }
+            hasher.update(i & 1 == 1 ? c : pSeq)
+            c = hasher.finish()
         }
         var out = ""
         if scheme == .sha512 {

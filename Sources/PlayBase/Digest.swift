@@ -73,11 +73,22 @@ public enum Digest {
 /// An incremental digest, for bodies and files hashed chunk by chunk.
 public final class StreamingDigest {
     private let context: OpaquePointer
+    private let md: OpaquePointer
 
     public init(_ algorithm: Digest.Algorithm) {
         guard let ctx = EVP_MD_CTX_new() else { preconditionFailure("EVP_MD_CTX_new failed") }
         context = ctx
-        precondition(EVP_DigestInit_ex(ctx, algorithm.md, nil) == 1, "EVP_DigestInit_ex failed")
+        md = algorithm.md
+        precondition(EVP_DigestInit_ex(ctx, md, nil) == 1, "EVP_DigestInit_ex failed")
+    }
+
+    /// Starts a new digest on the same context (for many small digests in a row).
+    public func reset() {
+        precondition(EVP_DigestInit_ex(context, md, nil) == 1, "EVP_DigestInit_ex failed")
+    }
+
+    public func update(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { _ = EVP_DigestUpdate(context, $0.baseAddress, $0.count) }
     }
 
     deinit { EVP_MD_CTX_free(context) }

@@ -50,6 +50,9 @@ final class AnsibleComparisonTests: XCTestCase {
         try compare("vars-prompt.yml", ["-e", "given=cli"])
         try compare("vars-prompt.yml", ["--list-tasks", "-e", "given=cli"])
     }
+    /// `encrypt` with `salt`/`salt_size` hashes the (default) answer as passlib does, and the
+    /// `password_hash` filter agrees.
+    func testVarsPromptEncryptAndPasswordHash() throws { try compare("vars-prompt-encrypt.yml") }
     /// poll > 0 (ASYNC OK/FAILED lines), poll 0 then async_status until finished, cleanup, and
     /// async on a controller action. Ansible runs its modules with the controller's Python.
     func testAsyncPollAndAsyncStatus() throws {

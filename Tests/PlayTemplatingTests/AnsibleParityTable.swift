@@ -268,6 +268,11 @@ let ansibleRows: [Row] = [
         Row(.render, "{{ '/etc/a' | relpath('/usr/lib/') }}", "'../../etc/a'"),
         Row(.render, "{{ '/etc/./a/../b' | relpath('/etc') }}", "'b'"),
         Row(.render, "{{ '/etc' | relpath('/etc') }}", "'.'"),
+        // password_hash: as ansible-playbook 2.19.14 with passlib 1.7 printed them.
+        Row(.render, "{{ 'secret' | password_hash('sha256_crypt', 'mysalt', rounds=5000) }}", "'$5$mysalt$I2SNajjJ3Gc5gIR/tkrLOGngF8wqv59buJCqxh.o9s8'"),
+        Row(.render, "{{ 'secret' | password_hash('md5', 'mysalt') }}", "'$1$mysalt$n/EfEiV74OYgBdqhKQzSW/'"),
+        Row(.render, "{{ 'secret' | password_hash('sha512', 'mysalt', rounds=10000) }}", "'$6$rounds=10000$mysalt$9XTP7570fxVN/uTspSrH6kRPdR4KKGzGz7.TmJjDYGrKSwZuavW/3YaLur8JX6WP75Czcxa.megIO0lKreY0R.'"),
+        Row(.render, "{{ 'secret' | password_hash('sha512', 'bad salt') }}", "!error invalid characters in sha512_crypt salt"),
         Row(.render, "{{ 'file' | dirname }}", "''"),
         Row(.render, "{{ path | splitext }}", "['/etc/nginx/nginx', '.conf']"),
         Row(.render, "{{ ['a', 'b', '/c', 'd'] | path_join }}", "'/c/d'"),
