@@ -130,7 +130,9 @@ public enum PlaybookSession {
                 return PlayExitCode.error
             }
             do {
-                compiled.append(try compiler.compile(path: path, selection: compileSelection))
+                let playbook = try compiler.compile(path: path, selection: compileSelection)
+                for warning in playbook.warnings { output.error(renderer.render(warning)) }
+                compiled.append(playbook)
             } catch {
                 report(error)
                 return PlayExitCode.parseError

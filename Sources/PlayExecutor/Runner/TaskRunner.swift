@@ -110,9 +110,14 @@ struct TaskRunner: Sendable {
             var layer: OrderedDictionary<String, Value> = [loopVar: item, "ansible_loop_var": .string(loopVar)]
             if let indexVar = control?.indexVar { layer[indexVar] = .int(index) }
             if control?.extended.map(\.isTruthy) == true {
-                layer["ansible_loop"] = ["index": .int(index + 1), "index0": .int(index), "first": .bool(index == 0),
-                                         "last": .bool(index == items.count - 1), "length": .int(items.count),
-                                         "revindex": .int(items.count - index), "revindex0": .int(items.count - index - 1)]
+                var loop: OrderedDictionary<String, Value> = [
+                    "allitems": .list(items), "index": .int(index + 1), "index0": .int(index), "first": .bool(index == 0),
+                    "last": .bool(index == items.count - 1), "length": .int(items.count),
+                    "revindex": .int(items.count - index), "revindex0": .int(items.count - index - 1)]
+                if control?.extendedAllItems.map(\.isTruthy) == false { loop.removeValue(forKey: "allitems") }
+                if index + 1 < items.count { loop["nextitem"] = items[index + 1] }
+                if index > 0 { loop["previtem"] = items[index - 1] }
+                layer["ansible_loop"] = .dict(loop)
             }
             let itemVars = variables.adding(layer)
             let label = try control?.label.map { try templar.render($0, itemVars).renderedString } ?? item.renderedString

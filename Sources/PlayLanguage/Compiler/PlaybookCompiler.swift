@@ -23,7 +23,7 @@ public struct PlaybookCompiler: Sendable {
         for (index, play) in playbook.plays.enumerated() {
             plays.append(walker.play(play, index: index, playbookDirectory: directory))
         }
-        return CompiledPlaybook(path: playbook.path, plays: plays, nodeCount: walker.nextID)
+        return CompiledPlaybook(path: playbook.path, plays: plays, nodeCount: walker.nextID, warnings: playbook.warnings)
     }
 
     /// Compiles the tasks file of an `include_tasks` at run time. `path` is the rendered file name

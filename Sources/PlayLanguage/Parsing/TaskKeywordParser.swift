@@ -121,7 +121,7 @@ extension ParseSession {
             case "label": lc.label = value(valueNode, file)
             case "pause": lc.pause = numberish(valueNode, file, keyword: key)
             case "extended": lc.extended = boolish(valueNode, file, keyword: key)
-            case "extended_allitems": _ = boolish(valueNode, file, keyword: key)
+            case "extended_allitems": lc.extendedAllItems = boolish(valueNode, file, keyword: key)
             case "break_when": lc.breakWhen = conditions(valueNode, file, keyword: key)
             default:
                 error(location(keyNode, file), "'\(key)' is not a valid key for loop_control",
