@@ -66,6 +66,9 @@ final class AnsibleComparisonTests: XCTestCase {
     /// with_file and with_first_found (files/paths/skip) and lookup('first_found'), looked for in
     /// the role's files/ first, then the playbook's directory and its files/.
     func testFileLookupsAndFirstFound() throws { try compare("lookups-files.yml") }
+    /// `args:` as a template giving a mapping (a required argument may come from it); the
+    /// arguments written with the module win.
+    func testTemplatedArgs() throws { try compare("templated-args.yml") }
     /// Listings show a templated play name rendered with the play's vars and -e; a run shows
     /// templated task names rendered too (ansible's --list-hosts order of several hosts varies
     /// from run to run, so it is not compared).

@@ -335,7 +335,19 @@ struct TaskRunner: Sendable {
                                   _ vars: TaskVariables) throws -> OrderedDictionary<String, Value> {
         let task = compiled.task
         var rendered: OrderedDictionary<String, Value> = [:]
-        let args = ModuleDefaults.arguments(task.args, levels: compiled.keywords.moduleDefaults, spec: spec)
+        var written = task.args
+        if let template = task.argsTemplate {
+            let value: Value
+            do { value = try templar.render(template, vars) } catch {
+                throw TaskFailure.argumentTemplate(error, argument: "args", task: compiled.displayName, at: task.location)
+            }
+            guard case .dict(let mapping) = value else {
+                throw TaskFailure.diagnostic(.error(at: task.location,
+                    "The value of the task `args` keyword is invalid: '\(template.renderedString)' gave a \(value.typeName), not a mapping"))
+            }
+            for (k, v) in mapping where written[k] == nil { written[k] = v }
+        }
+        let args = ModuleDefaults.arguments(written, levels: compiled.keywords.moduleDefaults, spec: spec)
         for (key, value) in args {
             do {
                 // As a one-entry mapping: a templated key renders and an omitted value drops, as in the whole.
