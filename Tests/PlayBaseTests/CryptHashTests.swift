@@ -22,7 +22,7 @@ final class CryptHashTests: XCTestCase {
         Case(password: String(repeating: "md5 ", count: 9), scheme: .md5, salt: "a.b/", rounds: nil),
     ]
 
-    func testHashesMatchPasslib() throws {
+    func testHashesMatchPasslib() async throws {
         let script = """
             import json, sys
             from passlib.hash import sha512_crypt, sha256_crypt, md5_crypt
@@ -38,7 +38,9 @@ final class CryptHashTests: XCTestCase {
             ["password": .string(c.password), "scheme": .string(c.scheme.rawValue), "salt": .string(c.salt),
              "rounds": c.rounds.map(Value.int) ?? .null]
         }).jsonString()
-        let expected = try XCTUnwrap(Value.parseJSON(try python(script, input: input)).listValue)
+        let run = try await Subprocess.run(["/usr/bin/env", "python3", "-c", script], stdin: Data(input.utf8))
+        XCTAssertEqual(run.status, 0, "python3 with passlib: " + String(decoding: run.stderr, as: UTF8.self))
+        let expected = try XCTUnwrap(Value.parseJSON(String(decoding: run.stdout, as: UTF8.self)).listValue)
         XCTAssertEqual(expected.count, Self.cases.count)
         for (c, want) in zip(Self.cases, expected) {
             let got = try CryptHash.hash(c.password, scheme: c.scheme, salt: c.salt, rounds: c.rounds)
@@ -63,23 +65,5 @@ final class CryptHashTests: XCTestCase {
         XCTAssertThrowsError(try CryptHash.hash("pw", scheme: .sha512, salt: "bad salt!"))
         XCTAssertThrowsError(try CryptHash.hash("pw", scheme: .sha512, salt: String(repeating: "a", count: 17)))
         XCTAssertThrowsError(try CryptHash.hash("pw", scheme: .sha512, salt: "ok", rounds: 999))
-    }
-
-    private func python(_ script: String, input: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script]
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try stdin.fileHandleForWriting.close()
-        let out = stdout.fileHandleForReading.readDataToEndOfFile()
-        let err = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, "python3 with passlib: " + String(decoding: err, as: UTF8.self))
-        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -27,9 +27,9 @@ final class YAMLScalarsMatchPyYAMLTests: XCTestCase {
         ("!!bool yes", true),
     ]
 
-    func testScalarsResolveAsPyYAMLDoes() throws {
+    func testScalarsResolveAsPyYAMLDoes() async throws {
         let text = Self.table.map { "- \($0.0)" }.joined(separator: "\n") + "\n"
-        let python = try pyYAMLValues(text)
+        let python = try await pyYAMLValues(text)
         XCTAssertEqual(python.count, Self.table.count)
         let loader = YAMLLoader()
         let viaLoader = try XCTUnwrap(loader.value(from: try XCTUnwrap(loader.parseDocuments(text, file: "t.yml").first),
@@ -44,7 +44,7 @@ final class YAMLScalarsMatchPyYAMLTests: XCTestCase {
     }
 
     /// Each item of a YAML list as PyYAML loads it; dates and datetimes as the text written.
-    private func pyYAMLValues(_ text: String) throws -> [Value] {
+    private func pyYAMLValues(_ text: String) async throws -> [Value] {
         let script = """
             import sys, json, yaml, datetime
             text = sys.stdin.read()
@@ -59,31 +59,14 @@ final class YAMLScalarsMatchPyYAMLTests: XCTestCase {
                 out.append(v)
             print(json.dumps(out))
             """
-        let output = try runPython(script, input: text)
+        let run = try await Subprocess.run(["/usr/bin/env", "python3", "-c", script], stdin: Data(text.utf8))
+        XCTAssertEqual(run.status, 0, "python3 with PyYAML: " + String(decoding: run.stderr, as: UTF8.self))
+        let output = String(decoding: run.stdout, as: UTF8.self)
         let decoded = try XCTUnwrap(Value.parseJSON(output).listValue)
         return decoded.map { item -> Value in
             if let r = item["float"]?.stringValue { return .double(Double(r) ?? .nan) }
             if case .bool(let positive)? = item["inf"] { return .double(positive ? .infinity : -.infinity) }
             return item
         }
-    }
-
-    private func runPython(_ script: String, input: String) throws -> String {
-        let python = try XCTUnwrap(AnsibleCompatibilityTests.findExecutable("python3"), "python3 with PyYAML is needed")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-c", script]
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try stdin.fileHandleForWriting.close()
-        let out = stdout.fileHandleForReading.readDataToEndOfFile()
-        let err = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, String(decoding: err, as: UTF8.self))
-        return String(decoding: out, as: UTF8.self)
     }
 }
