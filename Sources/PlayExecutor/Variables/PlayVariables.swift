@@ -119,10 +119,6 @@ struct PlayVariables {
         return layer
     }
 
-    private static func absolute(_ path: String) -> String {
-        path.hasPrefix("/") ? path : URL(fileURLWithPath: path).standardizedFileURL.path
-    }
-
     private static let noFacts: OrderedDictionary<String, Value> = ["ansible_facts": .dict([:])]
 
     /// One `hostvars` snapshot per state of the run: rebuilt lazily after facts or inventory change.
@@ -154,7 +150,9 @@ struct PlayVariables {
             "ansible_play_hosts_all": .list(hosts.all.map(Value.string)),
             "ansible_play_batch": .list(hosts.batch.map(Value.string)),
             "ansible_play_name": .string(play.displayName),
-            "playbook_dir": .string(Self.absolute(play.directory)),
+            // Absolute, as Ansible's (`os.path.dirname(os.path.abspath(playbook))`).
+            "playbook_dir": .string(play.directory.hasPrefix("/") ? play.directory
+                : URL(fileURLWithPath: play.directory).standardizedFileURL.path),
             "ansible_check_mode": .bool(play.checkMode ?? options.checkMode),
             "ansible_diff_mode": .bool(options.diffMode),
             "ansible_verbosity": .int(options.verbosity),
