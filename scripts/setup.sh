@@ -27,6 +27,8 @@ import importlib.util, sys, shutil
 ok = importlib.util.find_spec("moto") and importlib.util.find_spec("flask") and shutil.which("ansible-playbook")
 sys.exit(0 if ok else 1)
 PY
+# passlib: ansible's password_hash needs it, and CryptHashTests compare with it.
+python3 -c 'import passlib' 2>/dev/null || python3 -m pip install -q passlib
 # ansible.posix (authorized_key, mount) for the comparisons with ansible-playbook: Galaxy is out of
 # reach, so the collection comes out of Debian's `ansible` package, unpacked (not installed, so
 # Debian's ansible-core stays out of PATH) under /opt/play-collections.

@@ -131,7 +131,9 @@ public enum PlaybookSession {
                 return PlayExitCode.error
             }
             do {
-                compiled.append(try compiler.compile(path: path, selection: compileSelection))
+                let playbook = try compiler.compile(path: path, selection: compileSelection)
+                for warning in playbook.warnings { output.error(renderer.render(warning)) }
+                compiled.append(playbook)
             } catch {
                 report(error)
                 return PlayExitCode.parseError
@@ -192,6 +194,10 @@ public enum PlaybookSession {
         options.privateKeyFile = request.privateKey
         options.become = request.become
         options.becomeUser = request.becomeUser
+        options.inventorySources = request.inventories.map { source in
+            source.contains(",") ? source : URL(fileURLWithPath: (source as NSString).expandingTildeInPath).standardizedFileURL.path
+        }
+        options.configFile = AnsibleConfig.path
 
         let sink = StreamingSink(output: output, json: request.json, colour: request.colour,
                                  verbosity: request.verbosity)

@@ -13,6 +13,7 @@ public enum Digest {
         /// The checksum Ansible compares and reports for files.
         public static let sha1 = Algorithm(name: "sha1")
         public static let sha256 = Algorithm(name: "sha256")
+        public static let sha512 = Algorithm(name: "sha512")
 
         private init(name: String) { self.name = name }
 
@@ -27,6 +28,7 @@ public enum Digest {
             case "md5": EVP_md5()
             case "sha1": EVP_sha1()
             case "sha256": EVP_sha256()
+            case "sha512": EVP_sha512()
             default: name.withCString { EVP_get_digestbyname($0) }!
             }
         }
@@ -71,11 +73,22 @@ public enum Digest {
 /// An incremental digest, for bodies and files hashed chunk by chunk.
 public final class StreamingDigest {
     private let context: OpaquePointer
+    private let md: OpaquePointer
 
     public init(_ algorithm: Digest.Algorithm) {
         guard let ctx = EVP_MD_CTX_new() else { preconditionFailure("EVP_MD_CTX_new failed") }
         context = ctx
-        precondition(EVP_DigestInit_ex(ctx, algorithm.md, nil) == 1, "EVP_DigestInit_ex failed")
+        md = algorithm.md
+        precondition(EVP_DigestInit_ex(ctx, md, nil) == 1, "EVP_DigestInit_ex failed")
+    }
+
+    /// Starts a new digest on the same context (for many small digests in a row).
+    public func reset() {
+        precondition(EVP_DigestInit_ex(context, md, nil) == 1, "EVP_DigestInit_ex failed")
+    }
+
+    public func update(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { _ = EVP_DigestUpdate(context, $0.baseAddress, $0.count) }
     }
 
     deinit { EVP_MD_CTX_free(context) }

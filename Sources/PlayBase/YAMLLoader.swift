@@ -48,7 +48,7 @@ public struct YAMLLoader: Sendable {
 
     public func parseDocuments(_ text: String, file: String) throws -> [Node] {
         do {
-            var sequence = try Yams.compose_all(yaml: text)
+            var sequence = try Yams.compose_all(yaml: text, Self.resolver)
             var nodes: [Node] = []
             while let node = sequence.next() { nodes.append(node) }
             if let error = sequence.error { throw error }
@@ -111,13 +111,21 @@ public struct YAMLLoader: Sendable {
         if tagName == "!unsafe" { return .string(scalar.string) }
         if scalar.style != .plain { return .string(scalar.string) }
         switch tagName {
-        case Tag.Name.null.rawValue: return .null
-        case Tag.Name.bool.rawValue: return node.bool.map(Value.bool) ?? .string(scalar.string)
-        case Tag.Name.int.rawValue: return node.int.map(Value.int) ?? .string(scalar.string)
-        case Tag.Name.float.rawValue: return node.float.map(Value.double) ?? .string(scalar.string)
+        case Tag.Name.null.rawValue, Tag.Name.bool.rawValue, Tag.Name.int.rawValue, Tag.Name.float.rawValue:
+            return YAMLScalarResolver.resolve(scalar.string, tag: tagName) ?? .string(scalar.string)
         default: return .string(scalar.string)
         }
     }
+
+    /// Yams' YAML 1.1 rules with PyYAML's int and float patterns (`YAMLScalarResolver`'s rule).
+    static let resolver: Resolver = {
+        do {
+            return try Resolver.default.replacing(.int, with: YAMLScalarResolver.intPattern)
+                .replacing(.float, with: YAMLScalarResolver.floatPattern)
+        } catch {
+            preconditionFailure("PyYAML's scalar patterns do not compile: \(error)")
+        }
+    }()
 
     public static func location(of node: Node, file: String) -> SourceLocation {
         guard let mark = node.mark else { return .synthetic(file) }

@@ -21,6 +21,10 @@ public struct RunOptions: Sendable {
     public var privateKeyFile: String?
     public var become: Bool?
     public var becomeUser: String?
+    /// `-i` sources as Ansible names them in `ansible_inventory_sources` (paths absolute).
+    public var inventorySources: [String] = []
+    /// The ansible.cfg in use (`ansible_config_file`), if any.
+    public var configFile: String?
 
     public init() {}
 }

@@ -16,6 +16,22 @@ extension Filters {
             guard let digest = Digest.Algorithm(named: algorithm).map({ Digest.hex(Data(s.utf8), $0) }) else { throw args.error("unsupported hash type '\(algorithm)'") }
             return .string(digest)
         },
+        "password_hash": text { s, args throws(TemplateError) in
+            let name = try args.string(0, "hashtype") ?? "sha512"
+            guard let scheme = CryptHash.Scheme(ansibleName: name) else {
+                throw args.error("password_hash: '\(name)' is not a hash play can make; use sha512, sha256 or md5 (or their *_crypt names)")
+            }
+            if let ident = try args.string(4, "ident"), !ident.isEmpty {
+                throw args.error("password_hash: 'ident' applies to bcrypt only, which play does not make")
+            }
+            let salt = try args.value(1, "salt").flatMap { $0.isNull ? nil : $0.renderedString }
+            let saltSize = try args.int(2, "salt_size"), rounds = try args.int(3, "rounds")
+            do throws(CryptHash.Failure) {
+                return .string(try CryptHash.hash(s, scheme: scheme, salt: salt, saltSize: saltSize, rounds: rounds))
+            } catch {
+                throw args.error("password_hash: \(error.description)")
+            }
+        },
         "checksum": text { s, _ in .string(Digest.hex(Data(s.utf8), .sha1)) },
         "sha1": text { s, _ in .string(Digest.hex(Data(s.utf8), .sha1)) },
         "md5": text { s, _ in .string(Digest.hex(Data(s.utf8), .md5)) },

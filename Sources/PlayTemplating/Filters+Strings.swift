@@ -74,6 +74,9 @@ extension Filters {
             .string(s.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? s)
         },
         "dirname": text { s, _ in .string(dirname(s)) },
+        "relpath": text { s, args throws(TemplateError) in
+            .string(relativePath(s, from: try args.string(0, "start") ?? FileManager.default.currentDirectoryPath))
+        },
         "splitext": text { s, _ in
             let base = s.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? s
             let trimmed = base.drop(while: { $0 == "." })
@@ -108,6 +111,23 @@ extension Filters {
         if head.isEmpty || head.allSatisfy({ $0 == "/" }) { return String(s[...slash]) }
         while head.hasSuffix("/") { head.removeLast() }
         return head
+    }
+
+    /// Python's os.path.relpath: `path` from `start`, both made absolute and normalised first.
+    static func relativePath(_ path: String, from start: String) -> String {
+        func components(_ p: String) -> [String] {
+            let absolute = p.hasPrefix("/") ? p : FileManager.default.currentDirectoryPath + "/" + p
+            var out: [String] = []
+            for part in absolute.split(separator: "/") where part != "." {
+                if part == ".." { if !out.isEmpty { out.removeLast() } } else { out.append(String(part)) }
+            }
+            return out
+        }
+        let target = components(path), base = components(start)
+        var common = 0
+        while common < min(target.count, base.count), target[common] == base[common] { common += 1 }
+        let parts = Array(repeating: "..", count: base.count - common) + target[common...]
+        return parts.isEmpty ? "." : parts.joined(separator: "/")
     }
 
     /// Python's shlex.quote, which Ansible's `quote` filter uses.

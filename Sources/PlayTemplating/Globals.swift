@@ -68,7 +68,8 @@ enum Globals {
         }
         let plugin = ExpressionParser.shortName(name)
         let results = try Lookups.run(plugin, terms: terms, options: options, evaluator: ev)
-        if wantList { return .value(.list(results)) }
+        // An empty result is an empty list even from lookup(), as in Ansible (first_found's skip).
+        if wantList || results.isEmpty { return .value(.list(results)) }
         if results.count == 1 { return .value(results[0]) }
         if results.allSatisfy({ $0.stringValue != nil }) {
             return .value(.string(results.map(\.renderedString).joined(separator: ",")))

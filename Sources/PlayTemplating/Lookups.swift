@@ -6,7 +6,10 @@ import PlayBase
 enum Lookups {
     static let names = ["env", "file", "vars", "first_found", "list", "items"]
 
-    static func run(_ name: String, terms: [Value], options: [String: Value], evaluator: Evaluator) throws(TemplateError) -> [Value] {
+    /// `withSubdirectory`: the lookup runs a `with_<lookup>` loop, whose first_found also looks in
+    /// that subfolder of each search path (`files`, `templates`, `vars` by the task's action).
+    static func run(_ name: String, terms: [Value], options: [String: Value], evaluator: Evaluator,
+                    withSubdirectory: String? = nil) throws(TemplateError) -> [Value] {
         switch name {
         case "env":
             let fallback = options["default"]
@@ -27,7 +30,7 @@ enum Lookups {
                 throw TemplateError.lookup(name: "vars", message: "No variable named '\(name)' was found")
             }
         case "first_found":
-            return [.string(try firstFound(terms, options: options, evaluator: evaluator))]
+            return try firstFound(terms, options: options, evaluator: evaluator, subdirectory: withSubdirectory)
         case "list", "items":
             if name == "items" {
                 return terms.flatMap { $0.listValue ?? [$0] }
@@ -39,13 +42,24 @@ enum Lookups {
         }
     }
 
-    /// Where a relative path resolves: each search path, then its `files/` subfolder.
-    static func candidates(_ path: String, _ searchPaths: [String], subdirectory: String = "files") -> [String] {
+    /// Where lookups look for relative paths: the task's role (`role_path`) first, as Ansible's
+    /// search path puts it, then the playbook's directory.
+    static func searchPaths(_ evaluator: Evaluator) -> [String] {
+        let configured = evaluator.templar.options.searchPaths
+        guard case .value(.string(let rolePath))? = try? evaluator.eval(.name("role_path", offset: 0)) else { return configured }
+        return [rolePath] + configured
+    }
+
+    /// Where a relative path resolves: each search path's `files/` subfolder, then the path itself.
+    static func candidates(_ path: String, _ searchPaths: [String], subdirectory: String? = "files") -> [String] {
         if path.hasPrefix("/") { return [path] }
         var out: [String] = []
         for base in searchPaths {
             let root = base.hasSuffix("/") ? String(base.dropLast()) : base
-            out.append("\(root)/\(subdirectory)/\(path)")
+            // A path that already starts with the subfolder is not looked for inside it again.
+            if let subdirectory, path.split(separator: "/").first.map(String.init) != subdirectory {
+                out.append("\(root)/\(subdirectory)/\(path)")
+            }
             out.append("\(root)/\(path)")
         }
         if searchPaths.isEmpty { out.append(FileManager.default.currentDirectoryPath + "/" + path) }
@@ -53,7 +67,7 @@ enum Lookups {
     }
 
     private static func readFile(_ path: String, options: [String: Value], evaluator: Evaluator) throws(TemplateError) -> String {
-        let tried = candidates(path, evaluator.templar.options.searchPaths)
+        let tried = candidates(path, searchPaths(evaluator))
         var isDirectory: ObjCBool = false
         guard let found = tried.first(where: { FileManager.default.fileExists(atPath: $0, isDirectory: &isDirectory) && !isDirectory.boolValue }) else {
             throw .lookup(name: "file", message: "could not locate file in lookup: \(path) (searched: \(tried.joined(separator: ", ")))")
@@ -72,32 +86,5 @@ enum Lookups {
             while let first = text.unicodeScalars.first, first.properties.isWhitespace { text.unicodeScalars.removeFirst() }
         }
         return text
-    }
-
-    private static func firstFound(_ terms: [Value], options: [String: Value], evaluator: Evaluator) throws(TemplateError) -> String {
-        var files: [String] = []
-        var paths: [String] = []
-        func add(_ v: Value) {
-            switch v {
-            case .list(let l): l.forEach(add)
-            case .dict(let d):
-                for f in d["files"].map({ $0.listValue ?? [$0] }) ?? [] { files.append(f.renderedString) }
-                for p in d["paths"].map({ $0.listValue ?? [$0] }) ?? [] { paths.append(p.renderedString) }
-            default: files.append(v.renderedString)
-            }
-        }
-        terms.forEach(add)
-        if let f = options["files"] { add(["files": f]) }
-        if let p = options["paths"] { add(["paths": p]) }
-        let searchPaths = paths.isEmpty ? evaluator.templar.options.searchPaths : paths
-        var tried: [String] = []
-        for file in files {
-            for candidate in candidates(file, searchPaths) {
-                tried.append(candidate)
-                if FileManager.default.fileExists(atPath: candidate) { return candidate }
-            }
-        }
-        if options["skip"]?.isTruthy ?? false { return "" }
-        throw .lookup(name: "first_found", message: "No file was found when using first_found. Searched: \(tried.joined(separator: ", "))")
     }
 }

@@ -19,6 +19,14 @@ public struct Templar: Sendable {
         self.cache = ParseCache()
     }
 
+    /// Runs a lookup plugin for a `with_<plugin>` loop: its items. `action` is the task's module,
+    /// which tells Ansible's first_found the subfolder to look in (`templates`, `vars`, `files`).
+    public func loopQuery(_ plugin: String, terms: [Value], action: String, _ vars: some VariableLookup) throws(TemplateError) -> [Value] {
+        let subdirectory = ["template", "var", "file"].first { action.contains($0) } ?? "file"
+        return try Lookups.run(plugin, terms: terms, options: [:], evaluator: Evaluator(templar: self, vars: vars),
+                               withSubdirectory: subdirectory + "s")
+    }
+
     /// Renders every string inside `value` (dicts, lists recursively). A string that is exactly one
     /// `{{ expr }}` yields the native value (list, dict, int...). Dict entries and list items whose
     /// value is `omit` are dropped.

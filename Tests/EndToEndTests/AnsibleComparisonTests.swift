@@ -57,12 +57,25 @@ final class AnsibleComparisonTests: XCTestCase {
         try compare("vars-prompt.yml", ["-e", "given=cli"])
         try compare("vars-prompt.yml", ["--list-tasks", "-e", "given=cli"])
     }
+    /// `encrypt` with `salt`/`salt_size` hashes the (default) answer as passlib does, and the
+    /// `password_hash` filter agrees.
+    func testVarsPromptEncryptAndPasswordHash() throws { try compare("vars-prompt-encrypt.yml") }
     /// poll > 0 (ASYNC OK/FAILED lines), poll 0 then async_status until finished, cleanup, and
     /// async on a controller action. Ansible runs its modules with the controller's Python.
     func testAsyncPollAndAsyncStatus() throws {
         try compare("async.yml", ["-e", #"{"ansible_python_interpreter": "{{ ansible_playbook_python }}"}"#],
                     masking: #"j[0-9]+\.[0-9]+"#)
     }
+    /// Magic variables of roles (parents, paths, play and dependent role names growing with
+    /// include_role), of the run and inventory, `set_fact cacheable`, `ansible_loop`, `omit`, and an
+    /// include_role inside a role (no role prefix; its dependency runs once per host).
+    func testMagicVariablesAndCacheableFacts() throws { try compare("magic-vars.yml") }
+    /// with_file and with_first_found (files/paths/skip) and lookup('first_found'), looked for in
+    /// the role's files/ first, then the playbook's directory and its files/.
+    func testFileLookupsAndFirstFound() throws { try compare("lookups-files.yml") }
+    /// `args:` as a template giving a mapping (a required argument may come from it); the
+    /// arguments written with the module win.
+    func testTemplatedArgs() throws { try compare("templated-args.yml") }
     /// Listings show a templated play name rendered with the play's vars and -e; a run shows
     /// templated task names rendered too (ansible's --list-hosts order of several hosts varies
     /// from run to run, so it is not compared).

@@ -30,10 +30,12 @@ final class CLITests: XCTestCase {
         XCTAssertFalse(given.stderr.contains("Not prompting"), "a variable given with -e is not asked for: \(given.stderr)")
     }
 
-    func testVarsPromptEncryptIsReportedAsUnsupported() throws {
+    /// sha512/sha256/md5_crypt are made (AnsibleComparisonTests); bcrypt is reported before the run.
+    func testVarsPromptEncryptSchemePlayCannotMakeIsReported() throws {
         let r = try PlayProcess.play(["vars-prompt-encrypt.yml"], cwd: cli)
         XCTAssertEqual(r.exitCode, 4, r.stderr)
-        XCTAssertTrue(r.stderr.contains("vars-prompt-encrypt.yml:6:7: error: 'encrypt' in vars_prompt is not supported"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("vars-prompt-encrypt.yml:6:16: error: 'bcrypt' is not an encrypt scheme play can make"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("sha512_crypt, sha256_crypt, md5_crypt"), r.stderr)
     }
 
     func testBadOptionExitsFive() throws {

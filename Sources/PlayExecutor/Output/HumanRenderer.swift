@@ -118,7 +118,7 @@ public struct HumanRenderer: Sendable {
             }
             line = diffText(r) + line
         case .skipped:
-            if r.isLoopSummary { return "" }
+            // A loop whose every item was skipped ends with the host's own line, as in Ansible.
             line = verbosity > 0
                 ? paint("skipping: [\(target)]\(itemPlain) => \(compactJSON(r.result.values))", "0;36")
                 : paint("skipping: [\(target)]\(item.isEmpty ? "" : item + " ")", "0;36")

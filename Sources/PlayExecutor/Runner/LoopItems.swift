@@ -7,7 +7,10 @@ import PlayLanguage
 enum LoopItems {
     struct Failure: Error { var message: String }
 
-    static func items(_ value: Value, kind: LoopKind, baseDirectory: String) throws -> [Value] {
+    /// `query` runs a lookup plugin on terms (for `with_file`, `with_first_found`).
+    static func items(_ value: Value, kind: LoopKind, baseDirectory: String,
+                      query: (String, [Value]) throws -> [Value]) throws -> [Value] {
+        if let plugin = kind.lookupPlugin { return try query(plugin, value.listValue ?? [value]) }
         switch kind {
         case .loop:
             guard case .list(let l) = value else {
@@ -56,6 +59,8 @@ enum LoopItems {
         case .withRandomChoice:
             let l = value.listValue ?? [value]
             return l.randomElement().map { [$0] } ?? []
+        case .withFile, .withFirstFound:
+            return []  // answered by `query` above
         }
     }
 

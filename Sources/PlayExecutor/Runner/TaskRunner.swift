@@ -99,7 +99,9 @@ struct TaskRunner: Sendable {
         let rendered = try templar.render(loop, variables)
         let items: [Value]
         do {
-            items = try LoopItems.items(rendered, kind: task.loopKind, baseDirectory: task.directory)
+            items = try LoopItems.items(rendered, kind: task.loopKind, baseDirectory: task.directory) { plugin, terms in
+                try templar.loopQuery(plugin, terms: terms, action: task.module, variables)
+            }
         } catch let failure as LoopItems.Failure {
             throw TaskFailure.badLoop(message: failure.message, at: task.location)
         }
@@ -115,9 +117,14 @@ struct TaskRunner: Sendable {
             var layer: OrderedDictionary<String, Value> = [loopVar: item, "ansible_loop_var": .string(loopVar)]
             if let indexVar = control?.indexVar { layer[indexVar] = .int(index) }
             if control?.extended.map(\.isTruthy) == true {
-                layer["ansible_loop"] = ["index": .int(index + 1), "index0": .int(index), "first": .bool(index == 0),
-                                         "last": .bool(index == items.count - 1), "length": .int(items.count),
-                                         "revindex": .int(items.count - index), "revindex0": .int(items.count - index - 1)]
+                var loop: OrderedDictionary<String, Value> = [
+                    "allitems": .list(items), "index": .int(index + 1), "index0": .int(index), "first": .bool(index == 0),
+                    "last": .bool(index == items.count - 1), "length": .int(items.count),
+                    "revindex": .int(items.count - index), "revindex0": .int(items.count - index - 1)]
+                if control?.extendedAllItems.map(\.isTruthy) == false { loop.removeValue(forKey: "allitems") }
+                if index + 1 < items.count { loop["nextitem"] = items[index + 1] }
+                if index > 0 { loop["previtem"] = items[index - 1] }
+                layer["ansible_loop"] = .dict(loop)
             }
             let itemVars = variables.adding(layer)
             let label = try control?.label.map { try templar.render($0, itemVars).renderedString } ?? item.renderedString
@@ -335,7 +342,19 @@ struct TaskRunner: Sendable {
                                   _ vars: TaskVariables) throws -> OrderedDictionary<String, Value> {
         let task = compiled.task
         var rendered: OrderedDictionary<String, Value> = [:]
-        let args = ModuleDefaults.arguments(task.args, levels: compiled.keywords.moduleDefaults, spec: spec)
+        var written = task.args
+        if let template = task.argsTemplate {
+            let value: Value
+            do { value = try templar.render(template, vars) } catch {
+                throw TaskFailure.argumentTemplate(error, argument: "args", task: compiled.displayName, at: task.location)
+            }
+            guard case .dict(let mapping) = value else {
+                throw TaskFailure.diagnostic(.error(at: task.location,
+                    "The value of the task `args` keyword is invalid: '\(template.renderedString)' gave a \(value.typeName), not a mapping"))
+            }
+            for (k, v) in mapping where written[k] == nil { written[k] = v }
+        }
+        let args = ModuleDefaults.arguments(written, levels: compiled.keywords.moduleDefaults, spec: spec)
         for (key, value) in args {
             do {
                 // As a one-entry mapping: a templated key renders and an omitted value drops, as in the whole.

@@ -30,7 +30,9 @@ extension PlayRun {
                 let loopItems: [Value?]
                 if let loop = include.include.loop {
                     loopItems = try LoopItems.items(try templar.render(loop, vars), kind: include.include.loopKind,
-                                                    baseDirectory: include.include.directory)
+                                                    baseDirectory: include.include.directory) { plugin, terms in
+                        try templar.loopQuery(plugin, terms: terms, action: include.include.action, vars)
+                    }
                 } else {
                     loopItems = [nil]
                 }
@@ -47,8 +49,11 @@ extension PlayRun {
                         // include_role: the role's items; Ansible's "included:" line names the role.
                         let roleItems = try executor.includedRole(include, vars: itemVars, params: extra,
                                                                   selection: options.selection,
-                                                                  firstID: executor.playbook.nodeCount)
+                                                                  firstID: executor.playbook.nodeCount,
+                                                                  alreadyRun: variables.includedRoleIdentities[host] ?? [])
                         parts.append(roleItems)
+                        variables.noteIncluded(roleItems.flatMap(\.roles), host: host,
+                                               newInclude: loaded[[file, item?.renderedString]] == nil)
                         if role.isPublic == true {
                             variables.publicIncludedRoles[host, default: []] += roleItems.compactMap(\.includedRole)
                         }

@@ -177,7 +177,10 @@ struct PlayRun {
     private func record(_ outcome: HostTaskOutcome, _ task: CompiledTask) {
         let host = outcome.host
         variables.invalidateHostvars()
-        if let name = outcome.registerName { state.facts[host, default: [:]][name] = outcome.result.asValue }
+        if let name = outcome.registerName {
+            // Ansible strips its internal `_ansible_*` keys from what `register` keeps.
+            state.facts[host, default: [:]][name] = .dict(outcome.result.values.filter { !$0.key.hasPrefix("_ansible") })
+        }
         if !outcome.facts.isEmpty {
             switch executor.modules.spec(named: task.task.module)?.traits.factsPrecedence ?? .variables {
             case .hostFacts:
@@ -186,6 +189,10 @@ struct PlayRun {
                 state.includedVariables[host, default: [:]].merge(outcome.facts) { _, new in new }
             case .variables:
                 state.facts[host, default: [:]].merge(outcome.facts) { _, new in new }
+                // `set_fact cacheable: true`: also a real fact, under `ansible_facts` and in hostvars.
+                if outcome.result["_ansible_facts_cacheable"]?.isTruthy == true {
+                    state.hostFacts[host] = HostFacts.merging(outcome.facts, into: state.hostFacts[host] ?? [:])
+                }
             }
         }
         if !outcome.newHosts.isEmpty || !outcome.newGroups.isEmpty {

@@ -21,6 +21,13 @@ struct PlayVariables {
     /// Roles each host included with `include_role: {public: true}`: their defaults and vars are
     /// visible to the host's later tasks.
     var publicIncludedRoles: [String: [RoleScope]] = [:]
+    /// Roles an `include_role` ran, for any host, once per distinct include: Ansible appends them to
+    /// the play's roles, so they join `ansible_role_names` (a set) and `ansible_play_role_names`
+    /// (a list, repeats kept) for every host from then on.
+    var includedRoleNames: [String] = []
+    var includedDependencyNames: [String] = []
+    /// Identities of the roles include_roles ran on each host: their dependencies do not run again there.
+    var includedRoleIdentities: [String: Set<String>] = [:]
     private let hostvarsCache = HostvarsCache()
 
     init(compiled: CompiledPlay, options: RunOptions, state: RunState) {
@@ -58,7 +65,9 @@ struct PlayVariables {
                    roleParams: [OrderedDictionary<String, Value>] = []) -> TaskVariables {
         let included = publicIncludedRoles[host] ?? []
         var layers: [OrderedDictionary<String, Value>] = [magicVariables(for: host, hosts: hosts)]
-        layers += publicRoleDefaults + included.map(\.defaults) + roleDefaults
+        layers += publicRoleDefaults
+        if !includedRoleNames.isEmpty { layers.append(roleNamesWithIncluded) }
+        layers += included.map(\.defaults) + roleDefaults
         layers.append(state.inventoryVariables(host))
         var raw: Set<Int> = []
         // Gathered facts sit between inventory and play vars, as in Ansible, where
@@ -82,6 +91,32 @@ struct PlayVariables {
         layers += roleParams
         layers.append(options.extraVars)
         return TaskVariables(layers: layers, rawLayers: raw, hostvars: hostvarsSnapshot())
+    }
+
+    /// An include_role's roles (the role, then its dependencies) for the play's role names.
+    mutating func noteIncluded(_ roles: [RoleScope], host: String, newInclude: Bool) {
+        includedRoleIdentities[host, default: []].formUnion(roles.map(\.identity))
+        guard newInclude else { return }
+        for role in roles {
+            if role.isDependency {
+                if !includedDependencyNames.contains(role.name) { includedDependencyNames.append(role.name) }
+            } else {
+                includedRoleNames.append(role.name)
+            }
+        }
+    }
+
+    private var roleNamesWithIncluded: OrderedDictionary<String, Value> {
+        var layer: OrderedDictionary<String, Value> = [:]
+        func merged(_ key: String, _ added: [String], repeats: Bool) {
+            var names = publicRoleDefaults.first?[key]?.listValue ?? []
+            for name in added where repeats || !names.contains(.string(name)) { names.append(.string(name)) }
+            layer[key] = .list(names)
+        }
+        merged("ansible_role_names", includedRoleNames + includedDependencyNames, repeats: false)
+        merged("ansible_play_role_names", includedRoleNames, repeats: true)
+        merged("ansible_dependent_role_names", includedDependencyNames, repeats: false)
+        return layer
     }
 
     private static let noFacts: OrderedDictionary<String, Value> = ["ansible_facts": .dict([:])]
@@ -127,6 +162,8 @@ struct PlayVariables {
             "ansible_version": ["full": "2.19.0", "major": 2, "minor": 19, "revision": 0, "string": "2.19.0"],
             "ansible_playbook_python": .string(ControllerPython.path),
             "omit": .string(Templar.omitToken),
+            "ansible_inventory_sources": .list(options.inventorySources.map(Value.string)),
+            "ansible_config_file": options.configFile.map(Value.string) ?? .null,
         ]
         if play.connection != nil || options.connection != nil {
             magic["ansible_connection"] = .string(options.connection ?? play.connection!)

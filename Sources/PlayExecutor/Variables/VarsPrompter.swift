@@ -31,16 +31,26 @@ struct VarsPrompter {
             }
             if answer.isEmpty, let fallback = prompt.defaultValue {
                 // A default is templated even when `unsafe` (as ansible-core 2.19 does).
-                answers.values[prompt.name] = .string(fallback.renderedString)
+                answers.values[prompt.name] = .string(try encrypted(fallback.renderedString, prompt))
             } else if answer.isEmpty && !interactive {
                 throw Failure(description: "\(prompt.location): vars_prompt '\(prompt.name)' has no default and there is no terminal to ask on; pass it with -e \(prompt.name)=VALUE")
             } else if prompt.unsafe {
-                answers.unsafeValues[prompt.name] = .string(answer)
+                answers.unsafeValues[prompt.name] = .string(try encrypted(answer, prompt))
             } else {
-                answers.values[prompt.name] = .string(answer)
+                answers.values[prompt.name] = .string(try encrypted(answer, prompt))
             }
         }
         return answers
+    }
+
+    /// The answer as its `encrypt` hash, when the prompt asks for one.
+    private func encrypted(_ answer: String, _ prompt: VarsPrompt) throws -> String {
+        guard let scheme = prompt.encrypt else { return answer }
+        do {
+            return try CryptHash.hash(answer, scheme: scheme, salt: prompt.salt, saltSize: prompt.saltSize)
+        } catch {
+            throw Failure(description: "\(prompt.location): vars_prompt '\(prompt.name)': \(error.description)")
+        }
     }
 
     static let notInteractive = "Not prompting as we are not in interactive mode"

@@ -11,11 +11,14 @@ public struct CompiledPlaybook: Sendable {
     public var plays: [CompiledPlay]
     /// One past the largest NodeID used; ids for run-time includes can start here.
     public var nodeCount: Int
+    /// The parser's warnings (duplicate keys, keywords accepted but not acted on), shown before the run.
+    public var warnings: [Diagnostic]
 
-    public init(path: String, plays: [CompiledPlay], nodeCount: Int) {
+    public init(path: String, plays: [CompiledPlay], nodeCount: Int, warnings: [Diagnostic] = []) {
         self.path = path
         self.plays = plays
         self.nodeCount = nodeCount
+        self.warnings = warnings
     }
 }
 
@@ -187,6 +190,8 @@ public struct InheritedContext: Sendable {
     public var roleParams: [OrderedDictionary<String, Value>] = []
     /// Enclosing roles' names, innermost first (`ansible_parent_role_names`).
     public var roleNames: [String] = []
+    /// Enclosing roles' paths, innermost first (`ansible_parent_role_paths`).
+    public var rolePaths: [String] = []
     /// Identities of the play's static roles: an include_role's dependencies among them do not run again.
     public var playRoleIdentities: Set<String> = []
 

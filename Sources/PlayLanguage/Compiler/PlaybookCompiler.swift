@@ -23,7 +23,7 @@ public struct PlaybookCompiler: Sendable {
         for (index, play) in playbook.plays.enumerated() {
             plays.append(walker.play(play, index: index, playbookDirectory: directory))
         }
-        return CompiledPlaybook(path: playbook.path, plays: plays, nodeCount: walker.nextID)
+        return CompiledPlaybook(path: playbook.path, plays: plays, nodeCount: walker.nextID, warnings: playbook.warnings)
     }
 
     /// Compiles the tasks file of an `include_tasks` at run time. `path` is the rendered file name
@@ -117,7 +117,8 @@ struct GraphBuilder {
                 }
                 if let role = context.role {
                     compiled.roleName = role.name
-                    compiled.displayName = "\(role.name) : \(compiled.displayName)"
+                    // IncludeRole.get_name has no role prefix; include_tasks' has.
+                    if include.role == nil { compiled.displayName = "\(role.name) : \(compiled.displayName)" }
                 }
                 out.append(.include(compiled))
             }

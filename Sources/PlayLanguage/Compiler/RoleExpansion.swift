@@ -11,11 +11,13 @@ enum RoleExpansion {
         // Ansible defines it for a role imported or included from another role's tasks, not for a dependency.
         if !inner.roleNames.isEmpty && !role.isDependency {
             vars["ansible_parent_role_names"] = .list(inner.roleNames.map(Value.string))
+            vars["ansible_parent_role_paths"] = .list(inner.rolePaths.map(Value.string))
         }
         inner.blockVars.append(vars)
         inner.roleDefaults.append(role.defaults)
         if !role.params.isEmpty { inner.roleParams.append(role.params) }
         inner.roleNames.insert(role.name, at: 0)
+        inner.rolePaths.insert(role.magicVariables["role_path"]?.stringValue ?? role.path, at: 0)
         inner.role = role
         inner.directory = role.path + "/tasks"
     }
@@ -36,6 +38,7 @@ enum RoleExpansion {
         let play = compiled.play
         var names: [String] = []
         var playNames: [String] = []
+        var dependentNames: [String] = []
         var identities: Set<String> = []
         var repeated = false
         func walk(_ items: [BlockItem]) {
@@ -43,6 +46,7 @@ enum RoleExpansion {
                 if let role = b.role, !b.isRepeatedRole {
                     if !names.contains(role.name) { names.append(role.name) }
                     if !role.isDependency && !playNames.contains(role.name) { playNames.append(role.name) }
+                    if role.isDependency && !dependentNames.contains(role.name) { dependentNames.append(role.name) }
                     identities.insert(role.identity)
                     if role.isPublic != false {
                         compiled.publicRoleDefaults.append(role.defaults)
@@ -56,7 +60,8 @@ enum RoleExpansion {
         walk(play.preTasks + play.roles + play.tasks + play.postTasks)
         compiled.roleNames = names
         compiled.publicRoleDefaults.insert(["ansible_play_role_names": .list(playNames.map(Value.string)),
-                                            "ansible_role_names": .list(names.map(Value.string))], at: 0)
+                                            "ansible_role_names": .list(names.map(Value.string)),
+                                            "ansible_dependent_role_names": .list(dependentNames.map(Value.string))], at: 0)
         if !identities.isEmpty {
             compiled.sections = compiled.sections.map { giving(identities, to: $0) }
         }

@@ -10,6 +10,8 @@ public struct LoopControl: Sendable, Hashable {
     /// Seconds to wait between items.
     public var pause: Value?
     public var extended: Value?
+    /// `extended_allitems: false` leaves `allitems` out of `ansible_loop`.
+    public var extendedAllItems: Value?
     public var breakWhen: [Condition]
     public var location: SourceLocation
 

@@ -13,6 +13,17 @@ public enum LoopKind: String, Sendable, Hashable, CaseIterable {
     case withSubelements = "with_subelements"
     case withFileglob = "with_fileglob"
     case withRandomChoice = "with_random_choice"
+    case withFile = "with_file"
+    case withFirstFound = "with_first_found"
+
+    /// The lookup plugin whose `query` gives the items, for the forms that run one.
+    public var lookupPlugin: String? {
+        switch self {
+        case .withFile: return "file"
+        case .withFirstFound: return "first_found"
+        default: return nil
+        }
+    }
 
     /// The keyword as written in a playbook.
     public var keyword: String { rawValue }

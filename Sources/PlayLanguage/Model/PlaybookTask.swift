@@ -30,6 +30,9 @@ public struct PlaybookTask: Sendable, KeywordCarrier {
     public var delay: Value?
     /// `async:` the job's longest run in seconds; the module runs detached on the target.
     public var asyncSeconds: Value?
+    /// `args:` written as a template: at run time it must give a mapping, whose entries the
+    /// arguments written with the module (and then module_defaults) override.
+    public var argsTemplate: Value?
     /// `poll:` seconds between checks of an async job (Ansible's default 15); 0 fires and forgets.
     public var poll: Value?
     /// `failed_when:` entries (a YAML bool becomes `True`/`False`); any holding fails the task.

@@ -15,6 +15,11 @@ public struct VarsPrompt: Sendable, Hashable {
     public var confirm: Bool
     /// The answer is never templated.
     public var unsafe: Bool
+    /// `encrypt`: the answer is stored as this crypt(3) hash of it, with `salt` or a random salt
+    /// of `saltSize` characters.
+    public var encrypt: CryptHash.Scheme?
+    public var salt: String?
+    public var saltSize: Int?
     public var location: SourceLocation
 
     public init(name: String, prompt: String? = nil, isPrivate: Bool = true, defaultValue: Value? = nil,

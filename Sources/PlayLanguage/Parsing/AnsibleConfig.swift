@@ -3,9 +3,9 @@ import Foundation
 /// The few `[defaults]` settings of ansible.cfg that `play` honours (`roles_path`,
 /// `collections_path`), found where Ansible looks: ANSIBLE_CONFIG, ./ansible.cfg, ~/.ansible.cfg,
 /// /etc/ansible/ansible.cfg (the first that exists). Environment variables still win.
-enum AnsibleConfig {
+public enum AnsibleConfig {
     /// The path of the config file in use, if any.
-    static var path: String? {
+    public static var path: String? {
         let env = ProcessInfo.processInfo.environment
         let candidates = [env["ANSIBLE_CONFIG"], FileManager.default.currentDirectoryPath + "/ansible.cfg",
                           NSHomeDirectory() + "/.ansible.cfg", "/etc/ansible/ansible.cfg"].compactMap { $0 }

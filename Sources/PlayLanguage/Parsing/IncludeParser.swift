@@ -9,6 +9,10 @@ extension ParseSession {
     {
         var (args, locations) = moduleArguments(call, spec: ModuleSpec(name: call.short, freeForm: .rawParams), file)
         if let extra = c.args { for (k, v) in extra where args[k] == nil { args[k] = v; locations[k] = c.argsLocations[k] } }
+        if c.argsTemplate != nil {
+            error(call.location, "\(call.written) cannot take its arguments from a templated 'args'",
+                  notes: ["write its arguments under \(call.written), as a mapping"])
+        }
         for key in args.keys where !KeywordTable.includeArguments.contains(key) {
             error(locations[key] ?? call.location, "Invalid options for \(call.written): \(key)",
                   notes: Suggestions.didYouMean(key, in: ["file", "apply"]), length: key.count)

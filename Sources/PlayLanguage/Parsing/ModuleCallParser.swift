@@ -25,7 +25,7 @@ extension ParseSession {
         }
         if let spec {
             for problem in ArgumentChecker.problems(args, against: spec) {
-                if moduleDefaultsInUse, Self.defaultsCouldSupply(problem) { continue }
+                if moduleDefaultsInUse || c.argsTemplate != nil, Self.defaultsCouldSupply(problem) { continue }
                 for d in problem.diagnostics(module: call.written, spec: spec, locations: argLocations, at: call.location) {
                     report(d)
                 }
@@ -39,6 +39,7 @@ extension ParseSession {
                     keywords: c.keywords, isLocalAction: call.isLocalAction, directory: file.directory,
                     location: taskLocation)
         task.asyncSeconds = c.asyncSeconds
+        task.argsTemplate = c.argsTemplate
         task.poll = c.poll
         return task
     }

@@ -250,7 +250,9 @@ final class ParseSession {
         case "become": k.become = boolish(node, file, keyword: key)
         case "become_user": k.becomeUser = stringish(node, file, keyword: key)
         case "become_method": k.becomeMethod = stringish(node, file, keyword: key)
-        case "become_flags": k.becomeFlags = stringish(node, file, keyword: key)
+        case "become_flags":
+            k.becomeFlags = stringish(node, file, keyword: key)
+            warnNotHonoured(key, node, file)
         case "ignore_errors": k.ignoreErrors = boolish(node, file, keyword: key)
         case "ignore_unreachable": k.ignoreUnreachable = boolish(node, file, keyword: key)
         case "no_log": k.noLog = boolish(node, file, keyword: key)
@@ -263,8 +265,9 @@ final class ParseSession {
         case "connection": k.connection = stringish(node, file, keyword: key)
         case "remote_user": k.remoteUser = stringish(node, file, keyword: key)
         case "port": k.port = intish(node, file, keyword: key)
-        case "throttle": k.throttle = intish(node, file, keyword: key)
-        case "timeout": k.timeout = intish(node, file, keyword: key)
+        case "throttle", "timeout":
+            if key == "throttle" { k.throttle = intish(node, file, keyword: key) } else { k.timeout = intish(node, file, keyword: key) }
+            warnNotHonoured(key, node, file)
         case "environment": k.environment = environment(node, file)
         case "module_defaults": k.moduleDefaults = moduleDefaults(node, file)
         default: return false

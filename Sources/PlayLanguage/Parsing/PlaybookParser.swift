@@ -186,15 +186,18 @@ extension ParseSession {
                 }
             case "gather_subset": play.gatherSubset = value(valueNode, file)
             case "gather_timeout": play.gatherTimeout = value(valueNode, file)
-            case "fact_path", "collections": break
+            case "collections": break
+            case "fact_path": warnNotHonoured(key, valueNode, file)
             case "connection": play.connection = stringish(valueNode, file, keyword: key)?.renderedString
             case "environment": play.environment = environment(valueNode, file)
             case "tags": play.tags = nameList(valueNode, file, keyword: key, splitCommas: true)
-            case "strategy": play.strategy = stringish(valueNode, file, keyword: key)?.renderedString
+            case "strategy":
+                play.strategy = stringish(valueNode, file, keyword: key)?.renderedString
+                warnNotHonoured(key, valueNode, file)
             case "become": play.become = strictBool(valueNode, file, keyword: key)
             case "become_user": play.becomeUser = stringish(valueNode, file, keyword: key)?.renderedString
             case "become_method": play.becomeMethod = stringish(valueNode, file, keyword: key)?.renderedString
-            case "become_flags": break
+            case "become_flags": warnNotHonoured(key, valueNode, file)
             case "check_mode": play.checkMode = strictBool(valueNode, file, keyword: key)
             case "diff": play.diff = strictBool(valueNode, file, keyword: key)
             case "no_log": play.noLog = strictBool(valueNode, file, keyword: key)
@@ -210,8 +213,12 @@ extension ParseSession {
                 }
                 play.remoteUser = stringish(valueNode, file, keyword: key)?.renderedString
             case "port": play.port = intish(valueNode, file, keyword: key)?.intValue
-            case "throttle": play.throttle = intish(valueNode, file, keyword: key)?.intValue
-            case "timeout": play.timeout = intish(valueNode, file, keyword: key)?.intValue
+            case "throttle":
+                play.throttle = intish(valueNode, file, keyword: key)?.intValue
+                warnNotHonoured(key, valueNode, file)
+            case "timeout":
+                play.timeout = intish(valueNode, file, keyword: key)?.intValue
+                warnNotHonoured(key, valueNode, file)
             case "order":
                 if let o = stringish(valueNode, file, keyword: key)?.renderedString {
                     let orders = ["inventory", "sorted", "reverse_sorted", "reverse_inventory", "shuffle"]

@@ -9,6 +9,10 @@ extension ParseSession {
     {
         var (args, locations) = moduleArguments(call, spec: ModuleSpec(name: call.short), file)
         if let extra = c.args { for (k, v) in extra where args[k] == nil { args[k] = v; locations[k] = c.argsLocations[k] } }
+        if c.argsTemplate != nil {
+            error(call.location, "\(call.written) cannot take its arguments from a templated 'args'",
+                  notes: ["write its arguments under \(call.written), as a mapping"])
+        }
         let valid = dynamic ? KeywordTable.includeRoleArguments : KeywordTable.includeRoleArguments.subtracting(["apply"])
         for key in args.keys where !valid.contains(key) {
             error(locations[key] ?? call.location, "Invalid options for \(call.written): \(key)",

@@ -16,6 +16,8 @@ extension ParseSession {
         var loopControl: LoopControl?
         var args: OrderedDictionary<String, Value>?
         var argsLocations: [String: SourceLocation] = [:]
+        /// `args: "{{ mapping }}"`: rendered at run time, under the arguments written with the module.
+        var argsTemplate: Value?
         var register: String?
         var retries: Value?
         var until: Condition?
@@ -76,9 +78,11 @@ extension ParseSession {
                         c.argsLocations[k] = location(kn, file)
                     }
                     c.args = d
+                } else if let v = value(valueNode, file), case .string(let s) = v, s.contains("{{") {
+                    c.argsTemplate = v
                 } else if let v = value(valueNode, file), !v.isNull {
                     error(location(valueNode, file), "The value of the task `args` keyword is invalid: it must be a mapping",
-                          notes: ["write the arguments under the module name, or as 'args: {key: value}'"])
+                          notes: ["write the arguments under the module name, as 'args: {key: value}', or as a template giving a mapping"])
                 }
             case "register": c.register = scalarText(valueNode, file, what: "'register'")
             case "retries": c.retries = intish(valueNode, file, keyword: key)
@@ -121,7 +125,7 @@ extension ParseSession {
             case "label": lc.label = value(valueNode, file)
             case "pause": lc.pause = numberish(valueNode, file, keyword: key)
             case "extended": lc.extended = boolish(valueNode, file, keyword: key)
-            case "extended_allitems": _ = boolish(valueNode, file, keyword: key)
+            case "extended_allitems": lc.extendedAllItems = boolish(valueNode, file, keyword: key)
             case "break_when": lc.breakWhen = conditions(valueNode, file, keyword: key)
             default:
                 error(location(keyNode, file), "'\(key)' is not a valid key for loop_control",

@@ -1,8 +1,8 @@
 import PlayBase
 
 extension ParseSession {
-    /// `vars_prompt:`: a list of mappings with at least `name`. `encrypt` needs a crypt(3)
-    /// implementation play does not have, so it is reported rather than ignored.
+    /// `vars_prompt:`: a list of mappings with at least `name`. `encrypt` takes the passlib
+    /// names play can make (sha512_crypt, sha256_crypt, md5_crypt); others are reported.
     func varsPrompts(_ node: YAMLNode, _ file: SourceFile) -> [VarsPrompt] {
         let items: [YAMLNode]
         switch node.content {
@@ -34,9 +34,19 @@ extension ParseSession {
                 case "default":
                     if let v = value(valueNode, file), !v.isNull { prompt.defaultValue = v }
                 case "encrypt":
-                    error(location(keyNode, file), "'encrypt' in vars_prompt is not supported: play has no crypt implementation",
-                          notes: ["hash the value in a task instead, or pass it already hashed with -e"], length: key.count)
-                case "salt_size", "salt": break
+                    guard let name = scalarText(valueNode, file, what: "'encrypt'") else { break }
+                    if let scheme = CryptHash.Scheme(rawValue: name) {
+                        prompt.encrypt = scheme
+                    } else {
+                        error(location(valueNode, file), "'\(name)' is not an encrypt scheme play can make",
+                              notes: ["use one of " + CryptHash.Scheme.allCases.map(\.rawValue).joined(separator: ", ")
+                                      + ", or pass the value already hashed with -e"], length: name.count)
+                    }
+                case "salt": prompt.salt = scalarText(valueNode, file, what: "'salt'")
+                case "salt_size":
+                    if case .int(let n)? = value(valueNode, file) { prompt.saltSize = n } else {
+                        error(location(valueNode, file), "'salt_size' must be an integer")
+                    }
                 default:
                     error(location(keyNode, file), "'\(key)' is not a valid key of a vars_prompt entry",
                           notes: Suggestions.didYouMean(key, in: KeywordTable.varsPrompt), length: key.count)

@@ -231,6 +231,8 @@ extension YAMLNode {
                     }
                     return .string(try secrets.decrypt(s, source: loc))
                 }
+                // `! 5` is a string here, an int for PyYAML: Yams gives `!` as `!!str`, and the two
+                // readers must agree.
                 if style != .plain || tag == "!" || tag == "!unsafe" { return .string(s) }
                 return YAMLScalarResolver.resolve(s, tag: tag) ?? .string(s)
             }
