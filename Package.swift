@@ -44,6 +44,12 @@ let package = Package(
         .target(name: "PlayAWS", dependencies: [
             "PlayBase", "CCurl", .product(name: "OrderedCollections", package: "swift-collections"),
         ], swiftSettings: strict),
+        // Inventory plugins (amazon.aws.aws_ec2) and Ansible's constructed features: above PlayInventory,
+        // PlayTemplating and PlayAWS, which know nothing of each other.
+        .target(name: "PlayInventoryPlugins", dependencies: [
+            "PlayBase", "PlayInventory", "PlayTemplating", "PlayAWS",
+            .product(name: "OrderedCollections", package: "swift-collections"),
+        ], swiftSettings: strict),
         // Strategies, per-host state machine, module protocol, events and renderers.
         .target(name: "PlayExecutor", dependencies: [
             "PlayBase", "PlayTemplating", "PlayInventory", "PlayLanguage", "PlayConnection",
@@ -59,7 +65,8 @@ let package = Package(
         // run with its event stream, Ctrl-C handling, and ansible-playbook's exit codes. Never exits.
         .target(name: "PlayApp", dependencies: [
             "PlayBase", "PlayTemplating", "PlayInventory", "PlayLanguage", "PlayConnection", "PlayVault",
-            "PlayExecutor", "PlayModules", .product(name: "OrderedCollections", package: "swift-collections"),
+            "PlayExecutor", "PlayModules", "PlayInventoryPlugins", "PlayAWS",
+            .product(name: "OrderedCollections", package: "swift-collections"),
         ], swiftSettings: strict),
 
         // Thin executables: parse flags, call the libraries, end the process with their exit code.
@@ -86,6 +93,10 @@ let package = Package(
         ], swiftSettings: strict),
         .testTarget(name: "PlayAppTests", dependencies: [
             "PlayApp", "PlayBase", "PlayExecutor", .product(name: "OrderedCollections", package: "swift-collections"),
+        ], swiftSettings: strict),
+        .testTarget(name: "PlayInventoryPluginsTests", dependencies: [
+            "PlayInventoryPlugins", "PlayInventory", "PlayApp", "PlayAWS", "PlayBase", "PlayTestSupport",
+            .product(name: "OrderedCollections", package: "swift-collections"),
         ], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["PlayBase", "PlayTestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
         // The translate-api playbook run by the built `play` against a private sandbox, under load.

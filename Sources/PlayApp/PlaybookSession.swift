@@ -4,6 +4,7 @@ import PlayBase
 import PlayConnection
 import PlayExecutor
 import PlayInventory
+import PlayInventoryPlugins
 import PlayLanguage
 import PlayModules
 import PlayTemplating
@@ -142,9 +143,9 @@ public enum PlaybookSession {
         do {
             inventory = request.inventories.isEmpty
                 ? Inventory.empty()
-                : try Inventory.load(sources: request.inventories,
-                                     playbookDirectory: playbookDirectory.isEmpty ? "." : playbookDirectory,
-                                     loader: loader)
+                : try await Inventory.load(sources: request.inventories,
+                                           playbookDirectory: playbookDirectory.isEmpty ? "." : playbookDirectory,
+                                           loader: loader, plugins: BuiltinInventoryPlugins.all(environment: request.environment))
         } catch {
             report(error)
             return PlayExitCode.error
@@ -203,11 +204,17 @@ public enum PlaybookSession {
                     terminate(PlayExitCode.interrupted)
                 }
                 defer { signals.stop() }
-                // Several playbooks run as one: one run, one recap, as ansible-playbook does.
+                // Several playbooks run as one run (facts, registered results and stats carry over),
+                // with a recap of the stats so far after each playbook, as ansible-playbook does.
                 let all = CompiledPlaybook(path: compiled[0].path, plays: compiled.flatMap(\.plays),
                                            nodeCount: compiled.map(\.nodeCount).reduce(0, +))
-                let executor = PlaybookExecutor(playbook: all, modules: registry, compiler: compiler,
+                var executor = PlaybookExecutor(playbook: all, modules: registry, compiler: compiler,
                                                 loader: loader, templar: templar, options: options, events: sink)
+                var end = -1
+                for book in compiled.dropLast() {
+                    end += book.plays.count
+                    if !book.plays.isEmpty { executor.playbookEnds.insert(end) }
+                }
                 let outcome = await executor.run(inventory: inventory, pool: pool, interrupt: interrupt)
                 exitCode = PlayExitCode.of(outcome)
             }

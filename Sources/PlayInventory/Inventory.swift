@@ -32,12 +32,34 @@ public struct Inventory: Sendable {
     /// override variables), then the group_vars/host_vars beside each source and beside the
     /// playbook. A missing source or a malformed file is a Diagnostic; no sources gives the
     /// implicit localhost only.
+    /// A plugin source (a YAML file with `plugin:`) is an error here: load with plugins for those.
     public static func load(sources: [String], playbookDirectory: String?, loader: YAMLLoader) throws -> Inventory {
         var sourceLoader = InventorySourceLoader(loader: loader)
-        var varsBases: [String] = []
-        for source in sources where !source.isEmpty {
-            if let base = try sourceLoader.load(source) { varsBases.append(base) }
+        let varsBases = try sourceLoader.loadAll(sources)
+        return try finish(sourceLoader, varsBases: varsBases, playbookDirectory: playbookDirectory, loader: loader)
+    }
+
+    /// As `load(sources:playbookDirectory:loader:)`, with inventory plugins for the YAML files that
+    /// name one (`plugin: amazon.aws.aws_ec2`). Plugin sources are fetched one after another, then
+    /// every source is read in order so hosts, groups and variables land as Ansible places them.
+    public static func load(sources: [String], playbookDirectory: String?, loader: YAMLLoader,
+                            plugins: [any InventoryPlugin]) async throws -> Inventory {
+        var sourceLoader = InventorySourceLoader(loader: loader, plugins: plugins)
+        var varsBases = try sourceLoader.loadAll(sources)
+        if !sourceLoader.pendingPlugins.isEmpty {
+            var prepared: [String: any InventoryPopulator] = [:]
+            for (plugin, source) in sourceLoader.pendingPlugins where prepared[source.path] == nil {
+                prepared[source.path] = try await plugin.prepare(source)
+            }
+            sourceLoader = InventorySourceLoader(loader: loader, plugins: plugins)
+            sourceLoader.prepared = prepared
+            varsBases = try sourceLoader.loadAll(sources)
         }
+        return try finish(sourceLoader, varsBases: varsBases, playbookDirectory: playbookDirectory, loader: loader)
+    }
+
+    private static func finish(_ sourceLoader: InventorySourceLoader, varsBases: [String], playbookDirectory: String?,
+                               loader: YAMLLoader) throws -> Inventory {
         var inventory = Inventory(graph: sourceLoader.graph, loader: loader, warnings: sourceLoader.warnings)
         inventory.warnings += inventory.graph.reconcile().map { Diagnostic(.warning, at: nil, $0) }
         inventory.warnInvalidGroupNames()

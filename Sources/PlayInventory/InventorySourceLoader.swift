@@ -11,12 +11,30 @@ struct InventorySourceLoader {
     let loader: YAMLLoader
     var graph = InventoryGraph()
     var warnings: [Diagnostic] = []
+    /// The plugins YAML files with a `plugin:` key may name.
+    let plugins: [any InventoryPlugin]
+    /// Plugin sources met so far whose populator is not in `prepared` (the first pass of an async load).
+    var pendingPlugins: [(plugin: any InventoryPlugin, source: InventoryPluginSource)] = []
+    /// Populators of plugin sources, by path (the second pass).
+    var prepared: [String: any InventoryPopulator] = [:]
 
-    init(loader: YAMLLoader) { self.loader = loader }
+    init(loader: YAMLLoader, plugins: [any InventoryPlugin] = []) {
+        self.loader = loader
+        self.plugins = plugins
+    }
 
     /// Extensions Ansible skips inside an inventory folder (INVENTORY_IGNORE_EXTS).
     static let ignoredExtensions = [".pyc", ".pyo", ".swp", ".bak", "~", ".rpm", ".md", ".txt", ".rst", ".orig", ".cfg", ".retry"]
     static let ignoredNames: Set<String> = ["host_vars", "group_vars", "vars_plugins"]
+
+    /// Reads every source in order; returns the folders whose group_vars/host_vars apply.
+    mutating func loadAll(_ sources: [String]) throws -> [String] {
+        var varsBases: [String] = []
+        for source in sources where !source.isEmpty {
+            if let base = try load(source) { varsBases.append(base) }
+        }
+        return varsBases
+    }
 
     /// Reads one `-i` source; returns the folder whose group_vars/host_vars belong to it
     /// (nil for a host list).
@@ -105,6 +123,11 @@ struct InventorySourceLoader {
                 if yamlOnly { throw error }
                 root = nil
             }
+            if let root, let mapping = root.mapping,
+               mapping.contains(where: { $0.key.string == "plugin" && $0.value.string?.isEmpty == false }) {
+                try loadPluginSource(root, path: path, info: info)
+                return
+            }
             if let root, root.mapping != nil {
                 let parser = YAMLInventoryParser(file: path, source: info, loader: loader)
                 try parser.parse(root, into: &graph, warnings: &warnings)
@@ -117,5 +140,42 @@ struct InventorySourceLoader {
             }
         }
         try INIInventoryParser(file: path, source: info).parse(text, into: &graph)
+    }
+
+    /// A YAML file with `plugin:`: the populator prepared for it adds its hosts; on the first pass
+    /// of an async load it is only noted. Unknown plugins and file names the plugin refuses are
+    /// errors (Ansible skips such a source with a warning, leaving an inventory the user did not mean).
+    private mutating func loadPluginSource(_ root: Node, path: String, info: InventorySourceInfo) throws {
+        let value = try loader.value(from: root, file: path)
+        guard case .dict(let configuration) = value else { return }
+        var locations: [String: SourceLocation] = [:]
+        for (key, _) in root.mapping ?? [:] {
+            if let name = key.string { locations[name] = YAMLLoader.location(of: key, file: path) }
+        }
+        let pluginLocation = locations["plugin"] ?? SourceLocation(file: path, line: 1, column: 1)
+        let name = configuration["plugin"]?.stringValue ?? ""
+        guard let plugin = plugins.first(where: { $0.names.contains(name) }) else {
+            let known = plugins.flatMap(\.names)
+            throw Diagnostic.error(at: pluginLocation, "inventory plugin '\(name)' is not supported",
+                notes: known.isEmpty ? ["this load reads INI and YAML inventories only; plugin sources need the load with plugins"]
+                    : ["play's inventory plugins: \(known.joined(separator: ", "))"]
+                    + Suggestions.didYouMean(name, in: known))
+        }
+        guard plugin.accepts(path: path) else {
+            throw Diagnostic.error(at: pluginLocation,
+                "'\(path)' is not a valid file name for the inventory plugin '\(plugin.names[0])'",
+                notes: ["name the file \(plugin.fileNameHint)"])
+        }
+        guard let populator = prepared[path] else {
+            pendingPlugins.append((plugin, InventoryPluginSource(path: path, configuration: configuration, locations: locations)))
+            return
+        }
+        var builder = InventoryBuilder(graph: InventoryGraph(), source: info)
+        swap(&builder.graph, &graph)
+        defer {
+            swap(&builder.graph, &graph)
+            warnings += builder.warnings
+        }
+        try populator.populate(&builder)
     }
 }

@@ -19,15 +19,11 @@ struct YAMLInventoryParser {
     let source: InventorySourceInfo
     let loader: YAMLLoader
 
-    /// Parses a document already known to be a mapping.
+    /// Parses a document already known to be a mapping (plugin configurations, with a `plugin:`
+    /// key, went to `InventorySourceLoader.loadPluginSource` instead).
     func parse(_ root: Node, into graph: inout InventoryGraph, warnings: inout [Diagnostic]) throws {
         guard let mapping = root.mapping else {
             throw Diagnostic.error(at: location(root), "YAML inventory has invalid structure, it should be a dictionary, got: \(typeName(root))")
-        }
-        if let plugin = mapping.first(where: { $0.key.string == "plugin" }), plugin.value.string?.isEmpty == false {
-            throw Diagnostic.error(at: location(plugin.key),
-                "'\(plugin.value.string ?? "")' is an inventory plugin configuration, which play does not read",
-                notes: ["write the hosts and groups as a YAML inventory (all: {hosts: ..., children: ...}) or in INI form"])
         }
         for (key, value) in mapping {
             _ = try parseGroup(try name(of: key, what: "group"), key: key, value, &graph, &warnings)

@@ -14,7 +14,7 @@ public enum BuiltinModules {
         [
             DebugModule(), SetFactModule(), IncludeVarsModule(), AssertModule(), FailModule(), AddHostModule(), GroupByModule(),
             MetaModule(),
-            CommandModule(), ShellModule(), CopyModule(), TemplateModule(), FileModule(), StatModule(), SetupModule(),
+            CommandModule(), ShellModule(), CopyModule(), TemplateModule(), FileModule(), StatModule(), SetupModule(), SysctlModule(),
             WaitForModule(), URIModule(), PauseModule(),
             LineInFileModule(), ReplaceModule(), BlockInFileModule(), SlurpModule(), FetchModule(), PingModule(),
             RawModule(), WaitForConnectionModule(), TempFileModule(), FindModule(),
@@ -23,6 +23,9 @@ public enum BuiltinModules {
             ECSTaskDefinitionModule(), ECSTaskDefinitionInfoModule(), ECSServiceModule(), ECSServiceInfoModule(),
             EC2VPCNetModule(), EC2VPCSubnetModule(), EC2SecurityGroupModule(), ELBTargetGroupModule(), ELBApplicationLBModule(),
             SSHStartModule(), AsyncStatusModule(),
+            AptModule(), DnfModule(), ApkModule(), PackageModule(), SystemdServiceModule(), ServiceModule(),
+            UserModule(), GroupModule(), CronModule(), AuthorizedKeyModule(), KnownHostsModule(), HostnameModule(), MountModule(),
+            GetURLModule(), UnarchiveModule(), ArchiveModule(), GitModule(), ScriptModule(), AptRepositoryModule(), AptKeyModule(), PipModule(),
         ]
     }
 }

@@ -9,6 +9,8 @@ final class Evaluator {
     let vars: any VariableLookup
     /// Local template variables, innermost last.
     var scopes: [[String: Value]] = [[:]]
+    /// Macros the template defined so far (`{% macro %}`), by name.
+    var macros: [String: Template.Macro] = [:]
     /// Paths of variables being rendered right now, to detect self-reference.
     var resolving: [String] = []
     var memo: [String: (Evaluated, lazy: Bool)] = [:]
@@ -35,15 +37,14 @@ final class Evaluator {
         defer { source = outerSource }
         do {
             if native, let single = template.singleExpression {
-                return Templar.removingOmitted(try eval(single).get())
+                return template.restoringTrailingNewlines(Templar.removingOmitted(try eval(single).get()))
             }
             var out = Output()
             try render(template.nodes, into: &out)
             // Jinja's native mode: a template that produced exactly one piece yields it as is.
-            if native, out.pieces == 1, let only = out.first { return Templar.removingOmitted(only) }
+            if native, out.pieces == 1, let only = out.first { return template.restoringTrailingNewlines(Templar.removingOmitted(only)) }
             if native, out.pieces == 0 { return .null }
-            if template.trailingNewline { out.text += "\n" }
-            return .string(out.text)
+            return .string(template.restoringTrailingNewlines(out.text))
         } catch {
             throw error.within(text)
         }
@@ -87,6 +88,8 @@ final class Evaluator {
                 var text = Output()
                 try render(body, into: &text)
                 scopes[scopes.count - 1][name] = .string(text.text)
+            case .macro(let macro):
+                macros[macro.name] = macro
             }
         }
     }
@@ -261,6 +264,9 @@ final class Evaluator {
             let arguments = try evalArguments(args, kind: .method, name: method)
             return try Methods.call(target, method, arguments, self)
         case .name(let name, _):
+            if let macro = macros[name] {
+                return .value(try callMacro(macro, try evalArguments(args, kind: .function, name: name)))
+            }
             if let global = Globals.table[name] {
                 return try global(try evalArguments(args, kind: .function, name: name), self)
             }

@@ -48,6 +48,38 @@ extension Filters {
             if let failure { throw failure }
             return .list(sorted.map(\.item))
         },
+        // Jinja's groupby: sorted by the attribute (case-insensitively unless told), then
+        // `(grouper, items)` pairs; the grouper is the first item's own value.
+        "groupby": plain { v, args, _ throws(TemplateError) in
+            guard let path = try args.string(0, "attribute") else { throw args.error("groupby needs an attribute") }
+            let fallback = try args.value(1, "default")
+            let caseSensitive = try args.bool(2, "case_sensitive") ?? false
+            var keyed: [(key: Value, item: Value)] = []
+            for item in try items(v, args) {
+                let key: Value
+                if let fallback { key = try attribute(item, path) ?? fallback } else { key = try attributeOrFail(item, path) }
+                keyed.append((key, item))
+            }
+            var failure: TemplateError?
+            let sorted = try stableSort(keyed) { a, b in
+                do throws(TemplateError) {
+                    return try Python.order(sortKey(a.key, caseSensitive), sortKey(b.key, caseSensitive)) < 0
+                } catch {
+                    if failure == nil { failure = error }
+                    return false
+                }
+            }
+            if let failure { throw failure }
+            var groups: [(grouper: Value, items: [Value])] = []
+            for entry in sorted {
+                if let last = groups.last, Python.equals(sortKey(last.grouper, caseSensitive), sortKey(entry.key, caseSensitive)) {
+                    groups[groups.count - 1].items.append(entry.item)
+                } else {
+                    groups.append((entry.key, [entry.item]))
+                }
+            }
+            return .list(groups.map { .list([$0.grouper, .list($0.items)]) })
+        },
         "unique": plain { v, args, _ throws(TemplateError) in
             let caseSensitive = try args.bool(0, "case_sensitive") ?? false
             let attribute = try args.string(1, "attribute")

@@ -188,14 +188,16 @@ struct TemplateParser {
                     nodes.append(try parseFor(&parser, items, &index, bytes: bytes, offset: offset))
                 case "set":
                     nodes.append(try parseSet(&parser, items, &index, bytes: bytes, offset: offset))
-                case "include", "import", "from", "macro", "call", "extends", "block", "filter", "with", "autoescape":
-                    throw syntaxError("the '{% \(keyword) %}' tag is not supported; use if, for, set and raw", offset, bytes)
-                case "elif", "else", "endif", "endfor", "endset":
+                case "macro":
+                    nodes.append(try parseMacro(&parser, items, &index, bytes: bytes, offset: offset))
+                case "include", "import", "from", "call", "extends", "block", "filter", "with", "autoescape":
+                    throw syntaxError("the '{% \(keyword) %}' tag is not supported; use if, for, set, macro and raw", offset, bytes)
+                case "elif", "else", "endif", "endfor", "endset", "endmacro":
                     throw syntaxError("Encountered unknown tag '\(keyword)'. Jinja was looking for " +
                         (enders.isEmpty ? "no closing tag here" : enders.sorted().map { "'\($0)'" }.joined(separator: " or ")) +
                         ".", offset, bytes)
                 default:
-                    let note = Suggestions.closest(to: keyword, in: ["if", "for", "set", "raw", "endif", "endfor", "else", "elif"])
+                    let note = Suggestions.closest(to: keyword, in: ["if", "for", "set", "raw", "macro", "endif", "endfor", "else", "elif"])
                         .map { " Did you mean '\($0)'?" } ?? ""
                     throw syntaxError("Encountered unknown tag '\(keyword)'.\(note)", offset, bytes)
                 }
@@ -306,5 +308,30 @@ struct TemplateParser {
         let value = try parser.parseTupleOrExpression()
         try parser.expectEnd()
         return .set(.names(names), value)
+    }
+
+    private func parseMacro(_ parser: inout ExpressionParser, _ items: [Item], _ index: inout Int, bytes: [UInt8], offset: Int)
+        throws(TemplateError) -> Template.Node
+    {
+        let name = try parser.expectName()
+        var parameters: [(name: String, fallback: TemplateExpression?)] = []
+        try parser.expect(.lparen)
+        while !parser.current.isOp(.rparen) {
+            if !parameters.isEmpty { try parser.expect(.comma) }
+            if parser.current.isOp(.rparen) { break }
+            let parameter = try parser.expectName()
+            var fallback: TemplateExpression?
+            if parser.current.isOp(.assign) {
+                _ = parser.advance()
+                fallback = try parser.parseExpression()
+            }
+            parameters.append((parameter, fallback))
+        }
+        try parser.expect(.rparen)
+        try parser.expectEnd()
+        let (body, end) = try buildBody(items, &index, until: ["endmacro"], bytes: bytes)
+        guard var end else { throw syntaxError("Missing '{% endmacro %}'", offset, bytes) }
+        try end.parser.expectEnd()
+        return .macro(Template.Macro(name: name, parameters: parameters, body: body))
     }
 }

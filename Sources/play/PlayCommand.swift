@@ -7,7 +7,7 @@ struct PlayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "play",
         abstract: "Run Ansible-compatible playbooks against hosts over SSH, locally, and on AWS.",
-        discussion: "`play vault ...` runs the vault command (see `vault --help`).")
+        discussion: "`play vault ...` runs the vault command (see `vault --help`); `play inventory ...` shows the inventory as ansible-inventory does (see `play inventory --help`).")
 
     @Argument(help: "Playbook files to run, in order.")
     var playbooks: [String] = []
@@ -57,14 +57,7 @@ struct PlayCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Output format: human or json (one JSON event per line).")
     var output: OutputFormat = .human
 
-    @Flag(name: [.customShort("J"), .customLong("ask-vault-pass"), .customLong("ask-vault-password")], help: "Ask for the vault password.")
-    var askVaultPass = false
-
-    @Option(name: .customLong("vault-password-file"), help: "Vault password file (repeatable).")
-    var vaultPasswordFiles: [String] = []
-
-    @Option(name: .customLong("vault-id"), help: "Vault identity LABEL@SOURCE (repeatable).")
-    var vaultIDs: [String] = []
+    @OptionGroup var vault: VaultOptions
 
     @Flag(name: .customLong("force-handlers"), help: "Run handlers even if a task fails.")
     var forceHandlers = false
@@ -103,8 +96,8 @@ struct PlayCommand: AsyncParsableCommand {
             skipTags: skipTags.flatMap { $0.split(separator: ",").map(String.init) },
             limit: limit, check: check, diff: diff, forks: forks, verbosity: verbose,
             listTasks: listTasks, listTags: listTags, listHosts: listHosts, syntaxCheck: syntaxCheck, graph: graph,
-            json: output == .json, colour: terminal, askVaultPass: askVaultPass,
-            vaultPasswordFiles: vaultPasswordFiles, vaultIDs: vaultIDs, forceHandlers: forceHandlers,
+            json: output == .json, colour: terminal, askVaultPass: vault.askVaultPass,
+            vaultPasswordFiles: vault.vaultPasswordFiles, vaultIDs: vault.vaultIDs, forceHandlers: forceHandlers,
             modulePaths: modulePaths.flatMap { $0.split(separator: ":").map(String.init) },
             connection: connection, user: user, privateKey: privateKey, become: become ? true : nil,
             becomeUser: becomeUser, environment: ProcessInfo.processInfo.environment)

@@ -37,15 +37,24 @@ if arguments.first == "vault" {
 }
 
 @Sendable func runPlay(_ arguments: [String]) async {
+    if arguments.first == "inventory" {
+        await runCommand(InventoryCommand.self, Array(arguments.dropFirst()))
+    } else {
+        await runCommand(PlayCommand.self, arguments)
+    }
+}
+
+/// Parses and runs one command. Bad options exit 5, as ansible-playbook and ansible-inventory
+/// do; help and version still exit 0.
+@Sendable func runCommand<Command: AsyncParsableCommand>(_ type: Command.Type, _ arguments: [String]) async {
     do {
-        let command = try PlayCommand.parse(arguments)
+        var command = try Command.parse(arguments)
         try await command.run()
     } catch {
-        // ansible-playbook exits 5 for bad options; help and version still exit 0.
-        if error is ExitCode || PlayCommand.exitCode(for: error) == .success {
-            PlayCommand.exit(withError: error)
+        if error is ExitCode || Command.exitCode(for: error) == .success {
+            Command.exit(withError: error)
         }
-        FileHandle.standardError.write(Data((PlayCommand.fullMessage(for: error) + "\n").utf8))
+        FileHandle.standardError.write(Data((Command.fullMessage(for: error) + "\n").utf8))
         Foundation.exit(PlayExitCode.badOptions)
     }
 }

@@ -51,7 +51,7 @@ final class YAMLInventoryTests: XCTestCase {
             ("web:\n  hosts: [w1]\n", "Invalid \"hosts\" entry for \"web\" group, requires a dictionary, found \"list\" instead.", 2),
             ("web:\n  hosts:\n    w1: [1]\n", "Invalid data from file, expected dictionary and got: list", 3),
             ("web:\n  hosts:\n    1:\n", "Host name 1 must be a string, got int", 3),
-            ("plugin: amazon.aws.aws_ec2\nregions: [us-east-1]\n", "'amazon.aws.aws_ec2' is an inventory plugin configuration, which play does not read", 1),
+            ("plugin: amazon.aws.aws_ec2\nregions: [us-east-1]\n", "inventory plugin 'amazon.aws.aws_ec2' is not supported", 1),
             ("- just\n- a list\n", "YAML inventory has invalid structure, it should be a dictionary", 1),
             ("web: {hosts: {w1: }\n", "YAML syntax error: while parsing a flow mapping did not find expected ',' or '}'", 2),
             ("a:\n  children:\n    b:\n      children:\n        a:\n", "Adding group 'b' as child to 'a' creates a recursive dependency loop.", 3),

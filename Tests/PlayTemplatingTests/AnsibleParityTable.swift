@@ -656,4 +656,11 @@ let ansibleRows: [Row] = [
         Row(.render, "{% for i in l %}{% for j in l %}{{ loop.index }}{% endfor %}|{% endfor %}", "'123|123|123|'"),
         Row(.render, "{{ undefined_var }} text", "!undefined undefined_var"),
         Row(.render, "text {{ d.missing }}", "!error object of type 'dict' has no attribute 'missing'"),
+        Row(.render, "{% macro greet(name, greeting='hi') %}{{ greeting }} {{ name }}{% endmacro %}{{ greet('bob') }}|{{ greet('al', greeting='yo') }}", "'hi bob|yo al'"),
+        Row(.render, "{% macro m(a) %}{{ a }}{{ varargs }}{{ kwargs }}{% endmacro %}{{ m(1, 2, 3, k=4) }}", ##""1[2, 3]{'k': 4}""##),
+        Row(.render, "{% macro m(a, b=a ~ '!') %}{{ b }}{% endmacro %}{{ m('x') }}", "'x!'"),
+        Row(.render, "{{ s }}\n", "'Hello World\\n'"),
+        Row(.render, "x\n{% if t %}\ny\n{% endif %}\n", "'x\\ny\\n'"),
+        Row(.render, "{{ [{'r': 'web', 'n': 1}, {'r': 'db', 'n': 2}, {'r': 'Web', 'n': 3}] | groupby('r') }}",
+            "[['db', [{'r': 'db', 'n': 2}]], ['web', [{'r': 'web', 'n': 1}, {'r': 'Web', 'n': 3}]]]"),
 ]

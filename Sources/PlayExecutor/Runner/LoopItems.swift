@@ -44,8 +44,12 @@ enum LoopItems {
                 throw Failure(message: "with_subelements expects [list_of_dicts, 'subkey']")
             }
             let key = parts[1].renderedString
+            // Like Ansible's lookup (not the filter), the parent is shown without the key it
+            // iterates: `[{'name': 'alice'}, 'k1']`.
             return parents.flatMap { parent -> [Value] in
-                (parent[key]?.listValue ?? []).map { .list([parent, $0]) }
+                guard case .dict(var rest) = parent else { return [] }
+                let subs = rest.removeValue(forKey: key)?.listValue ?? []
+                return subs.map { .list([.dict(rest), $0]) }
             }
         case .withFileglob:
             return (value.listValue ?? [value]).flatMap { glob($0.renderedString, baseDirectory: baseDirectory) }

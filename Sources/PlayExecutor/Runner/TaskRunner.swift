@@ -17,6 +17,9 @@ struct TaskRunner: Sendable {
     var playbookDirectory: String
     /// Opens (or reuses) the connection to a host, given the variables of the task.
     var connect: @Sendable (_ host: String, _ variables: TaskVariables) async throws -> any Connection
+    /// How a delegated host shows in results: `h2(10.0.0.2)` when its `ansible_host` differs from
+    /// its name, as Ansible labels `[h1 -> h2(10.0.0.2)]`.
+    var delegateLabel: @Sendable (_ delegate: String) -> String = { $0 }
 
     static let censored: Value = "the output has been hidden due to the fact that 'no_log: true' was specified for this result"
 
@@ -316,7 +319,7 @@ struct TaskRunner: Sendable {
         events.emit(.hostResult(HostResult(
             host: host, task: compiled.displayName, status: outcome.status, result: shown,
             itemLabel: noLog && item != nil ? "None" : item, isLoopSummary: summary, ignored: outcome.ignored,
-            delegatedTo: delegate == host ? nil : delegate, module: compiled.task.module,
+            delegatedTo: delegate == host ? nil : delegate.map(delegateLabel), module: compiled.task.module,
             display: traits.display, runsOnController: traits.runsOnController,
             durationSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
             location: compiled.task.location, failure: outcome.failure)))

@@ -88,7 +88,7 @@ extension PlayScheduler {
     @discardableResult
     private mutating func apply(_ r: HostReport, countStats: Bool, iterator: inout HostIterator) -> HostIterator.FailureOutcome? {
         let host = r.host
-        handlerQueue.notify(host, r.notify)
+        handlerQueue.notify(host, r.notify, among: handlers)
         if r.unreachable {
             bookkeeping.update(host) { $0.unreachable += 1 }
             bookkeeping.unreachable.insert(host)

@@ -203,7 +203,7 @@ public struct PlayScheduler {
         while current.nextHandler < handlers.count && !interrupted {
             let handler = handlers[current.nextHandler]
             current.nextHandler += 1
-            let targets = handlerQueue.take(handler, eligible: current.eligible)
+            let targets = handlerQueue.take(current.nextHandler - 1, eligible: current.eligible)
             guard !targets.isEmpty else { continue }
             flush = current
             awaiting = .handler(hosts: targets)

@@ -18,6 +18,9 @@ public struct PlaybookExecutor: Sendable {
     public var templar: Templar
     public var options: RunOptions
     public var events: any EventSink
+    /// When several playbooks run as one (`play a.yml b.yml`): the indexes in `playbook.plays` of
+    /// the plays that end a playbook before the last. Ansible prints the (cumulative) recap there.
+    public var playbookEnds: Set<Int> = []
 
     public init(playbook: CompiledPlaybook, modules: ModuleRegistry, compiler: PlaybookCompiler, loader: YAMLLoader,
                 templar: Templar, options: RunOptions, events: any EventSink) {
@@ -34,12 +37,13 @@ public struct PlaybookExecutor: Sendable {
         let state = RunState(inventory: inventory)
         let resources = RunResources(loader: loader)
         events.emit(.playbookStarted(path: playbook.path))
-        for compiled in playbook.plays {
+        for (index, compiled) in playbook.plays.enumerated() {
             if interrupt.isRaised { break }
             var play = PlayRun(executor: self, compiled: compiled, state: state, pool: pool, interrupt: interrupt,
                                resources: resources)
             await play.run()
             if play.allHostsFailed || state.aborted { break }
+            if playbookEnds.contains(index), !interrupt.isRaised { events.emit(.recap(state.stats.map { ($0.key, $0.value) })) }
         }
         if interrupt.isRaised {
             state.interrupted = true

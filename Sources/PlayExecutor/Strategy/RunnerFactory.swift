@@ -36,6 +36,12 @@ struct RunnerFactory {
                 }
                 let settings = ConnectionSettings.from(hostName: target, variables: settingsVars, environment: environment)
                 return try await pool.connection(for: target, settings: settings)
+            },
+            delegateLabel: { delegate in
+                let own = inventory.variables(for: delegate)
+                guard let address = (facts[delegate]?["ansible_host"] ?? own["ansible_host"])?.stringValue,
+                      address != delegate, !address.contains("{{") else { return delegate }
+                return "\(delegate)(\(address))"
             })
     }
 

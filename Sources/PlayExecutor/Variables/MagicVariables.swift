@@ -1,3 +1,4 @@
+import Foundation
 import OrderedCollections
 import PlayBase
 import PlayLanguage
@@ -43,7 +44,9 @@ final class MagicVariables {
             "ansible_play_hosts_all": .list(hosts.all.map(Value.string)),
             "ansible_play_batch": .list(hosts.batch.map(Value.string)),
             "ansible_play_name": .string(play.displayName),
-            "playbook_dir": .string(play.directory),
+            // Absolute, as Ansible's (`os.path.dirname(os.path.abspath(playbook))`).
+            "playbook_dir": .string(play.directory.hasPrefix("/") ? play.directory
+                : URL(fileURLWithPath: play.directory).standardizedFileURL.path),
             "ansible_check_mode": .bool(play.checkMode ?? options.checkMode),
             "ansible_diff_mode": .bool(options.diffMode),
             "ansible_verbosity": .int(options.verbosity),

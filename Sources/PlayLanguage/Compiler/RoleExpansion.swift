@@ -46,7 +46,7 @@ enum RoleExpansion {
                     identities.insert(role.identity)
                     if role.isPublic != false {
                         compiled.publicRoleDefaults.append(role.defaults)
-                        compiled.publicRoleVars.append(role.vars)
+                        compiled.publicRoleVars.append(role.exportedVars)
                     }
                 }
                 if b.isRepeatedRole { repeated = true }

@@ -14,6 +14,10 @@ public struct RoleScope: Sendable {
     /// `vars/main.yml` (or `vars_from`) with the `vars:` of the roles: entry or import_role over
     /// it: above the play's vars_files, below block vars.
     public var vars: OrderedDictionary<String, Value>
+    /// What the role exports to the rest of the play: `vars/main.yml` alone. The `vars:` of the
+    /// roles: entry or import stay with this instance's tasks (Ansible's `only_exports`), so two
+    /// instances of one role with different `vars:` do not see each other's.
+    public var exportedVars: OrderedDictionary<String, Value> = [:]
     /// Role parameters (the other keys of a `roles:` entry, the `vars:` of an include_role):
     /// above facts and set_fact.
     public var params: OrderedDictionary<String, Value>

@@ -64,7 +64,7 @@ enum KeywordTable {
     ]
 
     /// Collection prefixes that map to our short module names.
-    static let collectionPrefixes = ["ansible.builtin.", "ansible.legacy.", "amazon.aws.", "community.aws."]
+    static let collectionPrefixes = ["ansible.builtin.", "ansible.legacy.", "ansible.posix.", "amazon.aws.", "community.aws.", "community.general."]
 
     /// The canonical short name of a module or action as written, or nil when it names another collection.
     static func shortName(_ written: String) -> String {

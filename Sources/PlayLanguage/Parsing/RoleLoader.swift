@@ -142,6 +142,7 @@ extension ParseSession {
         scope.isPublic = call.isPublic
         scope.defaults = roleVariables(path, "defaults", from: call.defaultsFrom, at: call.location)
         scope.vars = roleVariables(path, "vars", from: call.varsFrom, at: call.location)
+        scope.exportedVars = scope.vars
         for (k, v) in entryVars { scope.vars[k] = v }
 
         var body: [BlockItem] = []

@@ -29,9 +29,10 @@ public struct CopyModule: Module {
         // Vault-encrypted sources are not decrypted yet: with decrypt (the default) they fail with a
         // message saying so; `decrypt: false` copies them as they are, as in Ansible.
         ArgumentSpec("decrypt", .bool, defaultValue: true),
-    ], freeForm: .keyValue, mutuallyExclusive: [["content", "src"]], requiredOneOf: [["content", "src"]])
+    ] + SELinuxArguments.specs, freeForm: .keyValue, mutuallyExclusive: [["content", "src"]], requiredOneOf: [["content", "src"]])
 
     public func run(_ context: ModuleContext) async throws -> TaskResult {
+        if let refusal = try await SELinuxArguments.refusal(context) { return refusal }
         guard let dest = context.string("dest"), !dest.isEmpty else { return .failed("dest is required") }
         let mode: FileMode?
         do {

@@ -25,7 +25,7 @@ public struct FileModule: Module {
         ArgumentSpec("modification_time_format", .string, defaultValue: "%Y%m%d%H%M.%S"),
         ArgumentSpec("access_time", .string),
         ArgumentSpec("access_time_format", .string, defaultValue: "%Y%m%d%H%M.%S"),
-    ], freeForm: .keyValue)
+    ] + SELinuxArguments.specs, freeForm: .keyValue)
 
     /// A `modification_time` / `access_time` value.
     enum TimeSetting: Equatable {
@@ -62,6 +62,7 @@ public struct FileModule: Module {
     }
 
     public func run(_ context: ModuleContext) async throws -> TaskResult {
+        if let refusal = try await SELinuxArguments.refusal(context) { return refusal }
         guard let path = context.string("path"), !path.isEmpty else { return .failed("path is required") }
         let mode: FileMode?
         do {

@@ -256,7 +256,7 @@ extension RemoteTextFile {
         ArgumentSpec("owner", .string),
         ArgumentSpec("group", .string),
         ArgumentSpec("unsafe_writes", .bool, defaultValue: false),
-    ]
+    ] + SELinuxArguments.specs
 
     /// A module's failed result, as an error for `Result`.
     struct Refusal: Error {

@@ -30,6 +30,7 @@ public struct ReplaceModule: Module {
     }
 
     public func run(_ context: ModuleContext) async throws -> TaskResult {
+        if let refusal = try await SELinuxArguments.refusal(context) { return refusal }
         let path: String, mode: FileMode?
         switch RemoteTextFile.target(context) {
         case .success(let target): (path, mode) = target

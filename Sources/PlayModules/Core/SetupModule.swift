@@ -39,15 +39,22 @@ public struct SetupModule: Module {
         let answer = try await context.connection().run(request)
         let records = ScriptRecords(answer.stdout)
         if let failure = records.failure(of: answer) { return failure }
-        let facts = Self.ansibleFacts(FactsParser(records.values).facts(), subsets: requested,
-                                      filter: (context.list("filter") ?? []).map(\.renderedString))
+        var parsed = FactsParser(records.values).facts()
+        // uname is read for the distribution too; its platform facts only when that subset is asked.
+        if !subsets.contains("platform") { for key in Self.platformFacts { parsed.removeValue(forKey: key) } }
+        if !subsets.contains("lsb") { parsed.removeValue(forKey: "lsb") }
+        let facts = Self.ansibleFacts(parsed, subsets: requested,
+                                      filter: (context.list("filter") ?? []).map(\.renderedString), local: subsets.contains("local"))
         return TaskResult(["ansible_facts": .dict(facts), "changed": false, "_ansible_verbose_override": true])
     }
 
+    static let platformFacts = ["system", "kernel", "kernel_version", "machine", "architecture", "userspace_architecture",
+                                "userspace_bits", "nodename", "hostname", "fqdn", "domain", "machine_id"]
+
     /// The module's `ansible_facts`: every fact prefixed `ansible_`, those `filter` keeps (its
-    /// globs match the name with or without the prefix), then what Ansible always adds.
+    /// globs match the name with or without the prefix), then `gather_subset` and `module_setup`.
     static func ansibleFacts(_ facts: OrderedDictionary<String, Value>, subsets: [String],
-                             filter: [String]) -> OrderedDictionary<String, Value> {
+                             filter: [String], local: Bool = true) -> OrderedDictionary<String, Value> {
         var out: OrderedDictionary<String, Value> = [:]
         for (name, value) in facts {
             let full = "ansible_" + name
@@ -56,12 +63,14 @@ public struct SetupModule: Module {
             }
             out[full] = value
         }
-        if filter.isEmpty || filter.contains(where: { fnmatch($0, "ansible_local", 0) == 0 }) {
+        if local, filter.isEmpty || filter.contains(where: { fnmatch($0, "ansible_local", 0) == 0 }) {
             out["ansible_local"] = .dict([:])
         }
         out.sort { $0.key < $1.key }
-        out["gather_subset"] = .list(subsets.map(Value.string))
-        out["module_setup"] = true
+        // These two answer to the filter too (by their own names), as in Ansible.
+        let kept = { (name: String) in filter.isEmpty || filter.contains { fnmatch($0, name, 0) == 0 } }
+        if kept("gather_subset") { out["gather_subset"] = .list(subsets.map(Value.string)) }
+        if kept("module_setup") { out["module_setup"] = true }
         return out
     }
 }

@@ -22,9 +22,10 @@ public struct TemplateModule: Module {
         ArgumentSpec("validate", .string),
         ArgumentSpec("newline_sequence", .string, choices: ["\n", "\r", "\r\n"], defaultValue: "\n"),
         ArgumentSpec("output_encoding", .string, choices: ["utf-8", "utf8", "UTF-8"], defaultValue: "utf-8"),
-    ], freeForm: .keyValue)
+    ] + SELinuxArguments.specs, freeForm: .keyValue)
 
     public func run(_ context: ModuleContext) async throws -> TaskResult {
+        if let refusal = try await SELinuxArguments.refusal(context) { return refusal }
         guard let src = context.string("src"), let dest = context.string("dest") else {
             return .failed("src and dest are required")
         }
