@@ -79,7 +79,7 @@ let package = Package(
         // Test helpers shared by test targets (real sshd fleets, ...); never linked into a product.
         .target(name: "PlayTestSupport", dependencies: ["PlayConnection", "PlayBase", "PlayAWS"], swiftSettings: strict),
 
-        .testTarget(name: "PlayBaseTests", dependencies: ["PlayBase"], swiftSettings: strict),
+        .testTarget(name: "PlayBaseTests", dependencies: ["PlayBase", "PlayTestSupport"], swiftSettings: strict),
         .testTarget(name: "PlayTemplatingTests", dependencies: ["PlayTemplating"], swiftSettings: strict),
         .testTarget(name: "PlayInventoryTests", dependencies: ["PlayInventory"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "PlayLanguageTests", dependencies: ["PlayLanguage", "PlayBase", "PlayModules", "PlayExecutor", .product(name: "OrderedCollections", package: "swift-collections")], exclude: ["Fixtures"], swiftSettings: strict),

@@ -26,6 +26,6 @@ public enum BuiltinModules {
             AptModule(), DnfModule(), ApkModule(), PackageModule(), SystemdServiceModule(), ServiceModule(),
             UserModule(), GroupModule(), CronModule(), AuthorizedKeyModule(), KnownHostsModule(), HostnameModule(), MountModule(),
             GetURLModule(), UnarchiveModule(), ArchiveModule(), GitModule(), ScriptModule(), AptRepositoryModule(), AptKeyModule(), PipModule(),
-        ]
+        ] + AmazonAWSModules.all
     }
 }

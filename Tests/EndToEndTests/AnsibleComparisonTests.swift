@@ -13,6 +13,13 @@ final class AnsibleComparisonTests: XCTestCase {
         let args = ["-i", Self.hosts, "-c", "local", "-f", "1", name] + extra
         let ansible = try PlayProcess.ansiblePlaybook(args, cwd: dir)
         let play = try PlayProcess.play(args, cwd: dir)
+        Self.assertSameOutput(name, ansible: ansible, play: play, masking: masking, file: file, line: line)
+    }
+
+    /// The same exit code and stdout, byte for byte once `masking` (a regular expression) is
+    /// replaced in both; a difference is reported at its first line.
+    static func assertSameOutput(_ name: String, ansible: ProcessResult, play: ProcessResult, masking: String? = nil,
+                                 file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(play.exitCode, ansible.exitCode, "exit code of \(name); play stderr: \(play.stderr)", file: file, line: line)
         func masked(_ text: String) -> String {
             guard let masking else { return text }

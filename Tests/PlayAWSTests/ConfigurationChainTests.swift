@@ -89,6 +89,12 @@ final class ConfigurationChainTests: XCTestCase {
         XCTAssertEqual(named.accessKeyID, "AKIACIPROFILE000001")
     }
 
+    /// `AWS_CONFIG_FILE=/dev/null` (a character device) reads as an empty file, as the SDKs read it.
+    func testSharedFileOnADevice() throws {
+        let file = try AWSProfileFile.load(URL(fileURLWithPath: "/dev/null"), kind: .config)
+        XCTAssertNotNil(file)
+    }
+
     func testVaultFileNamesAndMerging() {
         let vault = AWSSettings(arguments: ["aws_access_key_id": "AKIAVAULT0000000001", "aws_secret_access_key": "vault-secret",
                                             "aws_session_token": "tok", "aws_region": "us-west-2"])

@@ -49,10 +49,14 @@ public struct AWSProfileFile: Sendable {
         }
     }
 
-    /// Reads `url`; a missing file is an empty profile set, other read errors propagate.
+    /// Reads `url`; a missing file is an empty profile set, other read errors propagate. Read
+    /// through a file handle so character devices work too (`AWS_CONFIG_FILE=/dev/null`).
     public static func load(_ url: URL, kind: Kind) throws -> AWSProfileFile? {
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
-        let text = try String(contentsOf: url, encoding: .utf8)
+        let handle = try FileHandle(forReadingFrom: url)
+        defer { try? handle.close() }
+        let data = try handle.readToEnd() ?? Data()
+        guard let text = String(data: data, encoding: .utf8) else { throw CocoaError(.fileReadInapplicableStringEncoding) }
         return AWSProfileFile(text: text, kind: kind)
     }
 

@@ -30,4 +30,6 @@ public struct AWSService: Sendable, Hashable, CustomStringConvertible {
                                        environmentSuffix: "ECS", configKey: "ecs", iamPrefix: "ecs", isGlobal: false)
     public static let iam = AWSService(name: "IAM", signingName: "iam", endpointPrefix: "iam",
                                        environmentSuffix: "IAM", configKey: "iam", iamPrefix: "iam", isGlobal: true)
+    public static let sts = AWSService(name: "STS", signingName: "sts", endpointPrefix: "sts",
+                                       environmentSuffix: "STS", configKey: "sts", iamPrefix: "sts", isGlobal: false)
 }

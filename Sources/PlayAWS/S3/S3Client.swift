@@ -153,14 +153,14 @@ public struct S3Client: Sendable {
 
     // MARK: plumbing
 
-    private func operation(_ name: String, bucket: String, key: String?) -> AWSOperation {
+    func operation(_ name: String, bucket: String, key: String?) -> AWSOperation {
         var context = ["Bucket": bucket]
         context["Key"] = key
         // Every S3 call here is safe to repeat: reads, deletes, and PUTs that overwrite with the same bytes.
         return AWSOperation(service: .s3, name: name, region: region, wire: .restXML, idempotent: true, context: context)
     }
 
-    private func send(_ name: String, _ method: String, bucket: String, key: String?,
+    func send(_ name: String, _ method: String, bucket: String, key: String?,
                       query: [HTTPRequest.QueryItem] = [], headers: HTTPHeaders = HTTPHeaders(),
                       body: HTTPRequest.Body = .empty, payloadHash: String = SigV4Signer.emptyPayloadHash,
                       download: URL? = nil, continuation: Bool = false) async throws -> HTTPResponse {

@@ -85,11 +85,14 @@ public struct HostResult: Sendable {
     public var location: SourceLocation?
     /// Why the task failed when its module did not report it (a bad argument, a template...).
     public var failure: TaskFailure?
+    /// The task runs in diff mode: a changed result's `diff` is shown before its line.
+    public var showsDiff: Bool
 
     public init(host: String, task: String, status: TaskStatus, result: TaskResult, itemLabel: String? = nil,
                 isLoopSummary: Bool = false, ignored: Bool = false, delegatedTo: String? = nil,
                 module: String, display: ResultDisplay = .standard, runsOnController: Bool = false,
-                durationSeconds: Double = 0, location: SourceLocation? = nil, failure: TaskFailure? = nil) {
+                durationSeconds: Double = 0, location: SourceLocation? = nil, failure: TaskFailure? = nil,
+                showsDiff: Bool = false) {
         self.host = host
         self.task = task
         self.status = status
@@ -104,6 +107,7 @@ public struct HostResult: Sendable {
         self.durationSeconds = durationSeconds
         self.location = location
         self.failure = failure
+        self.showsDiff = showsDiff
     }
 }
 

@@ -10,6 +10,8 @@ public struct HumanRenderer: Sendable {
     public var colour: Bool
     public var verbosity: Int
     public var width = 80
+    /// ansible-playbook's `check_mode_markers` (off by default): " [CHECK MODE]" after the play's name.
+    public var checkModeMarkers = false
     /// Ansible prints an identical error report once per run.
     private let shownErrors = ShownErrors()
     private let progressLines = ProgressThrottle()
@@ -25,7 +27,7 @@ public struct HumanRenderer: Sendable {
         case .playbookStarted(let path):
             return verbosity > 0 ? "PLAYBOOK: \(path)\n" : ""
         case .playStarted(let info):
-            let check = info.checkMode ? " [CHECK MODE]" : ""
+            let check = info.checkMode && checkModeMarkers ? " [CHECK MODE]" : ""
             return "\n" + banner("PLAY [\(info.name)]\(check)")
         case .taskStarted(let info):
             let word = info.kind == .handler ? "RUNNING HANDLER" : "TASK"
@@ -132,6 +134,7 @@ public struct HumanRenderer: Sendable {
             } else {
                 line = paint("\(word): [\(target)]\(item)", code)
             }
+            line = diffText(r) + line
         case .skipped:
             if r.isLoopSummary { return "" }
             line = verbosity > 0
@@ -160,6 +163,15 @@ public struct HumanRenderer: Sendable {
             if r.ignored { line += "\n" + paint("...ignoring", "0;36") }
         }
         return line + "\n"
+    }
+
+    /// A changed result's diff when the task runs in diff mode, printed as Ansible's display does
+    /// (Windows line ends made Unix ones, a newline at the end).
+    func diffText(_ r: HostResult) -> String {
+        guard r.showsDiff, r.result.changed, let diff = r.result["diff"], diff.isTruthy else { return "" }
+        let text = DiffText.render(diff, colour: colour).replacingOccurrences(of: "\r\n", with: "\n")
+        guard !text.isEmpty else { return "" }
+        return text.unicodeScalars.last == "\n" ? text : text + "\n"
     }
 
     /// ansible-core 2.19's error report before a failed task's line: the message, its origin and the

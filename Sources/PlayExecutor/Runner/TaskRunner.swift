@@ -43,11 +43,14 @@ struct TaskRunner: Sendable {
                 delegate = try templar.render(d, variables).renderedString
             }
             let ignoreUnreachable = try flag(compiled.keywords.ignoreUnreachable, variables)
+            // As in Ansible: a loop item's diff shows in the task's diff mode, a task's own in
+            // either the task's or the run's.
+            let taskDiff = try compiled.keywords.diff.map { try flag($0, variables) } ?? options.diffMode
 
             var outcome: HostTaskOutcome
             if let loop = task.loop {
                 outcome = try await runLoop(compiled, loop: loop, host: host, variables: variables, delegate: delegate,
-                                            noLog: noLog, ignoreErrors: ignoreErrors, started: started)
+                                            noLog: noLog, ignoreErrors: ignoreErrors, showsDiff: taskDiff, started: started)
             } else {
                 if let falseCondition = try firstFalse(compiled.conditions, variables) {
                     outcome = skippedOutcome(host: host, compiled, falseCondition: falseCondition)
@@ -56,7 +59,7 @@ struct TaskRunner: Sendable {
                     outcome = finish(result, host: host, compiled, ignoreErrors: ignoreErrors)
                 }
                 emit(outcome, compiled, host: host, item: nil, summary: false, noLog: noLog, delegate: delegate,
-                     started: started)
+                     showsDiff: taskDiff || options.diffMode, started: started)
             }
             if outcome.unreachable && ignoreUnreachable {
                 outcome.unreachable = false
@@ -89,7 +92,8 @@ struct TaskRunner: Sendable {
     // MARK: Loops
 
     private func runLoop(_ compiled: CompiledTask, loop: Value, host: String, variables: TaskVariables,
-                         delegate: String?, noLog: Bool, ignoreErrors: Bool, started: ContinuousClock.Instant) async throws -> HostTaskOutcome {
+                         delegate: String?, noLog: Bool, ignoreErrors: Bool, showsDiff: Bool,
+                         started: ContinuousClock.Instant) async throws -> HostTaskOutcome {
         let task = compiled.task
         let rendered = try templar.render(loop, variables)
         let items: [Value]
@@ -139,7 +143,7 @@ struct TaskRunner: Sendable {
             newGroups += outcome.newGroups
             results.append(outcome.result.asValue)
             emit(outcome, compiled, host: host, item: label, summary: false, noLog: noLog, delegate: delegate,
-                 started: started)
+                 showsDiff: showsDiff, started: started)
             if let pause = control?.pause.flatMap(ValueCoercion.double), pause > 0 {
                 try await Task.sleep(for: .milliseconds(Int(pause * 1000)))
             }
@@ -307,7 +311,7 @@ struct TaskRunner: Sendable {
     }
 
     private func emit(_ outcome: HostTaskOutcome, _ compiled: CompiledTask, host: String, item: String?, summary: Bool,
-                      noLog: Bool, delegate: String?, started: ContinuousClock.Instant) {
+                      noLog: Bool, delegate: String?, showsDiff: Bool = false, started: ContinuousClock.Instant) {
         var shown = outcome.result
         if noLog {
             shown = TaskResult(["censored": Self.censored, "changed": .bool(outcome.result.changed)])
@@ -322,7 +326,7 @@ struct TaskRunner: Sendable {
             delegatedTo: delegate == host ? nil : delegate.map(delegateLabel), module: compiled.task.module,
             display: traits.display, runsOnController: traits.runsOnController,
             durationSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
-            location: compiled.task.location, failure: outcome.failure)))
+            location: compiled.task.location, failure: outcome.failure, showsDiff: showsDiff)))
     }
 
     /// Renders the arguments one by one and checks them against the spec, so that a failure

@@ -9,11 +9,12 @@ import PlayLanguage
 /// with every rule of `rules` present (missing ones are added; rules it does not list are left
 /// alone), or deleted with `state: absent` (only when it carries the tags).
 /// A rule: `{proto: tcp, ports: [80, 443]}` or `{proto: tcp, from_port: 8000, to_port: 8100}`,
-/// with `cidr_ip` (default 0.0.0.0/0).
+/// with `cidr_ip` (default 0.0.0.0/0). Also `ec2_group`, the name amazon.aws redirects; the result
+/// carries the group as amazon.aws reports it (`vpc_id` stays required here).
 public struct EC2SecurityGroupModule: Module {
     public init() {}
 
-    public let spec = ModuleSpec(groups: ["aws"], name: "ec2_security_group", arguments: [
+    public let spec = ModuleSpec(groups: ["aws"], name: "ec2_security_group", aliases: ["ec2_group"], arguments: [
         ArgumentSpec("name", .string, required: true),
         ArgumentSpec("description", .string),
         ArgumentSpec("vpc_id", .string, required: true),
@@ -43,7 +44,8 @@ public struct EC2SecurityGroupModule: Module {
                     try await ec2.deleteSecurityGroup(group.groupID)
                 }
             }
-            return .ok(changed: true, ["group_id": .string(group.groupID), "msg": .string("deleted security group \(group.groupID)")])
+            // As amazon.aws reports it: the group is gone, so no id (the message names it).
+            return .ok(changed: true, ["group_id": .null, "msg": .string("deleted security group \(group.groupID)")])
         }
         if found == nil, let other = named.first {
             throw AWSModuleError("\(vpcID) already has a group '\(name)' (\(other.groupID)) without these tags: tag it or choose another name")
@@ -73,30 +75,46 @@ public struct EC2SecurityGroupModule: Module {
                 }
             }
         }
-        return .ok(changed: changed, [
-            "group_id": .string(id),
-            "added_rules": .int(missing.count),
-            "msg": .string(changed ? "security group \(id): \(missing.count) rules added" : "security group \(id) is as asked"),
-        ])
+        var result: OrderedDictionary<String, Value> = [:]
+        if !context.checkMode {
+            // The group as amazon.aws reports it (description, ip_permissions, tags...), then play's keys.
+            var describe = EC2Request("DescribeSecurityGroups")
+            describe.list("GroupId", [id])
+            let described = try await AWSModuleError.wrapping("reading security group \(id)") {
+                try await ec2.describeItems(describe, set: "securityGroupInfo")
+            }
+            if let group = described.first { result = EC2ResultShape.dict(group) }
+            if result["tags"] == nil { result["tags"] = .dict([:]) }
+        }
+        result["group_id"] = .string(id)
+        result["added_rules"] = .int(missing.count)
+        result["msg"] = .string(changed ? "security group \(id): \(missing.count) rules added" : "security group \(id) is as asked")
+        return .ok(changed: changed, result)
     }
 
+    /// `ports` entries are numbers or `"from-to"` ranges; `cidr_ip` is one block or a list (a rule each).
     private func rules(_ context: ModuleContext) throws -> [EC2IngressRule] {
         var out: [EC2IngressRule] = []
         for (position, rule) in (context.list("rules") ?? []).enumerated() {
             let proto = (rule["proto"] ?? rule["protocol"])?.renderedString ?? "tcp"
-            let cidr = rule["cidr_ip"]?.renderedString ?? "0.0.0.0/0"
+            let cidrs = rule["cidr_ip"].map { ValueCoercion.list($0).map(\.renderedString) } ?? ["0.0.0.0/0"]
+            var ranges: [(Int, Int)] = []
             if let ports = rule["ports"].flatMap(ValueCoercion.list) {
                 for port in ports {
-                    guard let number = ValueCoercion.int(port) else {
-                        throw AWSModuleError("rule \(position + 1): port '\(port.renderedString)' is not a number")
+                    let text = port.renderedString
+                    let bounds = text.split(separator: "-").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+                    guard !bounds.isEmpty, bounds.count <= 2, let from = bounds[0], let to = bounds.last ?? from else {
+                        throw AWSModuleError("rule \(position + 1): port '\(text)' is not a number or a from-to range")
                     }
-                    out.append(EC2IngressRule(protocol: proto, fromPort: number, toPort: number, cidr: cidr))
+                    ranges.append((from, to))
                 }
             } else if let from = rule["from_port"].flatMap(ValueCoercion.int) {
-                let to = rule["to_port"].flatMap(ValueCoercion.int) ?? from
-                out.append(EC2IngressRule(protocol: proto, fromPort: from, toPort: to, cidr: cidr))
+                ranges.append((from, rule["to_port"].flatMap(ValueCoercion.int) ?? from))
             } else {
                 throw AWSModuleError("rule \(position + 1) needs ports (a list) or from_port (and to_port)")
+            }
+            for (from, to) in ranges {
+                for cidr in cidrs { out.append(EC2IngressRule(protocol: proto, fromPort: from, toPort: to, cidr: cidr)) }
             }
         }
         return out

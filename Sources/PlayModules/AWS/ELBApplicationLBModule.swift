@@ -10,7 +10,8 @@ import PlayLanguage
 /// pointing elsewhere is changed; listeners it does not list are left alone), or deleted with
 /// `state: absent` (its listeners go with it). Looked up by name and tags first: AWS returns the
 /// existing one for a second create, moto makes a second one.
-/// A listener: `{port: 80, protocol: HTTP, target_group: NAME}` (or `target_group_arn`).
+/// A listener: `{port: 80, protocol: HTTP, target_group: NAME}` (or `target_group_arn`), or in
+/// amazon.aws's form `{Port: 80, Protocol: HTTP, DefaultActions: [{Type: forward, TargetGroupName: NAME}]}`.
 /// Without `listeners`, the result's `listeners` lists every listener and where it forwards.
 public struct ELBApplicationLBModule: Module {
     public init() {}
@@ -19,7 +20,7 @@ public struct ELBApplicationLBModule: Module {
         ArgumentSpec("name", .string, required: true),
         ArgumentSpec("subnets", .list, elements: .string),
         ArgumentSpec("security_groups", .list, elements: .string),
-        ArgumentSpec("scheme", .string, choices: ["internet-facing", "internal"]),
+        ArgumentSpec("scheme", .string, choices: ["internet-facing", "internal"], defaultValue: "internet-facing"),
         ArgumentSpec("listeners", .list, elements: .dict),
         ArgumentSpec("tags", .dict),
         ArgumentSpec("state", .string, choices: ["present", "absent"], defaultValue: "present"),
@@ -75,8 +76,8 @@ public struct ELBApplicationLBModule: Module {
         let existing = try await AWSModuleError.wrapping("reading the listeners of '\(name)'") { try await elb.describeListeners(loadBalancerARN: lb.arn) }
         var listeners: [Value] = []
         for entry in context.list("listeners") ?? [] {
-            guard let port = entry["port"].flatMap(ValueCoercion.int) else { throw AWSModuleError("a listener needs a port") }
-            let proto = entry["protocol"]?.renderedString ?? "HTTP"
+            guard let port = (entry["port"] ?? entry["Port"]).flatMap(ValueCoercion.int) else { throw AWSModuleError("a listener needs a port") }
+            let proto = (entry["protocol"] ?? entry["Protocol"])?.renderedString ?? "HTTP"
             let groupARN = try await targetGroupARN(entry, elb)
             let action = ELBv2Action.forward(to: groupARN)
             if let listener = existing.first(where: { $0.port == port }) {
@@ -116,9 +117,12 @@ public struct ELBApplicationLBModule: Module {
         ])
     }
 
+    /// The listener's target group: `target_group`/`target_group_arn`, or the amazon.aws form's
+    /// first forward action (`DefaultActions: [{Type: forward, TargetGroupName|TargetGroupArn}]`).
     private func targetGroupARN(_ entry: Value, _ elb: ELBv2Client) async throws -> String {
-        if let arn = entry["target_group_arn"]?.stringValue, !arn.isEmpty { return arn }
-        guard let name = entry["target_group"]?.renderedString, !name.isEmpty else {
+        let forward = entry["DefaultActions"]?.listValue?.first { $0["Type"]?.renderedString == "forward" }
+        if let arn = (entry["target_group_arn"] ?? forward?["TargetGroupArn"])?.stringValue, !arn.isEmpty { return arn }
+        guard let name = (entry["target_group"] ?? forward?["TargetGroupName"])?.renderedString, !name.isEmpty else {
             throw AWSModuleError("a listener needs target_group (a name) or target_group_arn")
         }
         do {

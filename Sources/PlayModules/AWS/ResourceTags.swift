@@ -22,6 +22,13 @@ enum ResourceTags {
         wanted.filter { have[$0.key] != $0.value }
     }
 
+    /// What makes `have` into `wanted`: tags to add or change, and (with `purge`) keys to remove;
+    /// AWS's own `aws:` tags are never removed.
+    static func changes(_ have: [String: String], _ wanted: [String: String], purge: Bool) -> (add: [String: String], remove: [String]) {
+        let remove = purge ? have.keys.filter { wanted[$0] == nil && !$0.hasPrefix("aws:") }.sorted() : []
+        return (missing(have, wanted), remove)
+    }
+
     static func value(_ tags: [String: String]) -> Value {
         var out = OrderedDictionary<String, Value>()
         for (key, value) in tags.sorted(by: { $0.key < $1.key }) { out[key] = .string(value) }

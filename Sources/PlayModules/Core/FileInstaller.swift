@@ -134,6 +134,7 @@ struct FileInstaller {
                   if [ "$(stat -c %s -- "$_pD")" -le \#(Self.diffLimit) ]; then
                     printf 'before='; base64 < "$_pD" | tr -d '\n'; printf '\0'
                   else printf 'dst_larger=1\0'; fi
+                elif [ $_pneed = 1 ]; then printf 'dst_absent=1\0'
                 fi
                 """#)
         }
@@ -217,21 +218,29 @@ struct FileInstaller {
         return r
     }
 
-    /// Ansible's diff entry: the old and new text, or flags saying why they are not shown.
+    /// Ansible's diff entry: the old and new text, or flags saying why they are not shown. A new
+    /// file's old text is empty and has no header; the new text is headed by the source file, or
+    /// by the destination for `content:`.
     private func diff(_ records: ScriptRecords, data: Data) -> Value {
         var d: OrderedDictionary<String, Value> = [:]
         let destination = records["dest"] ?? dest
-        d["before_header"] = .string(destination)
-        d["after_header"] = .string(sourceLabel ?? "dynamically generated")
-        if records.flag("dst_larger") {
+        if records.flag("dst_absent") {
+            d["before"] = ""
+        } else if records.flag("dst_larger") {
             d["dst_larger"] = .int(Self.diffLimit)
         } else {
             let before = records["before"].flatMap { Data(base64Encoded: $0) } ?? Data()
-            if let text = Self.text(before) { d["before"] = .string(text) } else { d["dst_binary"] = 1 }
+            if let text = Self.text(before) {
+                d["before_header"] = .string(destination)
+                d["before"] = .string(text)
+            } else {
+                d["dst_binary"] = 1
+            }
         }
         if data.count > Self.diffLimit {
             d["src_larger"] = .int(Self.diffLimit)
         } else if let text = Self.text(data) {
+            d["after_header"] = .string(sourceLabel ?? destination)
             d["after"] = .string(text)
         } else {
             d["src_binary"] = 1

@@ -95,7 +95,7 @@ public struct FileModule: Module {
             failure["path"] = .string(records["path"] ?? path)
             return failure
         }
-        return result(records, requestedPath: path, diffMode: context.diffMode)
+        return result(records, requestedPath: path, checkMode: context.checkMode)
     }
 
     func script(path: String, state: String?, src: String?, mode: FileMode?, owner: String?, group: String?,
@@ -116,11 +116,15 @@ public struct FileModule: Module {
               ''|preserve) ;;
               now)
                 _pch=1
-                [ "$_pck" = 1 ] || _pe=$(touch $2 $_ph -- "$1" 2>&1) || _pfail "Error while updating the times of $1: $_pe";;
+                _ptb=$(stat $_pl -c "%.9${4#%}" -- "$1" 2>/dev/null) || _ptb=
+                [ "$_pck" = 1 ] || _pe=$(touch $2 $_ph -- "$1" 2>&1) || _pfail "Error while updating the times of $1: $_pe"
+                printf '%s_before=%s\0%s_after=%s\0' "$5" "$_ptb" "$5" "$(date +%s.%N)";;
               *)
                 if [ "$(stat $_pl -c $4 -- "$1")" != "$3" ]; then
                   _pch=1
+                  _ptb=$(stat $_pl -c "%.9${4#%}" -- "$1" 2>/dev/null) || _ptb=
                   [ "$_pck" = 1 ] || _pe=$(touch $2 $_ph -d "@$3" -- "$1" 2>&1) || _pfail "Error while updating the times of $1: $_pe"
+                  printf '%s_before=%s\0%s_after=%s\0' "$5" "$_ptb" "$5" "$3"
                 fi;;
               esac
             }
@@ -147,7 +151,7 @@ public struct FileModule: Module {
                 else _pfail "file ($_pP) is $_pprv, cannot continue"; fi
               fi
               _pattrs "$_pP" 0
-              _ptime "$_pP" -m "$_pmt" %Y; _ptime "$_pP" -a "$_pat" %X;;
+              _ptime "$_pP" -m "$_pmt" %Y mtime; _ptime "$_pP" -a "$_pat" %X atime;;
             directory)
               if [ "$_pprv" = absent ]; then
                 _pch=1
@@ -172,7 +176,7 @@ public struct FileModule: Module {
               fi
               if [ -d "$_pP" ]; then
                 _pattrs "$_pP" $_precurse
-                _ptime "$_pP" -m "$_pmt" %Y; _ptime "$_pP" -a "$_pat" %X
+                _ptime "$_pP" -m "$_pmt" %Y mtime; _ptime "$_pP" -a "$_pat" %X atime
               fi;;
             absent)
               if [ "$_pprv" != absent ]; then
@@ -189,8 +193,8 @@ public struct FileModule: Module {
               fi
               if [ -e "$_pP" ] || [ -L "$_pP" ]; then
                 _pattrs "$_pP" 0
-                _ptime "$_pP" -m "${_pmt:-now}" %Y
-                _ptime "$_pP" -a "${_pat:-now}" %X
+                _ptime "$_pP" -m "${_pmt:-now}" %Y mtime
+                _ptime "$_pP" -a "${_pat:-now}" %X atime
               fi;;
             link)
               if [ -z "$_psrc" ]; then
@@ -240,7 +244,7 @@ public struct FileModule: Module {
         return s.joined(separator: "\n")
     }
 
-    private func result(_ records: ScriptRecords, requestedPath: String, diffMode: Bool) -> TaskResult {
+    private func result(_ records: ScriptRecords, requestedPath: String, checkMode: Bool) -> TaskResult {
         var r = TaskResult()
         r.changed = records.flag("changed")
         let path = records["path"] ?? requestedPath
@@ -260,10 +264,46 @@ public struct FileModule: Module {
             for (k, v) in attributes { r[k] = v }
             if state == "hard" { r["state"] = "hard" }
         }
-        if diffMode, let prev = records["prev"] {
-            r["diff"] = ["before": ["path": .string(path), "state": .string(prev)],
-                         "after": ["path": .string(path), "state": .string(state)]]
+        // Nothing to compare for a path already absent, or (check mode) a file touch would create.
+        if let prev = records["prev"], prev != "absent" || (state != "absent" && !(state == "touch" && checkMode)) {
+            r["diff"] = Self.diff(records, path: path, previousState: prev, state: state)
         }
         return r
+    }
+
+    /// Ansible's file module returns this whether or not the task runs in diff mode: the path, and
+    /// the state, owner, group (ids), mode (`0644`) and times that changed, before and after.
+    static func diff(_ records: ScriptRecords, path: String, previousState: String, state: String) -> Value {
+        var before: OrderedDictionary<String, Value> = ["path": .string(path)]
+        var after = before
+        if previousState != state {
+            before["state"] = .string(previousState)
+            after["state"] = .string(state)
+        }
+        for (key, record) in [("owner", "user"), ("group", "group")] {
+            guard let was = records["\(record)_before"], let now = records["\(record)_after"] else { continue }
+            before[key] = Int(was).map(Value.int) ?? .string(was)
+            after[key] = Int(now).map(Value.int) ?? .string(now)
+        }
+        // Times (touch, modification_time, access_time) as Python's floats; busybox's stat and
+        // date may not give fractions, and then they are left out.
+        for key in ["mtime", "atime"] {
+            guard let was = records["\(key)_before"].flatMap(Double.init),
+                  let now = records["\(key)_after"].flatMap(Double.init) else { continue }
+            before[key] = .double(was)
+            after[key] = .double(now)
+        }
+        if let was = records["mode_before"].flatMap({ Int($0, radix: 8) }),
+           let now = records["mode_after"].flatMap({ Int($0, radix: 8) }) {
+            before["mode"] = .string(modeText(was))
+            after["mode"] = .string(modeText(now))
+        }
+        return ["before": .dict(before), "after": .dict(after)]
+    }
+
+    /// A mode as Ansible's diff writes it: a zero, then at least three octal digits.
+    static func modeText(_ mode: Int) -> String {
+        let digits = String(mode, radix: 8)
+        return "0" + String(repeating: "0", count: max(0, 3 - digits.count)) + digits
     }
 }

@@ -48,7 +48,13 @@ enum FileScript {
           fi
           if [ $_pd = 1 ]; then
             _pch=1
+            _pwas=$(stat $_pl -c "$7" -- "$1")
             [ "$_pck" = 1 ] || _pe=$("$3" $_ph $_pr -- "$2" "$1" 2>&1) || _pfail "$3 failed: $_pe"
+            case $2 in
+            *[!0-9]*) if [ "$5" = user ]; then _pnow=$(id -u -- "$2"); else _pnow=$(getent group "$2" | cut -d: -f3); fi;;
+            *) _pnow=$2;;
+            esac
+            [ "$_pwas" = "$_pnow" ] || printf '%s_before=%s\0%s_after=%s\0' "$5" "$_pwas" "$5" "$_pnow"
           fi
         }
         _pattrs() {
@@ -58,7 +64,9 @@ enum FileScript {
           _pown "$1" "$_po" chown "$2" user %U %u
           _pown "$1" "$_pg" chgrp "$2" group %G %g
           [ -n "$_pm" ] && [ -z "$_ph" ] || return 0
+          _pmb=$(stat $_pl -c %a -- "$1")
           if [ "$_pms" != 1 ]; then
+            [ "$(printf %04d "$_pmb")" = "$_pm" ] || printf 'mode_before=%s\0mode_after=%s\0' "$_pmb" "$_pm"
             _pd=0
             if [ "$2" = 1 ]; then
               [ -z "$(find "$1" ! -type l ! -perm "$_pm" -print 2>&1 | head -n 1)" ] || _pd=1
@@ -81,6 +89,8 @@ enum FileScript {
             _pb=$(_pmodes "$1" "$2" %a)
             _pe=$(chmod $_pr -- "$_pm" "$1" 2>&1) || _pfail "chmod failed: $_pe"
             [ "$_pb" = "$(_pmodes "$1" "$2" %a)" ] || _pch=1
+            _pma=$(stat $_pl -c %a -- "$1")
+            [ "$_pmb" = "$_pma" ] || printf 'mode_before=%s\0mode_after=%s\0' "$_pmb" "$_pma"
           fi
         }
         _preport() {

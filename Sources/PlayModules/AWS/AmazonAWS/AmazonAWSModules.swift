@@ -1,0 +1,12 @@
+import PlayExecutor
+
+/// The amazon.aws / community.aws modules under their collection names (the parser strips the
+/// `amazon.aws.` / `community.aws.` prefix), with the collections' arguments and result shapes.
+enum AmazonAWSModules {
+    static var all: [any Module] {
+        EC2DescribeInfoModule.all as [any Module] + [
+            EC2InstanceModule(), AWSCallerInfoModule(), EC2TagModule(), EC2KeyModule(), S3ObjectModule(), S3BucketModule(), EC2EIPModule(),
+            ELBTargetModule(), ELBTargetInfoModule(), ELBTargetGroupInfoModule(), ELBApplicationLBInfoModule(),
+        ]
+    }
+}
