@@ -43,6 +43,7 @@ final class AnsibleComparisonTests: XCTestCase {
     func testHandlersNotifyListenAndFlush() throws { try compare("handlers.yml") }
     func testIncludeAndImportTasks() throws { try compare("includes.yml") }
     func testSerialRunOnceHostvarsAndEndHost() throws { try compare("serial-and-run-once.yml") }
+    func testMagicVariablesFollowFailuresAndInventoryChanges() throws { try compare("magic-vars-inventory.yml") }
     /// One host: ansible-playbook prints a host's retries from its worker as they happen but its
     /// final result when the strategy collects it, so with several hosts its own order varies
     /// with load (a later host's retries may come first).

@@ -5,6 +5,8 @@ import PlayLanguage
 public struct ModuleRegistry: ModuleCatalog, Sendable {
     private var modules: [String: any Module] = [:]
     private var canonicalNames: [String] = []
+    /// Each name's traits apart, so the per-task questions copy no spec.
+    private var traitsByName: [String: ModuleTraits] = [:]
 
     public init(_ modules: [any Module] = []) {
         for m in modules { register(m) }
@@ -14,11 +16,14 @@ public struct ModuleRegistry: ModuleCatalog, Sendable {
         if modules[module.spec.name] == nil { canonicalNames.append(module.spec.name) }
         modules[module.spec.name] = module
         for alias in module.spec.aliases { modules[alias] = module }
+        for name in [module.spec.name] + module.spec.aliases { traitsByName[name] = module.spec.traits }
     }
 
     public func module(named name: String) -> (any Module)? { modules[name] }
 
     public func spec(named name: String) -> ModuleSpec? { modules[name]?.spec }
+
+    public func traits(named name: String) -> ModuleTraits? { traitsByName[name] }
 
     public var moduleNames: [String] { canonicalNames }
 }

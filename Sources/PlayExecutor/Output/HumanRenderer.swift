@@ -78,16 +78,34 @@ public struct HumanRenderer: Sendable {
 
     func banner(_ title: String) -> String {
         let stars = max(3, width - 1 - title.count)
-        return title + " " + String(repeating: "*", count: stars) + "\n"
+        return title + " " + Self.run(of: UInt8(ascii: "*"), count: stars) + "\n"
+    }
+
+    /// `count` copies of one ASCII byte, made in one go (`String(repeating:count:)` appends
+    /// the text once per copy, and every banner asks for about seventy).
+    static func run(of byte: UInt8, count: Int) -> String {
+        guard count > 0 else { return "" }
+        return String(unsafeUninitializedCapacity: count) { buffer in
+            buffer.initialize(repeating: byte)
+            return count
+        }
+    }
+
+    /// `text.padding(toLength: length, withPad: " ", startingAt: 0)`: the length counts UTF-16
+    /// units; Foundation is asked only when the text is longer and must be cut.
+    static func padded(_ text: String, toLength length: Int) -> String {
+        let units = text.utf16.count
+        guard units <= length else { return text.padding(toLength: length, withPad: " ", startingAt: 0) }
+        return text + run(of: UInt8(ascii: " "), count: length - units)
     }
 
     func recapLine(host: String, _ s: HostStats) -> String {
         func cell(_ name: String, _ n: Int, _ code: String) -> String {
-            let text = name + "=" + String(n).padding(toLength: max(4, String(n).count), withPad: " ", startingAt: 0)
+            let text = name + "=" + Self.padded(String(n), toLength: max(4, String(n).count))
             return n != 0 ? paint(text, code) : text
         }
         let hostCode = (s.failed > 0 || s.unreachable > 0) ? "0;31" : (s.changed > 0 ? "0;33" : "0;32")
-        let name = host.padding(toLength: max(26, host.count), withPad: " ", startingAt: 0)
+        let name = Self.padded(host, toLength: max(26, host.count))
         return [
             paint(name, hostCode), ":",
             cell("ok", s.ok, "0;32"), cell("changed", s.changed, "0;33"),

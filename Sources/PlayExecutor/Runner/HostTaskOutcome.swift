@@ -14,8 +14,6 @@ public struct HostTaskOutcome: Sendable {
     public var ignored: Bool
     public var unreachable: Bool
     public var registerName: String?
-    /// `ansible_failed_task` for a rescue: the task's name, action, arguments and location.
-    public var taskSummary: Value = .null
     public var facts: OrderedDictionary<String, Value> = [:]
     public var notify: [String] = []
     public var newHosts: [HostAddition] = []

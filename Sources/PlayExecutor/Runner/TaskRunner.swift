@@ -23,15 +23,14 @@ struct TaskRunner: Sendable {
 
     static let censored: Value = "the output has been hidden due to the fact that 'no_log: true' was specified for this result"
 
-    func run(_ compiled: CompiledTask, host: String, variables: TaskVariables, kind: TaskInfo.Kind) async -> HostTaskOutcome {
-        var outcome = await runUnlabelled(compiled, host: host, variables: variables, kind: kind)
-        outcome.taskSummary = ["name": .string(compiled.task.name ?? ""),
-                               "action": .string(compiled.task.module), "args": .dict(compiled.task.args),
-                               "path": .string(compiled.task.location.description)]
-        return outcome
+    /// `ansible_failed_task` for a rescue: the task's name, action, arguments and location. Made
+    /// only when a rescue takes a failure over, not for every result.
+    static func summary(of compiled: CompiledTask) -> Value {
+        ["name": .string(compiled.task.name ?? ""), "action": .string(compiled.task.module),
+         "args": .dict(compiled.task.args), "path": .string(compiled.task.location.description)]
     }
 
-    private func runUnlabelled(_ compiled: CompiledTask, host: String, variables: TaskVariables, kind: TaskInfo.Kind) async -> HostTaskOutcome {
+    func run(_ compiled: CompiledTask, host: String, variables: TaskVariables, kind: TaskInfo.Kind) async -> HostTaskOutcome {
         let task = compiled.task
         let started = ContinuousClock.now
         var noLog = false
@@ -196,7 +195,8 @@ struct TaskRunner: Sendable {
             throw TaskFailure.unknownModule(task.module, at: task.moduleLocation)
         }
         let taskVars = variables
-        let args = try checkedArguments(compiled, spec: module.spec, taskVars)
+        let spec = module.spec
+        let args = try checkedArguments(compiled, spec: spec, taskVars)
         let checkMode = try compiled.keywords.checkMode.map { try flag($0, taskVars) } ?? options.checkMode
         let diffMode = try compiled.keywords.diff.map { try flag($0, taskVars) } ?? options.diffMode
         let become = try compiled.keywords.become.map { try flag($0, taskVars) } ?? options.become ?? false
@@ -224,7 +224,7 @@ struct TaskRunner: Sendable {
                                                 + Double(elapsed.components.attoseconds) / 1e18))
             })
         let asyncSettings = try asyncSettings(task, taskVars)
-        if asyncSettings != nil && !module.spec.traits.supportsAsync {
+        if asyncSettings != nil && !spec.traits.supportsAsync {
             throw TaskFailure.asyncUnsupported(module: task.module, at: task.location)
         }
         context.asyncJob = asyncSettings.map { AsyncJobRequest(seconds: $0.seconds) }
@@ -262,7 +262,7 @@ struct TaskRunner: Sendable {
                 break
             }
             events.emit(.retrying(host: host, task: compiled.displayName, retriesLeft: attempts - attempt,
-                                  result: result, display: module.spec.traits.display))
+                                  result: result, display: spec.traits.display))
             try await Task.sleep(for: .milliseconds(Int(delay * 1000)))
         }
         return result
@@ -326,7 +326,7 @@ struct TaskRunner: Sendable {
             if outcome.result.skipped { shown["skipped"] = true }
         }
         let elapsed = ContinuousClock.now - started
-        let traits = modules.spec(named: compiled.task.module)?.traits ?? .remote
+        let traits = modules.traits(named: compiled.task.module) ?? .remote
         events.emit(.hostResult(HostResult(
             host: host, task: compiled.displayName, status: outcome.status, result: shown,
             itemLabel: noLog && item != nil ? "None" : item, isLoopSummary: summary, ignored: outcome.ignored,
@@ -355,10 +355,18 @@ struct TaskRunner: Sendable {
             for (k, v) in mapping where written[k] == nil { written[k] = v }
         }
         let args = ModuleDefaults.arguments(written, levels: compiled.keywords.moduleDefaults, spec: spec)
+        rendered.reserveCapacity(args.count)
         for (key, value) in args {
             do {
-                // As a one-entry mapping: a templated key renders and an omitted value drops, as in the whole.
-                for (k, v) in try templar.render(.dict([key: value]), vars).dictValue ?? [:] { rendered[k] = v }
+                if Templar.containsTemplate(key) {
+                    // As a one-entry mapping: a templated key renders and an omitted value drops, as in the whole.
+                    for (k, v) in try templar.render(.dict([key: value]), vars).dictValue ?? [:] { rendered[k] = v }
+                } else {
+                    let v = try templar.render(value, vars)
+                    // A value rendered to `omit` drops, as in a mapping; one written as it is stays.
+                    if case .string(Templar.omitToken) = v, v != value { continue }
+                    rendered[key] = v
+                }
             } catch {
                 throw TaskFailure.argumentTemplate(error, argument: key, task: compiled.displayName,
                                                    at: task.argumentLocations[key] ?? task.moduleLocation)

@@ -18,6 +18,8 @@ struct LockstepRound {
             if case .done = step { continue }
             steps.append((host, step))
         }
+        // One host left: its step is the whole round.
+        if steps.count == 1 { return [Part(step: steps[0].step, hosts: [steps[0].host])] }
         guard let minKey = steps.map({ key(of: $0.step) }).min() else { return [] }
         var parts: OrderedDictionary<SourceLocation, Part> = [:]
         for entry in steps where key(of: entry.step) == minKey {

@@ -76,7 +76,7 @@ struct PlayRun {
         var scheduler = PlayScheduler(
             sections: sections, handlers: compiled.handlers, hosts: playHosts, settings: settings,
             bookkeeping: FailureBookkeeping(stats: state.stats, failed: state.failedHosts, unreachable: state.unreachableHosts),
-            traits: { modules.spec(named: $0)?.traits ?? .remote })
+            traits: { modules.traits(named: $0) ?? .remote })
         await perform(&scheduler, header: header)
         state.stats = scheduler.bookkeeping.stats
         state.failedHosts = scheduler.bookkeeping.failed
@@ -107,10 +107,9 @@ struct PlayRun {
     private mutating func perform(_ scheduler: inout PlayScheduler, header: PlayInfo) async {
         while true {
             if interrupt.isRaised { scheduler.interrupt() }
-            let variables = self.variables
-            let templar = self.templar
+            // The evaluator reads `self` in place: a copy of the play's variables per decision costs more than the decision.
             let decision = scheduler.nextDecision { flag, task, host, hosts in
-                guard let value = try? templar.render(flag, variables.variables(for: host, task: task, hosts: hosts)) else {
+                guard let value = try? self.templar.render(flag, self.variables.variables(for: host, task: task, hosts: hosts)) else {
                     return false
                 }
                 return ValueCoercion.bool(value) ?? false
@@ -135,7 +134,7 @@ struct PlayRun {
                     guard let outcome = applied[host] else { continue }
                     // What a rescue section may inspect, as in Ansible.
                     state.facts[host, default: [:]]["ansible_failed_result"] = outcome.result.asValue
-                    state.facts[host, default: [:]]["ansible_failed_task"] = outcome.taskSummary
+                    state.facts[host, default: [:]]["ansible_failed_task"] = TaskRunner.summary(of: task)
                 }
             case .runHandler(let handler, let hosts):
                 events.emit(.taskStarted(TaskInfo(name: bannerName(handler, host: hosts[0], hosts: scheduler.hosts),
@@ -182,7 +181,7 @@ struct PlayRun {
             state.facts[host, default: [:]][name] = .dict(outcome.result.values.filter { !$0.key.hasPrefix("_ansible") })
         }
         if !outcome.facts.isEmpty {
-            switch executor.modules.spec(named: task.task.module)?.traits.factsPrecedence ?? .variables {
+            switch executor.modules.traits(named: task.task.module)?.factsPrecedence ?? .variables {
             case .hostFacts:
                 state.hostFacts[host] = HostFacts.merging(outcome.facts, into: state.hostFacts[host] ?? [:])
             case .includedVariables:

@@ -17,7 +17,8 @@ extension PlayScheduler {
                 // first host counts it (except failures).
                 guard var r = byHost[once ? hosts[0] : host] else { continue }
                 r.host = host
-                var it = iterators[host]!
+                // Taken out while it changes, so its stack is not copied.
+                var it = iterators.removeValue(forKey: host)!
                 let outcome = apply(r, countStats: !once || host == hosts[0], iterator: &it)
                 iterators[host] = it
                 if outcome == .rescued { rescued.append(host) }

@@ -83,7 +83,13 @@ final class RunState {
         return vars
     }
 
-    func inventoryChanged() { inventoryVarsCache.removeAll() }
+    /// Counts changes to the inventory, so caches built from it know when they are stale.
+    private(set) var inventoryGeneration = 0
+
+    func inventoryChanged() {
+        inventoryVarsCache.removeAll()
+        inventoryGeneration += 1
+    }
 
     func touch(_ host: String) {
         if stats[host] == nil { stats[host] = HostStats() }

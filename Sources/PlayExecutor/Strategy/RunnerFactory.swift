@@ -49,6 +49,11 @@ struct RunnerFactory {
     func run(_ task: CompiledTask, on inputs: [(host: String, variables: TaskVariables)],
              kind: TaskInfo.Kind) async -> [String: HostTaskOutcome] {
         let runner = makeRunner()
+        if inputs.count == 1 {
+            // One host: it runs in this task, with no child task to start and wait for.
+            let outcome = await runner.run(task, host: inputs[0].host, variables: inputs[0].variables, kind: kind)
+            return [outcome.host: outcome]
+        }
         var outcomes: [String: HostTaskOutcome] = [:]
         await withTaskGroup(of: HostTaskOutcome.self) { group in
             var next = 0

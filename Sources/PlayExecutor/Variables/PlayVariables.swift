@@ -29,6 +29,7 @@ struct PlayVariables {
     /// Identities of the roles include_roles ran on each host: their dependencies do not run again there.
     var includedRoleIdentities: [String: Set<String>] = [:]
     private let hostvarsCache = HostvarsCache()
+    private let magic: MagicVariables
 
     init(compiled: CompiledPlay, options: RunOptions, state: RunState) {
         self.play = compiled.play
@@ -37,6 +38,7 @@ struct PlayVariables {
         self.playVars = compiled.play.vars
         self.publicRoleDefaults = compiled.publicRoleDefaults
         self.publicRoleVars = compiled.publicRoleVars
+        self.magic = MagicVariables(play: compiled.play, options: options)
     }
 
     /// What the play header (name, host pattern, vars_files) is rendered with.
@@ -64,7 +66,10 @@ struct PlayVariables {
                    roleDefaults: [OrderedDictionary<String, Value>] = [],
                    roleParams: [OrderedDictionary<String, Value>] = []) -> TaskVariables {
         let included = publicIncludedRoles[host] ?? []
-        var layers: [OrderedDictionary<String, Value>] = [magicVariables(for: host, hosts: hosts)]
+        var layers: [OrderedDictionary<String, Value>] = []
+        layers.reserveCapacity(12 + publicRoleDefaults.count + publicRoleVars.count + 2 * included.count
+                               + roleDefaults.count + blockVars.count + roleParams.count)
+        layers.append(magic.variables(for: host, hosts: hosts, state: state))
         layers += publicRoleDefaults
         if !includedRoleNames.isEmpty { layers.append(roleNamesWithIncluded) }
         layers += included.map(\.defaults) + roleDefaults
@@ -136,41 +141,6 @@ struct PlayVariables {
         }
         hostvarsCache.snapshot = snapshot
         return snapshot
-    }
-
-    private func magicVariables(for host: String, hosts: PlayHosts) -> OrderedDictionary<String, Value> {
-        let groups = state.inventory.groupMembership()
-        var magic: OrderedDictionary<String, Value> = [
-            "inventory_hostname": .string(host),
-            "inventory_hostname_short": .string(String(host.split(separator: ".").first ?? Substring(host))),
-            "group_names": .list(state.inventory.groups(of: host).map(Value.string)),
-            "groups": .dict(groups.mapValues { .list($0.map(Value.string)) }),
-            "play_hosts": .list(hosts.active.map(Value.string)),
-            "ansible_play_hosts": .list(hosts.active.map(Value.string)),
-            "ansible_play_hosts_all": .list(hosts.all.map(Value.string)),
-            "ansible_play_batch": .list(hosts.batch.map(Value.string)),
-            "ansible_play_name": .string(play.displayName),
-            // Absolute, as Ansible's (`os.path.dirname(os.path.abspath(playbook))`).
-            "playbook_dir": .string(play.directory.hasPrefix("/") ? play.directory
-                : URL(fileURLWithPath: play.directory).standardizedFileURL.path),
-            "ansible_check_mode": .bool(play.checkMode ?? options.checkMode),
-            "ansible_diff_mode": .bool(options.diffMode),
-            "ansible_verbosity": .int(options.verbosity),
-            "ansible_forks": .int(options.forks),
-            "ansible_run_tags": .list((options.selection.tags.isEmpty ? ["all"] : options.selection.tags).map(Value.string)),
-            "ansible_skip_tags": .list(options.selection.skipTags.map(Value.string)),
-            "ansible_version": ["full": "2.19.0", "major": 2, "minor": 19, "revision": 0, "string": "2.19.0"],
-            "ansible_playbook_python": .string(ControllerPython.path),
-            "omit": .string(Templar.omitToken),
-            "ansible_inventory_sources": .list(options.inventorySources.map(Value.string)),
-            "ansible_config_file": options.configFile.map(Value.string) ?? .null,
-        ]
-        if play.connection != nil || options.connection != nil {
-            magic["ansible_connection"] = .string(options.connection ?? play.connection!)
-        }
-        if let user = options.remoteUser ?? play.remoteUser { magic["ansible_user"] = .string(user) }
-        if let key = options.privateKeyFile { magic["ansible_ssh_private_key_file"] = .string(key) }
-        return magic
     }
 
     /// Loads `vars_files` in order; each entry may list candidates, the first existing one wins.

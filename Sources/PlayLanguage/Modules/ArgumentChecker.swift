@@ -70,9 +70,10 @@ public struct ArgumentChecker: Sendable {
         if !unknown.isEmpty { problems.append(.unsupported(unknown, module: spec.name, supported: supportedNames)) }
 
         func given(_ name: String) -> Bool {
-            let keys = spec.argument(named: name).map { [$0.name] + $0.aliases } ?? [name]
             // A null counts as written for the parser; at run time it is as good as absent.
-            return keys.contains { key in out[key].map { mode == .parse || $0 != .null } ?? false }
+            func written(_ key: String) -> Bool { out[key].map { mode == .parse || $0 != .null } ?? false }
+            guard let arg = spec.argument(named: name) else { return written(name) }
+            return written(arg.name) || arg.aliases.contains(where: written)
         }
         let missing = spec.arguments.filter { $0.required && !given($0.name) }.map(\.name)
         if !missing.isEmpty { problems.append(.missing(missing)) }

@@ -273,9 +273,14 @@ extension String {
 
     /// Whether `needle` occurs (byte-wise; for short ASCII markers such as `{{`).
     func includes(_ needle: String) -> Bool {
-        let n = Array(needle.utf8)
+        var haystack = self
+        var needle = needle
+        // Native strings are contiguous already: no copy of either side.
+        return haystack.withUTF8 { h in needle.withUTF8 { n in Self.includes(h, n) } }
+    }
+
+    private static func includes(_ h: UnsafeBufferPointer<UInt8>, _ n: UnsafeBufferPointer<UInt8>) -> Bool {
         guard !n.isEmpty else { return true }
-        let h = Array(utf8)
         guard h.count >= n.count else { return false }
         var i = 0
         while i <= h.count - n.count {
