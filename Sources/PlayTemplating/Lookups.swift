@@ -1,10 +1,11 @@
 import Foundation
 import PlayBase
 
-/// Lookup plugins: `env`, `file`, `vars`, `first_found`, `list`/`items`. Each returns a list;
+/// Lookup plugins: `env`, `file`, `vars`, `first_found`, `list`/`items` (and those in
+/// `Lookups+Controller`: `template`, `pipe`, `sequence`, `dict`). Each returns a list;
 /// `lookup()` joins it, `query()` keeps it.
-enum Lookups {
-    static let names = ["env", "file", "vars", "first_found", "list", "items"]
+public enum Lookups {
+    static let names = ["env", "file", "vars", "first_found", "list", "items"] + controllerNames
 
     /// `withSubdirectory`: the lookup runs a `with_<lookup>` loop, whose first_found also looks in
     /// that subfolder of each search path (`files`, `templates`, `vars` by the task's action).
@@ -37,6 +38,7 @@ enum Lookups {
             }
             return terms
         default:
+            if let found = try runController(name, terms: terms, options: options, evaluator: evaluator) { return found }
             let note = Suggestions.closest(to: name, in: names).map { " Did you mean '\($0)'?" } ?? ""
             throw .lookup(name: name, message: "lookup plugin '\(name)' not found.\(note) Available: \(names.joined(separator: ", "))")
         }

@@ -119,7 +119,10 @@ public struct HumanRenderer: Sendable {
         let target = r.delegatedTo.map { "\(r.host) -> \($0)" } ?? r.host
         let item = r.itemLabel.map { " => (item=\($0))" } ?? ""
         let itemPlain = r.itemLabel.map { " (item=\($0))" } ?? ""
+        // A module that is always shown can opt out per result (assert's `quiet`), as Ansible's
+        // `_ansible_verbose_always` does.
         let alwaysShown = r.display != .standard && r.failure?.isTaskLevel != true
+            && r.result["_ansible_verbose_always"]?.boolValue != false
         var line: String
         switch r.status {
         case .ok, .changed:

@@ -1,6 +1,7 @@
 import Foundation
 import OrderedCollections
 import PlayBase
+import PlayTemplating
 import PlayLanguage
 
 /// Turns a rendered `loop:` / `with_*:` value into the list of items, as each lookup does in Ansible.
@@ -41,7 +42,7 @@ enum LoopItems {
             for l in lists { product = product.flatMap { prefix in l.map { prefix + [$0] } } }
             return lists.isEmpty ? [] : product.map(Value.list)
         case .withSequence:
-            return try sequence(value.renderedString)
+            return try Lookups.sequence(value.renderedString)
         case .withSubelements:
             guard let parts = value.listValue, parts.count >= 2, let parents = parts[0].listValue else {
                 throw Failure(message: "with_subelements expects [list_of_dicts, 'subkey']")
@@ -67,25 +68,6 @@ enum LoopItems {
     static func flatten(_ v: Value) -> [Value] {
         guard case .list(let l) = v else { return [v] }
         return l.flatMap(flatten)
-    }
-
-    /// `with_sequence: start=1 end=5 stride=1 format=web%02d` or `count=3`.
-    static func sequence(_ spec: String) throws -> [Value] {
-        var start = 1, end: Int?, stride = 1, format = "%d"
-        for part in spec.split(separator: " ") {
-            let kv = part.split(separator: "=", maxSplits: 1).map(String.init)
-            guard kv.count == 2 else { throw Failure(message: "with_sequence: can't parse '\(part)'") }
-            switch kv[0] {
-            case "start": start = Int(kv[1]) ?? start
-            case "end": end = Int(kv[1])
-            case "count": end = start + (Int(kv[1]) ?? 0) - 1
-            case "stride": stride = Int(kv[1]) ?? 1
-            case "format": format = kv[1]
-            default: throw Failure(message: "with_sequence: unknown option '\(kv[0])'")
-            }
-        }
-        guard let end, stride != 0 else { throw Failure(message: "with_sequence needs end= or count=") }
-        return Swift.stride(from: start, through: end, by: stride).map { .string(String(format: format, $0)) }
     }
 
     static func glob(_ pattern: String, baseDirectory: String) -> [Value] {
