@@ -125,7 +125,9 @@ struct TaskRunner: Sendable {
                 if index > 0 { loop["previtem"] = items[index - 1] }
                 layer["ansible_loop"] = .dict(loop)
             }
-            let itemVars = variables.adding(layer)
+            // Facts an earlier item set (set_fact accumulating over a loop) are seen by the next
+            // items, as in Ansible.
+            let itemVars = (facts.isEmpty ? variables : variables.adding(facts)).adding(layer)
             let label = try control?.label.map { try templar.render($0, itemVars).renderedString } ?? item.renderedString
             var outcome: HostTaskOutcome
             if let falseCondition = try firstFalse(compiled.conditions, itemVars) {

@@ -2,6 +2,7 @@ import OrderedCollections
 import PlayBase
 import PlayExecutor
 import PlayLanguage
+import PlayTemplating
 
 /// `debug`: prints a message or a variable; the executor's renderer shows it.
 public struct DebugModule: Module {
@@ -23,8 +24,11 @@ public struct DebugModule: Module {
             let value: Value
             do {
                 value = try context.templar.evaluate(name, context.variables)
+            } catch let error as TemplateError {
+                // ansible-core 2.19 shows the error in place of the value.
+                value = .string("<< error 1 - \(error.message) >>")
             } catch {
-                value = "VARIABLE IS NOT DEFINED!"
+                value = .string("<< error 1 - \(error) >>")
             }
             return TaskResult([name: value, "changed": false])
         }

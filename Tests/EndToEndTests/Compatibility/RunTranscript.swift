@@ -54,13 +54,19 @@ struct RunTranscript {
         var explanations: [String] = []
         var units: [(host: String, lines: [String])] = []
         var inExplanation = false
+        // A diff is printed just before the result it belongs to.
+        var pendingDiff: [String] = []
         for line in body {
             let starts = statuses.contains { line.hasPrefix($0) }
             if line.hasPrefix("[ERROR]") {
                 explanations.append(line)
                 inExplanation = true
+            } else if line.hasPrefix("--- before") || !pendingDiff.isEmpty && !starts {
+                pendingDiff.append(line)
+                inExplanation = false
             } else if starts {
-                units.append((host(of: line), [line]))
+                units.append((host(of: line), pendingDiff + [line]))
+                pendingDiff = []
                 inExplanation = false
             } else if inExplanation {
                 explanations[explanations.count - 1] += "\n" + line
