@@ -13,19 +13,10 @@ final class BusyboxModuleTests: XCTestCase {
     private var harness = ModuleHarness()
 
     override func setUpWithError() throws {
-        guard let busybox = ["/usr/bin/busybox", "/bin/busybox"].first(where: FileManager.default.isExecutableFile) else {
-            // A thrown error fails each test before its body runs.
-            throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey:
-                "busybox is not installed: run scripts/setup.sh (apt-get install busybox)"])
-        }
-        applets = try TemporaryDirectory()
-        let install = Process()
-        install.executableURL = URL(fileURLWithPath: busybox)
-        install.arguments = ["--install", "-s", applets.path]
-        try install.run()
-        install.waitUntilExit()
+        let busybox = try BusyboxConnection.withApplets()
+        applets = busybox.applets
         XCTAssertTrue(FileManager.default.fileExists(atPath: applets.file("stat")))
-        harness.connection = BusyboxConnection(busybox: busybox, path: applets.path)
+        harness.connection = busybox.connection
     }
 
     func testTextModules() async throws {
@@ -94,6 +85,22 @@ final class BusyboxModuleTests: XCTestCase {
 
 /// A local connection whose commands run under `busybox sh` with only busybox's applets on PATH.
 struct BusyboxConnection: Connection {
+    /// busybox's applets installed as links in a fresh directory (kept alive by the caller), and
+    /// a connection that sees only them; a thrown error fails the test when busybox is missing.
+    static func withApplets() throws -> (connection: BusyboxConnection, applets: TemporaryDirectory) {
+        guard let busybox = ["/usr/bin/busybox", "/bin/busybox"].first(where: FileManager.default.isExecutableFile) else {
+            throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey:
+                "busybox is not installed: run scripts/setup.sh (apt-get install busybox)"])
+        }
+        let applets = try TemporaryDirectory()
+        let install = Process()
+        install.executableURL = URL(fileURLWithPath: busybox)
+        install.arguments = ["--install", "-s", applets.path]
+        try install.run()
+        install.waitUntilExit()
+        return (BusyboxConnection(busybox: busybox, path: applets.path), applets)
+    }
+
     let busybox: String
     let path: String
     private let base = LocalConnection()

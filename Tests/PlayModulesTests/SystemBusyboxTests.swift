@@ -16,19 +16,15 @@ final class SystemBusyboxTests: XCTestCase {
     private var groups: [String] = []
 
     override func setUpWithError() throws {
-        guard let busybox = ["/usr/bin/busybox", "/bin/busybox"].first(where: FileManager.default.isExecutableFile) else {
-            throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey:
-                "busybox is not installed: run scripts/setup.sh (apt-get install busybox)"])
-        }
-        applets = try TemporaryDirectory()
-        XCTAssertEqual(SystemModuleTestCase.shell("\(busybox) --install -s \(applets.path)").0, 0)
+        let busybox = try BusyboxConnection.withApplets()
+        applets = busybox.applets
         for tool in ["useradd", "usermod", "userdel", "groupadd", "groupmod", "groupdel", "chage", "ssh-keygen", "crontab"] {
             let found = SystemModuleTestCase.shell("command -v \(tool)").1.trimmingCharacters(in: .whitespacesAndNewlines)
             XCTAssertFalse(found.isEmpty, "\(tool) is missing")
             try FileManager.default.createSymbolicLink(atPath: applets.file(tool), withDestinationPath: found)
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: applets.file("getent")), "busybox has no getent: the scripts read /etc")
-        harness.connection = BusyboxConnection(busybox: busybox, path: applets.path)
+        harness.connection = busybox.connection
     }
 
     override func tearDown() {

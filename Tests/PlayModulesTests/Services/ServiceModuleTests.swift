@@ -64,16 +64,12 @@ final class ServiceModuleTests: XCTestCase {
     }
 
     func testBusyboxRunsTheInitScriptItself() async throws {
-        guard let busybox = ["/usr/bin/busybox", "/bin/busybox"].first(where: FileManager.default.isExecutableFile) else {
-            throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "busybox is not installed: run scripts/setup.sh"])
-        }
-        let applets = try TemporaryDirectory()
-        _ = SSHFleet.run([busybox, "--install", "-s", applets.path])
+        let (connection, applets) = try BusyboxConnection.withApplets()
         XCTAssertFalse(FileManager.default.fileExists(atPath: applets.file("service")), "busybox has no `service`")
         let svc = try InitScriptService("play-pkgsvc-bb")
         defer { svc.remove() }
         var h = ModuleHarness()
-        h.connection = BusyboxConnection(busybox: busybox, path: applets.path)
+        h.connection = connection
         let started = try await h.run(ServiceModule(), ["name": .string(svc.name), "state": "started", "use": "sysvinit"])
         XCTAssertEqual(started.values, ["name": .string(svc.name), "state": "started", "changed": true])
         XCTAssertNotNil(svc.pid)

@@ -12,13 +12,9 @@ final class BusyboxSoftwareTests: XCTestCase {
     private var harness = ModuleHarness()
 
     override func setUpWithError() throws {
-        guard let busybox = ["/usr/bin/busybox", "/bin/busybox"].first(where: FileManager.default.isExecutableFile) else {
-            throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey:
-                "busybox is not installed: run scripts/setup.sh (apt-get install busybox)"])
-        }
-        applets = try TemporaryDirectory()
-        try ArchiveFixtures.sh("\(busybox) --install -s \(applets.path)", in: applets.path)
-        harness.connection = BusyboxConnection(busybox: busybox, path: applets.path)
+        let busybox = try BusyboxConnection.withApplets()
+        applets = busybox.applets
+        harness.connection = busybox.connection
     }
 
     func testGetURLWithBusyboxWget() async throws {
