@@ -61,9 +61,15 @@ final class LocalRpmRepository {
         return target
     }
 
+    /// Each index gets a revision (and repomd timestamps) a second apart from the last: two
+    /// indexes made within one second would otherwise look alike and dnf would keep its cached
+    /// copy of the first.
     func index() throws {
-        try LocalAptRepository.sh("createrepo_c -q --update \(directory.file("repo"))")
+        indexes += 1
+        let revision = Int(Date().timeIntervalSince1970) + indexes
+        try LocalAptRepository.sh("createrepo_c -q --revision \(revision) --set-timestamp-to-revision \(directory.file("repo"))")
     }
+    private var indexes = 0
 
     /// NEVRAs installed in the scratch root. Debian's rpm keeps its database in `~/.rpmdb`, so
     /// where it lies under the root depends on the HOME dnf ran with: found by its file.
