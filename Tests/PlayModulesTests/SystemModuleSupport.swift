@@ -67,16 +67,8 @@ class SystemModuleTestCase: XCTestCase {
     /// `sh -c` on this machine: (status, stdout).
     @discardableResult
     static func shell(_ command: String) -> (Int32, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", command]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        do { try p.run() } catch { return (-1, "") }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        guard let output = try? Subprocess.capture(["/bin/sh", "-c", command], stdin: .null, stderr: .separate) else { return (-1, "") }
+        return (output.termination.status, String(decoding: output.stdout, as: UTF8.self))
     }
 
     /// A line of an account database on this machine (`getent passwd NAME`), without its newline.

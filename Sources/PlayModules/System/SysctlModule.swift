@@ -37,21 +37,25 @@ public struct SysctlModule: Module {
             let file = try await RemoteTextFile.read(path, context: context)
             if file.state == .directory { return .failed("Failed to open \(file.path): it is a directory") }
             let running = try await runningValue(name, context)
-            var plan = SysctlFile(text: file.text ?? "")
+            let plan = SysctlFile(text: file.text ?? "")
             let inFile = plan.values[name]
             let newText = plan.setting(name, to: present ? value : nil)
-            var changed = false, setRunning = false
             let wantValue = value ?? ""
-            if inFile == nil {
-                changed = present
-            } else if !present || inFile != wantValue {
-                changed = true
-            } else if context.bool("reload") {
+            // The file changes when the key is missing, unwanted or different; a file already
+            // right still counts as a change when a reload would set a different running value.
+            let writeFile = present ? inFile != wantValue : inFile != nil
+            var changed = writeFile
+            if !writeFile, present, context.bool("reload") {
                 changed = running.map { !Self.sameWords($0, wantValue) } ?? true
             }
-            let writeFile = changed && (inFile == nil ? present : true)
-            if context.bool("sysctl_set") && present {
-                if running == nil { changed = true } else if !Self.sameWords(running!, wantValue) { changed = true; setRunning = true }
+            var setRunning = false
+            if context.bool("sysctl_set"), present {
+                if let running {
+                    setRunning = !Self.sameWords(running, wantValue)
+                    changed = changed || setRunning
+                } else {
+                    changed = true
+                }
             }
             var result = TaskResult(["changed": .bool(changed)])
             guard !context.checkMode else { return result }
