@@ -36,13 +36,17 @@ struct DnfScript: Sendable {
         opts.append(checkMode ? "--assumeno" : "-y")
         s.append("_dopts=\(ShellWords.quote(PackageScript.words(opts)))")
         s.append("[ \"$_dn\" = dnf5 ] && _dopts=$(printf %s \"$_dopts\" | sed 's/--nogpgcheck/--no-gpgchecks/')")
+        // update_cache refreshes the metadata first (in check mode too: it changes no package),
+        // whether or not a package then changes: the rpm checks below decide most "nothing to
+        // do" answers without running dnf at all.
+        if updateCache {
+            s.append(#"eval "set -- makecache --refresh $_dopts"; _pcmd $_dn makecache; _prun $_dn "$@" || _pfail "Failed to synchronize repodata: $(cat "$_pt/e")""#)
+        }
         if updateCache && names.isEmpty && list == nil {
-            s.append(#"[ \#(checkMode ? 1 : 0) = 1 ] || { eval "set -- makecache $_dopts"; _pcmd $_dn makecache; _prun $_dn "$@" || _pfail "Failed to synchronize repodata: $(cat "$_pt/e")"; }"#)
             s.append("_rec action cache")
             s.append("_pdone")
             return s.joined(separator: "\n")
         }
-        if updateCache { s.append(#"_dopts="$_dopts --refresh""#) }
         if let list {
             s.append(listing(list))
             return s.joined(separator: "\n")
