@@ -38,12 +38,25 @@ final class AWSCompatTests: XCTestCase {
     ]
 
     func testAmazonAWSResultShapesMatchTheCollections() async throws {
+        guard let (expected, actual) = try await Self.compareWithCollections("compat.yml", expectedDifferences: Self.expectedDifferences) else { return }
+        // A few values that must agree too, beyond shape.
+        XCTAssertEqual(actual["getstr"]?["contents"], .string("hello\n"))
+        XCTAssertEqual(actual["listed"]?["s3_keys"], expected["listed"]?["s3_keys"])
+        XCTAssertEqual(actual["counted"]?["instance_ids"]?.listValue?.count, 2)
+        XCTAssertEqual(actual["tagged"]?["tags"], expected["tagged"]?["tags"])
+    }
+
+    /// Runs Fixtures/aws-compat/`fixture` under ansible-playbook with the collections and under
+    /// play, each against its own moto_server, and compares the results the playbook wrote to
+    /// `out`: every difference not in `expectedDifferences` fails, and so does an expected one
+    /// that went away. Returns both results for value checks, nil when a run failed.
+    static func compareWithCollections(_ fixture: String, expectedDifferences: [String: String]) async throws -> (Value, Value)? {
         let ansiblePlaybook = Self.venv + "/bin/ansible-playbook"
         guard FileManager.default.isExecutableFile(atPath: ansiblePlaybook) else {
             XCTFail("\(ansiblePlaybook) is missing: run scripts/setup.sh (it makes the venv with the amazon.aws collections)")
-            return
+            return nil
         }
-        let playbook = PlayProcess.fixtures.appendingPathComponent("aws-compat/compat.yml").path
+        let playbook = PlayProcess.fixtures.appendingPathComponent("aws-compat/\(fixture)").path
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("aws-compat-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
@@ -72,26 +85,23 @@ final class AWSCompatTests: XCTestCase {
         let (ansible, play) = try await (ansibleRun, playRun)
         XCTAssertEqual(ansible.exitCode, 0, "ansible-playbook failed: \(ansible.stdout.suffix(3000)) \(ansible.stderr.suffix(2000))")
         XCTAssertEqual(play.exitCode, 0, "play failed: \(play.stdout.suffix(3000)) \(play.stderr.suffix(2000))")
-        guard ansible.exitCode == 0, play.exitCode == 0 else { return }
+        guard ansible.exitCode == 0, play.exitCode == 0 else { return nil }
 
         let expected = try Value.parseJSON(String(contentsOfFile: ansibleOut, encoding: .utf8))
         let actual = try Value.parseJSON(String(contentsOfFile: playOut, encoding: .utf8))
         var comparison = ShapeComparison()
         comparison.compare(expected, actual, path: "")
         let differences = Set(comparison.differences)
-        let unexpected = differences.subtracting(Self.expectedDifferences.keys).sorted()
-        let vanished = Set(Self.expectedDifferences.keys).subtracting(differences).sorted()
-        XCTAssert(unexpected.isEmpty, "results differ from the collections':\n" + unexpected.joined(separator: "\n"))
+        let unexpected = differences.subtracting(expectedDifferences.keys).sorted()
+        let vanished = Set(expectedDifferences.keys).subtracting(differences).sorted()
+        XCTAssert(unexpected.isEmpty, "\(fixture): results differ from the collections':\n" + unexpected.joined(separator: "\n"))
         XCTAssert(vanished.isEmpty, "these expected differences are gone (update the list):\n" + vanished.joined(separator: "\n"))
         // The fields that matched, per registered result (the report of what is compatible).
-        for (task, count) in comparison.matched.sorted(by: { $0.key < $1.key }) { print("aws-compat: \(task): \(count) fields match") }
+        for (task, count) in comparison.matched.sorted(by: { $0.key < $1.key }) { print("aws-compat \(fixture): \(task): \(count) fields match") }
 
-        // A few values that must agree too, beyond shape.
-        XCTAssertEqual(actual["getstr"]?["contents"], .string("hello\n"))
-        XCTAssertEqual(actual["listed"]?["s3_keys"], expected["listed"]?["s3_keys"])
-        XCTAssertEqual(actual["counted"]?["instance_ids"]?.listValue?.count, 2)
-        XCTAssertEqual(actual["tagged"]?["tags"], expected["tagged"]?["tags"])
+        return (expected, actual)
     }
+
 }
 
 /// Walks two results side by side: the same keys, the same kinds of values, first list items
