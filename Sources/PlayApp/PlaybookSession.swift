@@ -120,7 +120,7 @@ public enum PlaybookSession {
             externalDirectories: request.modulePaths + request.playbooks.map {
                 (($0 as NSString).deletingLastPathComponent.isEmpty ? "." : ($0 as NSString).deletingLastPathComponent) + "/library"
             })
-        let compiler = PlaybookCompiler(catalog: registry, loader: loader)
+        let compiler = PlaybookCompiler(catalog: registry, loader: loader, importTemplating: ImportNames(), extraVars: extraVars)
         let selection = TagSelection(tags: request.tags, skipTags: request.skipTags)
         var compiled: [CompiledPlaybook] = []
         // --list-tags lists `never` tags too unless tags were asked for (as Ansible).

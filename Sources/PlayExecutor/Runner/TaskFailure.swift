@@ -51,7 +51,7 @@ public enum TaskFailure: Error, Sendable, CustomStringConvertible {
         case .template(let error, let task, let at):
             return "\(error) (in task '\(task)' at \(at))"
         case .unknownModule(let name, _):
-            return "couldn't resolve module/action '\(name)'"
+            return "Cannot resolve '\(name)' to an action or module."
         case .badLoop(let message, _):
             return message
         case .connection(let error):

@@ -30,13 +30,16 @@ struct TaskRunner: Sendable {
          "args": .dict(compiled.task.args), "path": .string(compiled.task.location.description)]
     }
 
-    func run(_ compiled: CompiledTask, host: String, variables: TaskVariables, kind: TaskInfo.Kind) async -> HostTaskOutcome {
-        let task = compiled.task
+    func run(_ written: CompiledTask, host: String, variables: TaskVariables, kind: TaskInfo.Kind) async -> HostTaskOutcome {
+        var compiled = written
+        let task = written.task
         let started = ContinuousClock.now
         var noLog = false
         var ignoreErrors = false
         var delegate: String?
         do {
+            compiled = try resolvingTemplatedModule(written, variables)
+            let task = compiled.task
             noLog = try flag(compiled.keywords.noLog, variables)
             ignoreErrors = try flag(compiled.keywords.ignoreErrors, variables)
             if let d = compiled.keywords.delegateTo {

@@ -8,8 +8,9 @@ extension PlayRun {
     /// Performs `include_tasks` for each host: its conditions, its loop, compiling each file.
     /// Included files get node ids above the playbook's own; their order comes from the
     /// include's `StepKey` and the loop item index (see `HostIterator.expand(parts:key:)`).
-    mutating func expand(_ include: CompiledInclude, hosts: [String], playHosts: PlayHosts) -> [(host: String, result: IncludeResult)] {
-        events.emit(.taskStarted(TaskInfo(name: include.displayName, kind: .include, location: include.include.location)))
+    mutating func expand(_ include: CompiledInclude, hosts: [String], playHosts: PlayHosts,
+                         kind: TaskInfo.Kind = .include) -> [(host: String, result: IncludeResult)] {
+        events.emit(.taskStarted(TaskInfo(name: include.displayName, kind: kind, location: include.include.location)))
         // (path, item label) -> hosts, in the order Ansible prints "included:" lines.
         var loaded: OrderedDictionary<[String?], [String]> = [:]
         var results: [(host: String, result: IncludeResult)] = []

@@ -136,6 +136,8 @@ struct PlayRun {
                     state.facts[host, default: [:]]["ansible_failed_result"] = outcome.result.asValue
                     state.facts[host, default: [:]]["ansible_failed_task"] = TaskRunner.summary(of: task)
                 }
+            case .runHandler(let handler, let hosts) where handler.include != nil:
+                scheduler.report(await runIncludedHandler(handler.include!, hosts: hosts, playHosts: scheduler.hosts))
             case .runHandler(let handler, let hosts):
                 events.emit(.taskStarted(TaskInfo(name: bannerName(handler, host: hosts[0], hosts: scheduler.hosts),
                                                   kind: .handler, location: handler.task.location)))
@@ -158,14 +160,15 @@ struct PlayRun {
     }
 
     /// A templated task name is shown rendered with the first host's variables, as Ansible's
-    /// linear strategy does; a part that fails (a variable only set later) shows its error.
-    private func bannerName(_ task: CompiledTask, host: String, hosts: PlayHosts) -> String {
+    /// linear strategy does; a part that fails (a variable only set later) shows its error. An
+    /// unnamed task shows its module as written, a templated one (`{{ m }}`) included.
+    func bannerName(_ task: CompiledTask, host: String, hosts: PlayHosts) -> String {
         let name = task.displayName
-        guard name.contains("{{") else { return name }
+        guard name.contains("{{"), !(task.task.name ?? "").isEmpty else { return name }
         return templar.renderLeniently(name, variables.variables(for: host, task: task, hosts: hosts))
     }
 
-    private func run(_ task: CompiledTask, on targets: [String], hosts: PlayHosts,
+    func run(_ task: CompiledTask, on targets: [String], hosts: PlayHosts,
                      kind: TaskInfo.Kind) async -> [String: HostTaskOutcome] {
         let inputs = targets.map { (host: $0, variables: variables.variables(for: $0, task: task, hosts: hosts)) }
         return await runners.run(task, on: inputs, kind: kind)
@@ -173,7 +176,7 @@ struct PlayRun {
 
     /// What one host's outcome changes outside the scheduler: registered results, facts, and
     /// hosts or groups added to the inventory.
-    private func record(_ outcome: HostTaskOutcome, _ task: CompiledTask) {
+    func record(_ outcome: HostTaskOutcome, _ task: CompiledTask) {
         let host = outcome.host
         variables.invalidateHostvars()
         if let name = outcome.registerName {

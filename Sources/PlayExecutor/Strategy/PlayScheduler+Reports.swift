@@ -26,11 +26,13 @@ extension PlayScheduler {
             return rescued
         case .handler(let hosts)?:
             awaiting = nil
-            for host in hosts {
-                guard let r = byHost[host] else { continue }
+            // Every report counts: a handler written as include_tasks reports its include and
+            // then each task it ran, in order.
+            let waiting = Set(hosts)
+            for r in reports where waiting.contains(r.host) {
                 var detached = HostIterator(items: [])
                 apply(r, countStats: true, iterator: &detached)
-                if r.failed { markFailed(host) }
+                if r.failed { markFailed(r.host) }
             }
             return []
         default:

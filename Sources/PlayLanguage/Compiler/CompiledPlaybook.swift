@@ -113,6 +113,8 @@ public struct CompiledTask: Sendable {
     public var role: RoleScope?
     public var roleDefaults: [OrderedDictionary<String, Value>] = []
     public var roleParams: [OrderedDictionary<String, Value>] = []
+    /// A handler written as `include_tasks`: when notified, the executor loads and runs its file.
+    public var include: CompiledInclude?
 
     /// What `--list-tasks` prints: as the banner, except that an unnamed role task shows its bare action.
     public var listingName: String {

@@ -6,8 +6,9 @@ import PlayBase
 public struct PlaybookCompiler: Sendable {
     public let parser: PlaybookParser
 
-    public init(catalog: any ModuleCatalog, loader: YAMLLoader = YAMLLoader()) {
-        self.parser = PlaybookParser(catalog: catalog, loader: loader)
+    public init(catalog: any ModuleCatalog, loader: YAMLLoader = YAMLLoader(),
+                importTemplating: (any ImportNameTemplating)? = nil, extraVars: OrderedDictionary<String, Value> = [:]) {
+        self.parser = PlaybookParser(catalog: catalog, loader: loader, importTemplating: importTemplating, extraVars: extraVars)
     }
 
     /// Parses and compiles a playbook; every problem found is thrown at once.
@@ -96,34 +97,38 @@ struct GraphBuilder {
                 // As Ansible's filter_tagged_tasks: a block left without tasks disappears.
                 if !compiled.isEmpty { out.append(.block(compiled)) }
             case .include(let include):
-                let tags = context.tags.union(include.tags)
-                guard selection.selects(tags) else { continue }
-                var child = context
-                child.directory = include.directory
-                // include_role's vars are role parameters, given to the role at run time.
-                if !include.vars.isEmpty && include.role == nil { child.blockVars.append(include.vars) }
-                if let apply = include.apply {
-                    child.tags.formUnion(apply.tags)
-                    child.conditions += apply.when
-                    if !apply.vars.isEmpty { child.blockVars.append(apply.vars) }
-                    child.keywords = child.keywords.overlaid(with: apply.keywords)
-                }
-                var compiled = CompiledInclude(
-                    id: newID(), include: include, tags: tags, conditions: context.conditions + include.when,
-                    blockVars: context.blockVars, keywords: context.keywords.overlaid(with: include.keywords),
-                    displayName: Self.displayName(include.name, include.action), childContext: child)
-                if let call = include.role, include.name?.isEmpty ?? true {
-                    compiled.displayName = "\(include.action) : \(call.name)"  // Ansible's IncludeRole.get_name
-                }
-                if let role = context.role {
-                    compiled.roleName = role.name
-                    // IncludeRole.get_name has no role prefix; include_tasks' has.
-                    if include.role == nil { compiled.displayName = "\(role.name) : \(compiled.displayName)" }
-                }
-                out.append(.include(compiled))
+                if let compiled = compiledInclude(include, context, filter: true) { out.append(.include(compiled)) }
             }
         }
         return out
+    }
+
+    mutating func compiledInclude(_ include: IncludeTasks, _ context: InheritedContext, filter: Bool) -> CompiledInclude? {
+        let tags = context.tags.union(include.tags)
+        if filter && !selection.selects(tags) { return nil }
+        var child = context
+        child.directory = include.directory
+        // include_role's vars are role parameters, given to the role at run time.
+        if !include.vars.isEmpty && include.role == nil { child.blockVars.append(include.vars) }
+        if let apply = include.apply {
+            child.tags.formUnion(apply.tags)
+            child.conditions += apply.when
+            if !apply.vars.isEmpty { child.blockVars.append(apply.vars) }
+            child.keywords = child.keywords.overlaid(with: apply.keywords)
+        }
+        var compiled = CompiledInclude(
+            id: newID(), include: include, tags: tags, conditions: context.conditions + include.when,
+            blockVars: context.blockVars, keywords: context.keywords.overlaid(with: include.keywords),
+            displayName: Self.displayName(include.name, include.action), childContext: child)
+        if let call = include.role, include.name?.isEmpty ?? true {
+            compiled.displayName = "\(include.action) : \(call.name)"  // Ansible's IncludeRole.get_name
+        }
+        if let role = context.role {
+            compiled.roleName = role.name
+            // IncludeRole.get_name has no role prefix; include_tasks' has.
+            if include.role == nil { compiled.displayName = "\(role.name) : \(compiled.displayName)" }
+        }
+        return compiled
     }
 
     /// The context inside a block (or an import, which is a block with `importedFile`).
@@ -158,8 +163,16 @@ struct GraphBuilder {
                 if let c = compiledTask(t, context, filter: false) { out.append(c) }
             case .block(let b):
                 flattenHandlers(b.body, Self.entering(b, context), into: &out)
-            case .include:
-                break  // rejected by the parser
+            case .include(let include):
+                // Runs as a handler: notified by its name or topics, it loads its file then.
+                guard let compiled = compiledInclude(include, context, filter: false) else { break }
+                var task = PlaybookTask(name: include.name, module: include.action, moduleAsWritten: include.action,
+                                        moduleLocation: include.location, location: include.location)
+                task.listen = include.listen
+                var handler = CompiledTask(id: compiled.id, task: task, tags: compiled.tags, conditions: [], blockVars: [],
+                                           keywords: compiled.keywords, notify: [], displayName: compiled.displayName)
+                handler.include = compiled
+                out.append(handler)
             }
         }
     }

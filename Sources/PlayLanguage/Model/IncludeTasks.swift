@@ -26,6 +26,8 @@ public struct IncludeTasks: Sendable, KeywordCarrier {
     public var directory: String
     /// Set for `include_role`: `file` is then the role's name, and `vars` are role parameters.
     public var role: RoleCall?
+    /// In handlers: the topics it answers to besides its name.
+    public var listen: [String] = []
     public var location: SourceLocation
 
     public init(name: String? = nil, file: String, fileLocation: SourceLocation, vars: OrderedDictionary<String, Value> = [:],

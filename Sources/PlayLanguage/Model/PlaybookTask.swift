@@ -9,6 +9,9 @@ public struct PlaybookTask: Sendable, KeywordCarrier {
     public var module: String
     /// The module name exactly as written (`ansible.builtin.copy`): Ansible shows it for unnamed tasks.
     public var moduleAsWritten: String
+    /// `action: "{{ name }} k=v"`: `module` is a template the executor renders per host, then
+    /// looks up and checks the arguments against (split as for any module, as Ansible does).
+    public var moduleIsTemplated = false
     /// Where the module name (or `action:` / `local_action:`) is written.
     public var moduleLocation: SourceLocation
     /// Raw arguments. Free-form text of `command`-like modules is in `_raw_params`; `k=v` pairs of
@@ -91,3 +94,10 @@ public struct PlaybookTask: Sendable, KeywordCarrier {
 
 /// A handler is a task in a play's `handlers:` section, found by its `name` or its `listen` topics.
 public typealias Handler = PlaybookTask
+
+extension PlaybookTask {
+    /// The catalog's name for a module name as written or rendered (`ansible.builtin.apt` → `apt`).
+    public static func canonicalModuleName(_ written: String) -> String {
+        KeywordTable.shortName(written.trimmingSpaces)
+    }
+}

@@ -29,12 +29,9 @@ extension ParseSession {
 
     func includeTasks(_ call: ActionCall, _ fields: [(key: String, keyNode: YAMLNode, value: YAMLNode)], _ file: SourceFile,
                       taskLocation: SourceLocation, context: ListContext) -> IncludeTasks? {
-        if context.inHandlers {
-            error(call.location, "include_tasks in handlers is not supported yet; use import_tasks", length: call.written.count)
-            return nil
-        }
         var allowed = KeywordTable.include
         allowed.insert("loop")
+        if context.inHandlers { allowed.formUnion(KeywordTable.handlerOnly) }
         let c = commonKeywords(fields, file, allowed: allowed, what: "include_tasks")
         guard let arguments = includeArguments(call, c, file) else { return nil }
         var apply: IncludeApply?
@@ -48,6 +45,7 @@ extension ParseSession {
                                    tags: c.tags, apply: apply, keywords: c.keywords, directory: file.directory,
                                    location: taskLocation)
         include.action = call.written
+        include.listen = c.listen
         return include
     }
 
@@ -83,12 +81,10 @@ extension ParseSession {
             error(arguments.applyLocation ?? call.location, "Invalid options for \(call.written): apply",
                   notes: ["apply is for include_tasks; on import_tasks write the keywords on the import itself"])
         }
-        if arguments.file.includes("{{") {
-            error(arguments.location, "import_tasks cannot use a templated file name here ('\(arguments.file)')",
-                  notes: ["use include_tasks for a file chosen at run time"])
-            return nil
-        }
-        let path = resolve(arguments.file, from: file.directory)
+        guard let name = importName(arguments.file, keyword: "import_tasks", vars: c.vars, at: arguments.location) else { return nil }
+        let path = resolve(name, from: file.directory)
+        staticScopes.append(c.vars)
+        defer { staticScopes.removeLast() }
         let body = tasksFile(path, from: arguments.location, context: context)
         return Block(name: c.name, body: body, when: c.when, vars: c.vars, tags: c.tags, notify: c.notify,
                      keywords: c.keywords, importedFile: path, location: taskLocation)

@@ -38,6 +38,7 @@ extension ParseSession {
                     changedWhen: c.changedWhen, notify: c.notify, listen: c.listen, vars: c.vars, tags: c.tags,
                     keywords: c.keywords, isLocalAction: call.isLocalAction, directory: file.directory,
                     location: taskLocation)
+        task.moduleIsTemplated = call.written.contains("{{")
         task.asyncSeconds = c.asyncSeconds
         task.argsTemplate = c.argsTemplate
         task.poll = c.poll

@@ -23,10 +23,19 @@ final class ParseSession {
     var roleHandlers: [BlockItem] = []
     var roleHandlersLoaded: Set<String> = []
 
-    init(catalog: any ModuleCatalog, loader: YAMLLoader, playbookDirectory: String) {
+    /// Renders templated import names at parse time (nil: such names are an error).
+    var importTemplating: (any ImportNameTemplating)?
+    var extraVars: OrderedDictionary<String, Value> = [:]
+    /// The play's `vars:` and enclosing imports' `vars:`, outermost first, for import names.
+    var staticScopes: [OrderedDictionary<String, Value>] = []
+
+    init(catalog: any ModuleCatalog, loader: YAMLLoader, playbookDirectory: String,
+         importTemplating: (any ImportNameTemplating)? = nil, extraVars: OrderedDictionary<String, Value> = [:]) {
         self.catalog = catalog
         self.loader = loader
         self.playbookDirectory = playbookDirectory
+        self.importTemplating = importTemplating
+        self.extraVars = extraVars
     }
 
     var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }

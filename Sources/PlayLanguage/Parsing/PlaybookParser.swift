@@ -8,15 +8,27 @@ import PlayBase
 public struct PlaybookParser: Sendable {
     public let catalog: any ModuleCatalog
     public let loader: YAMLLoader
+    /// Renders templated import names with the parse-time variables; without it they are errors.
+    public var importTemplating: (any ImportNameTemplating)?
+    /// `-e` values, the highest-precedence variables an import name can use.
+    public var extraVars: OrderedDictionary<String, Value> = [:]
 
-    public init(catalog: any ModuleCatalog, loader: YAMLLoader = YAMLLoader()) {
+    public init(catalog: any ModuleCatalog, loader: YAMLLoader = YAMLLoader(),
+                importTemplating: (any ImportNameTemplating)? = nil, extraVars: OrderedDictionary<String, Value> = [:]) {
         self.catalog = catalog
         self.loader = loader
+        self.importTemplating = importTemplating
+        self.extraVars = extraVars
+    }
+
+    func session(playbookDirectory: String) -> ParseSession {
+        ParseSession(catalog: catalog, loader: loader, playbookDirectory: playbookDirectory,
+                     importTemplating: importTemplating, extraVars: extraVars)
     }
 
     /// Parses a playbook, expanding `import_playbook` and `import_tasks` in place.
     public func parse(path: String) throws(DiagnosticList) -> Playbook {
-        let session = ParseSession(catalog: catalog, loader: loader, playbookDirectory: ParseSession.directory(of: path))
+        let session = session(playbookDirectory: ParseSession.directory(of: path))
         let plays = session.playbookFile(path, from: nil, importWhen: [], importVars: [:], importTags: [])
         if session.hasErrors { throw DiagnosticList(session.diagnostics) }
         return Playbook(path: path, plays: plays, warnings: session.diagnostics.filter { $0.severity != .error })
@@ -26,7 +38,7 @@ public struct PlaybookParser: Sendable {
     /// resolve against its own directory, then `playbookDirectory`.
     public func parseTasksFile(path: String, from reference: SourceLocation?, playbookDirectory: String,
                                handlers: Bool = false) throws(DiagnosticList) -> [BlockItem] {
-        let session = ParseSession(catalog: catalog, loader: loader, playbookDirectory: playbookDirectory)
+        let session = session(playbookDirectory: playbookDirectory)
         let items = session.tasksFile(path, from: reference ?? .synthetic(path), context: .init(inHandlers: handlers))
         if session.hasErrors { throw DiagnosticList(session.diagnostics) }
         return items
@@ -100,14 +112,11 @@ extension ParseSession {
             }
         }
         let loc = location(importField.value, file)
-        guard let name = scalarText(importField.value, file, what: "'import_playbook'"), !name.isEmpty else {
+        guard let written = scalarText(importField.value, file, what: "'import_playbook'"), !written.isEmpty else {
             error(loc, "import_playbook needs a file name")
             return []
         }
-        if name.includes("{{") {
-            error(loc, "import_playbook cannot use a templated file name here ('\(name)')")
-            return []
-        }
+        guard let name = importName(written, keyword: "import_playbook", vars: vars, at: loc) else { return [] }
         let path = name.hasPrefix("/") ? name : ParseSession.join(file.directory, name)
         return playbookFile(path, from: loc, importWhen: importWhen + when, importVars: vars, importTags: tags)
     }
@@ -243,6 +252,8 @@ extension ParseSession {
         rolesExpanded = []
         roleHandlers = []
         roleHandlersLoaded = []
+        staticScopes.append(play.vars)
+        defer { staticScopes.removeLast() }
         play.preTasks = taskList(sections["pre_tasks"], file, section: "pre_tasks", context: .init(inHandlers: false))
         // Ansible runs the roles before `tasks:`, in the same section (no handler flush between).
         play.roles = sections["roles"].map { rolesSection($0, file) } ?? []

@@ -232,8 +232,9 @@ extension ParseSession {
             error(loc, "'action' must be a string such as 'debug msg=hello', not a list")
             return nil
         }
-        let short = KeywordTable.shortName(written)
-        guard isKnownAction(short) else {
+        // A templated name is looked up per host at run time (Ansible lists the task by the template).
+        let short = written.contains("{{") ? written : KeywordTable.shortName(written)
+        guard written.contains("{{") || isKnownAction(short) else {
             let prefix = String(written.dropLast(short.count))
             let near = Suggestions.closest(to: short, in: catalog.moduleNames + Array(Self.specialActions)).map { prefix + $0 }
             error(loc, "couldn't resolve module/action '\(written)'", notes: near.map { ["did you mean '\($0)'?"] } ?? [],
