@@ -2,8 +2,13 @@
 /// /proc files, `ip` output, `id`, env, date) as NUL-separated `key=value` records, and leaves
 /// every interpretation to `FactsParser`, so the target needs nothing but POSIX tools.
 enum FactsScript {
-    static func script(_ subsets: FactSubsets) -> String {
+    /// `timeout`: seconds any one lookup that can hang (a name lookup, the statfs of a mount: a
+    /// dead NFS server) may take, Ansible's `gather_timeout`; with coreutils' or busybox's
+    /// `timeout`, a lookup over it is killed and its facts left out.
+    static func script(_ subsets: FactSubsets, timeout: Int = 10) -> String {
         var s = [#"_r() { printf '%s=%s\0' "$1" "$2"; }"#]
+        s.append("_gt=\(max(1, timeout))")
+        s.append(#"_gto() { if command -v timeout >/dev/null 2>&1; then timeout "$_gt" "$@"; else "$@"; fi; }"#)
         // platform, distribution, user, pkg_mgr, service_mgr, python: the minimal facts.
         if subsets.contains("platform") || subsets.contains("distribution") {
             s.append(#"""
@@ -12,10 +17,10 @@ enum FactsScript {
                 _r hostname "$_ph"
                 # Ansible's fqdn is Python's getfqdn(): the name's IPv4 address, looked up again.
                 if command -v getent >/dev/null 2>&1; then
-                  _pa=$(getent ahostsv4 "$_ph" 2>/dev/null | awk '{print $1; exit}')
-                  [ -n "$_pa" ] && _r fqdn_names "$(getent hosts "$_pa" 2>/dev/null | head -n 1)"
+                  _pa=$(_gto getent ahostsv4 "$_ph" 2>/dev/null | awk '{print $1; exit}')
+                  [ -n "$_pa" ] && _r fqdn_names "$(_gto getent hosts "$_pa" 2>/dev/null | head -n 1)"
                 else
-                  _r fqdn "$(hostname -f 2>/dev/null)"
+                  _r fqdn "$(_gto hostname -f 2>/dev/null)"
                 fi
                 _r bits "$(getconf LONG_BIT 2>/dev/null)"
                 [ -r /etc/machine-id ] && _r machine_id "$(cat /etc/machine-id)"
@@ -113,7 +118,7 @@ enum FactsScript {
                   _r mounts "$_pm"
                   _pn=$(printf '%s\n' "$_pm" | awk '{print $2}')
                   [ -n "$_pn" ] && _r statfs "$(printf '%s\n' "$_pn" | while IFS= read -r _pp; do
-                    stat -f -c '%S %s %b %f %a %c %d %n' "$(printf '%b' "$_pp")" 2>/dev/null; done)"
+                    _gto stat -f -c '%S %s %b %f %a %c %d %n' "$(printf '%b' "$_pp")" 2>/dev/null; done)"
                 fi
                 _r flags "$(grep -m1 -E '^(flags|Features)[[:space:]]*:' /proc/cpuinfo 2>/dev/null)"
                 for _f in bios_date bios_vendor bios_version board_asset_tag board_name board_serial board_vendor \

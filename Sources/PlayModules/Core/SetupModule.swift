@@ -15,7 +15,7 @@ public struct SetupModule: Module {
     public let spec = ModuleSpec(name: "setup", aliases: ["gather_facts"], arguments: [
         ArgumentSpec("gather_subset", .list, defaultValue: ["all"], elements: .string),
         ArgumentSpec("filter", .list, defaultValue: [], elements: .string),
-        // Ansible bounds each of its collectors; the one script here is bounded by the connection's timeout.
+        // Ansible bounds each of its collectors; here each lookup that can hang (see FactsScript).
         ArgumentSpec("gather_timeout", .int, defaultValue: 10),
         // Local facts (`/etc/ansible/facts.d`) are scripts or INI files Ansible runs with Python:
         // accepted, not read; `ansible_local` stays empty.
@@ -34,7 +34,8 @@ public struct SetupModule: Module {
             let allowed = FactSubsets.valid.union(FactSubsets.accepted).union(["all", "min"]).sorted()
             return .failed("Bad subset '\(error.name)' given to Ansible. gather_subset options allowed: \(allowed.joined(separator: ", "))")
         }
-        let request = CommandRequest(command: FactsScript.script(subsets), environment: context.environment,
+        let request = CommandRequest(command: FactsScript.script(subsets, timeout: context.int("gather_timeout") ?? 10),
+                                     environment: context.environment,
                                      become: context.become, becomeUser: context.becomeUser)
         let answer = try await context.connection().run(request)
         let records = ScriptRecords(answer.stdout)
