@@ -67,6 +67,12 @@ final class AnsibleComparisonTests: XCTestCase {
         try compare("async.yml", ["-e", #"{"ansible_python_interpreter": "{{ ansible_playbook_python }}"}"#],
                     masking: #"j[0-9]+\.[0-9]+"#)
     }
+    /// async with poll > 0 on modules that are no async jobs themselves (file, lineinfile): their
+    /// commands run as jobs on the target, their results are the modules' own with the job's keys.
+    func testAsyncOnOrdinaryModules() throws {
+        try compare("async-modules.yml", ["-e", #"{"ansible_python_interpreter": "{{ ansible_playbook_python }}"}"#],
+                    masking: #"j[0-9]+\.[0-9]+"#)
+    }
     /// Magic variables of roles (parents, paths, play and dependent role names growing with
     /// include_role), of the run and inventory, `set_fact cacheable`, `ansible_loop`, `omit`, and an
     /// include_role inside a role (no role prefix; its dependency runs once per host).

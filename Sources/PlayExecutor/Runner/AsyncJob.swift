@@ -117,7 +117,8 @@ public enum AsyncJob {
     /// The launcher: stores the script, its stdin and `cmd` (private to the user: they may hold
     /// secrets; the command itself gets the user's umask back), writes the first job file, and
     /// starts the worker detached (its own session when `setsid` exists). It prints the job file's path.
-    static func launchScript(_ script: String, jid: String, seconds: Int, cmdJSON: String, keepsStdin: Bool = false) -> String {
+    static func launchScript(_ script: String, jid: String, seconds: Int, cmdJSON: String, keepsStdin: Bool = false,
+                             keepsOutput: Bool = false) -> String {
         let end = "__PLAY_ASYNC_\(jid.replacingOccurrences(of: ".", with: "_"))__"
         return """
             _um=$(umask); umask 077
@@ -130,9 +131,9 @@ public enum AsyncJob {
             \(keepsStdin ? #"cat > "$_f.in""# : #": > "$_f.in""#)
             printf '{"started": 1, "finished": 0, "ansible_job_id": "%s", "results_file": "%s"}\\n' \(jid) "$_f" > "$_f.tmp" && mv "$_f.tmp" "$_f" || exit 1
             if command -v setsid >/dev/null 2>&1; then
-              setsid /bin/sh -c \(ShellWords.quote(worker)) play-async "$_f" \(jid) \(seconds) 1 "$_um" </dev/null >/dev/null 2>&1 &
+              setsid /bin/sh -c \(ShellWords.quote(worker)) play-async "$_f" \(jid) \(seconds) 1 "$_um" \(keepsOutput ? 1 : 0) </dev/null >/dev/null 2>&1 &
             else
-              nohup /bin/sh -c \(ShellWords.quote(worker)) play-async "$_f" \(jid) \(seconds) 0 "$_um" </dev/null >/dev/null 2>&1 &
+              nohup /bin/sh -c \(ShellWords.quote(worker)) play-async "$_f" \(jid) \(seconds) 0 "$_um" \(keepsOutput ? 1 : 0) </dev/null >/dev/null 2>&1 &
             fi
             printf '%s' "$_f"
             """
@@ -140,9 +141,10 @@ public enum AsyncJob {
 
     /// The detached worker: `$1` job file, `$2` jid, `$3` seconds, `$4` 1 when it leads its own
     /// process group (then the watchdog kills the group: the command and all it started), `$5`
-    /// the user's umask for the command.
+    /// the user's umask for the command, `$6` 1 to keep the raw output (`.out`, `.err`) for a
+    /// reader that wants its bytes as they are (`AsyncJobConnection`).
     static let worker = #"""
-        _f=$1; _j=$2; _s=$3; _g=$4; _um=$5
+        _f=$1; _j=$2; _s=$3; _g=$4; _um=$5; _k=${6:-0}
         echo "$$ $_g" > "$_f.pid"
         _stamp() {
           set -- $(date '+%s %N %Y-%m-%d %H:%M:%S')
@@ -182,12 +184,14 @@ public enum AsyncJob {
           printf '{"started": 1, "finished": 1, "ansible_job_id": "%s", "results_file": "%s", "rc": %s, "cmd": ' "$_j" "$_f" "$_rc"
           cat "$_f.cmd"
           printf ', "start": "%s", "end": "%s", "delta": "%s", "stdout": "' "$_start" "$_end" "$_delta"
-          _pj "$_f.out"
+          # Kept output stays in its files, bytes as they are (NULs included).
+          [ "$_k" = 1 ] || _pj "$_f.out"
           printf '", "stderr": "'
-          _pj "$_f.err"
+          [ "$_k" = 1 ] || _pj "$_f.err"
           printf '"}\n'
         } > "$_f.tmp" && mv "$_f.tmp" "$_f"
-        rm -f "$_f.sh" "$_f.in" "$_f.out" "$_f.err" "$_f.cmd" "$_f.pid"
+        rm -f "$_f.sh" "$_f.in" "$_f.cmd" "$_f.pid"
+        [ "$_k" = 1 ] || rm -f "$_f.out" "$_f.err"
         """#
 }
 

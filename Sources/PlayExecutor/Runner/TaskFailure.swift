@@ -24,14 +24,15 @@ public enum TaskFailure: Error, Sendable, CustomStringConvertible {
     case module(any Error, task: String, at: SourceLocation)
     /// A finding that already knows its place.
     case diagnostic(Diagnostic)
-    /// `async:` on a module that cannot run as an async job (one on the controller).
-    case asyncUnsupported(module: String, at: SourceLocation)
+    /// `async:` on an action Ansible refuses it for, or with `poll: 0` (`fireAndForget`) on a
+    /// module that is no async job itself.
+    case asyncUnsupported(module: String, fireAndForget: Bool, at: SourceLocation)
 
     /// The place in the playbook the failure is about.
     public var location: SourceLocation? {
         switch self {
         case .badArgument(_, _, let at), .argumentTemplate(_, _, _, let at), .template(_, _, let at),
-             .unknownModule(_, let at), .badLoop(_, let at), .module(_, _, let at), .asyncUnsupported(_, let at):
+             .unknownModule(_, let at), .badLoop(_, let at), .module(_, _, let at), .asyncUnsupported(_, _, let at):
             return at
         case .connection:
             return nil
@@ -60,8 +61,8 @@ public enum TaskFailure: Error, Sendable, CustomStringConvertible {
             return "\(error) (in task '\(task)' at \(at))"
         case .diagnostic(let d):
             return d.description
-        case .asyncUnsupported(let module, _):
-            return "This action (\(module)) does not support async."
+        case .asyncUnsupported(let module, let fireAndForget, _):
+            return fireAndForget ? ModuleTraits.fireAndForgetRefusal(module) : "This action (\(module)) does not support async."
         }
     }
 

@@ -216,23 +216,23 @@ struct TaskRunner: Sendable {
         let progressSink = events
         let taskName = compiled.displayName
         let started = ContinuousClock.now
+        let asyncSettings = try asyncSettings(task, taskVars)
+        let direct: @Sendable () async throws -> any Connection = { try await connect(target, taskVars) }
+        let (connectTarget, jobs) = try jobConnection(asyncSettings, spec: spec, direct: direct, checkMode: checkMode,
+                                                      task: task, host: host, taskName: taskName)
         var context = ModuleContext(
             args: args, host: host, targetHost: target, checkMode: checkMode, diffMode: diffMode,
             verbosity: options.verbosity, variables: taskVars, templar: templar, environment: environment,
             become: become, becomeUser: becomeUser, taskDirectory: task.directory,
             playbookDirectory: playbookDirectory, location: task.location, run: resources,
-            connect: { try await connect(target, taskVars) },
+            connect: connectTarget,
             report: { message in
                 let elapsed = ContinuousClock.now - started
                 progressSink.emit(.progress(host: host, task: taskName, message: message,
                                             elapsedSeconds: Double(elapsed.components.seconds)
                                                 + Double(elapsed.components.attoseconds) / 1e18))
             })
-        let asyncSettings = try asyncSettings(task, taskVars)
-        if asyncSettings != nil && !spec.traits.supportsAsync {
-            throw TaskFailure.asyncUnsupported(module: task.module, at: task.location)
-        }
-        context.asyncJob = asyncSettings.map { AsyncJobRequest(seconds: $0.seconds) }
+        if spec.traits.supportsAsync { context.asyncJob = asyncSettings.map { AsyncJobRequest(seconds: $0.seconds) } }
 
         let attempts: Int
         if task.until != nil {
@@ -244,8 +244,13 @@ struct TaskRunner: Sendable {
         let delay = try task.delay.map { try templar.render($0, taskVars) }.flatMap(ValueCoercion.double) ?? 5
         var result = TaskResult()
         for attempt in 1...attempts {
-            result = try await module.run(context)
-            if let asyncSettings, asyncSettings.poll > 0 { 
+            if let jobs {
+                result = try await runAsJobs(module, context, jobs: jobs, seconds: asyncSettings?.seconds ?? 0,
+                                            task: compiled.displayName)
+            } else {
+                result = try await module.run(context)
+            }
+            if let asyncSettings, asyncSettings.poll > 0, jobs == nil {
                 result = try await waitForJob(result, asyncSettings, context, task: compiled.displayName)
             }
             // Every result of a module that ran says whether it changed and failed, as Ansible's

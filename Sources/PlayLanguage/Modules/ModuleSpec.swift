@@ -139,3 +139,20 @@ public protocol ModuleCatalog: Sendable {
     func spec(named: String) -> ModuleSpec?
     var moduleNames: [String] { get }
 }
+
+extension ModuleTraits {
+    /// Ansible's actions whose action plugin refuses `async:` ("This action (x) does not support
+    /// async."); every other module runs as an async job there.
+    public static let actionsWithoutAsync: Set<String> = [
+        "add_host", "assemble", "assert", "async_status", "copy", "debug", "fail", "fetch", "gather_facts", "group_by",
+        "include_vars", "pause", "raw", "reboot", "script", "set_fact", "set_stats", "template", "unarchive",
+        "validate_argument_spec", "wait_for_connection",
+    ]
+
+    /// `poll: 0` needs a module that is an async job on the target (command, shell): the result
+    /// of any other is made on the controller, which a fire-and-forget job outlives.
+    public static func fireAndForgetRefusal(_ module: String) -> String {
+        "play runs '\(module)' as an async job only with poll > 0 (its result is made on the controller);"
+            + " give poll a number of seconds, or use command/shell for fire-and-forget jobs"
+    }
+}

@@ -42,6 +42,10 @@ extension ParseSession {
         task.asyncSeconds = c.asyncSeconds
         task.argsTemplate = c.argsTemplate
         task.poll = c.poll
+        if let spec, !spec.traits.supportsAsync, !ModuleTraits.actionsWithoutAsync.contains(spec.name), let seconds = c.asyncSeconds.flatMap(ValueCoercion.int), seconds > 0,
+           c.poll.flatMap(ValueCoercion.int) == 0 {
+            error(taskLocation, ModuleTraits.fireAndForgetRefusal(spec.name))
+        }
         return task
     }
 
