@@ -32,7 +32,7 @@ public struct DeployJournalModule: Module {
     public func run(_ context: ModuleContext) async throws -> TaskResult {
         try await runAWSModule {
             let store = try await DeployLockModule.store(context)
-            return try await AWSModuleError.wrapping("the deploy journal under s3://\(store.bucket)/\(store.journalPrefix)/") {
+            return try await AWSModuleError.wrapping("the deploy journal s3://\(store.bucket)/\(store.journalPrefix)*") {
                 context.string("state") == "query" ? try await query(store, context) : try await append(store, context)
             }
         }

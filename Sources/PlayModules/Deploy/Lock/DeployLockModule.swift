@@ -47,14 +47,14 @@ public struct DeployLockModule: Module {
     }
 
     static func store(_ context: ModuleContext) async throws -> DeployLockStore {
-        guard let app = context.string("app"), !app.isEmpty, !app.contains("/") else {
-            throw AWSModuleError("app must be a non-empty name without '/'")
+        guard let app = context.string("app"), DeployLockStore.isValidApp(app) else {
+            throw AWSModuleError("app must be a name of letters, digits, '.', '_' and '-' (got '\(context.string("app") ?? "")')")
         }
         guard let bucket = context.string("bucket"), !bucket.isEmpty else {
             throw AWSModuleError("bucket is required: the S3 bucket that keeps the deploy locks and journal "
                 + "(the playbooks use lock_bucket, else build_bucket)")
         }
-        let prefix = (context.string("prefix") ?? DeployLockStore.defaultPrefix).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        let prefix = (context.string("prefix") ?? DeployLockStore.defaultPrefix).trimmingCharacters(in: CharacterSet(charactersIn: "/-"))
         return DeployLockStore(s3: try await context.awsSession().s3, bucket: bucket,
                                prefix: prefix.isEmpty ? DeployLockStore.defaultPrefix : prefix, app: app)
     }
@@ -85,6 +85,13 @@ public struct DeployLockModule: Module {
             if let tookOver {
                 message += "; took over the expired lease of \(tookOver.summary)"
                 data["took_over"] = tookOver.value
+                // The dead run wrote no record of its own: the journal keeps its last sign of life.
+                let entry = DeployJournalEntry(
+                    app: store.app, run: tookOver.run, user: tookOver.user, host: tookOver.host, flow: tookOver.flow,
+                    versionFrom: "", versionTo: tookOver.version, result: "died", started: tookOver.since,
+                    finished: tookOver.renewed, playVersion: "unknown",
+                    note: "its lease expired unrenewed; lock taken over by \(record.user)@\(record.host) (pid \(record.pid))")
+                try? await store.append(entry)
             }
             data["msg"] = .string(message)
             // A lock is no change to the fleet: reruns that change nothing stay changed=0.

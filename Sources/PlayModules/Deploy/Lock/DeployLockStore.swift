@@ -4,7 +4,8 @@ import PlayBase
 
 /// An app's deploy lock and journal in S3 (the build bucket unless told otherwise):
 /// `PREFIX/APP/lock.json`, written only with conditional requests, and one object per journal
-/// record under `PREFIX/APP/journal/`, named so that S3's ascending listing is newest first.
+/// record, `PREFIX-journal-APP~TIME-RUN.json`, TIME counting down so that S3's ascending listing
+/// is newest first.
 ///
 /// Why S3 and not DynamoDB: the deploy already has the bucket and the rights on it, so the lock
 /// needs no table to create, pay for or grant; S3 writes are strongly consistent and honour
@@ -20,8 +21,15 @@ struct DeployLockStore: Sendable {
     static let defaultPrefix = "play-locks"
 
     var lockKey: String { "\(prefix)/\(app)/lock.json" }
-    /// Listed without a trailing slash: moto with signature checks refuses a `/` at the end of a prefix.
-    var journalPrefix: String { "\(prefix)/\(app)/journal" }
+    /// The journal's keys start with this, and no other app's do (`~` is not allowed in app names).
+    /// It holds no `/`: moto with signature checks (the sandbox, the tests) refuses a `/` anywhere in
+    /// ListObjectsV2's prefix, from boto3 too, so the journal cannot sit in a folder.
+    var journalPrefix: String { "\(prefix)-journal-\(app)~" }
+
+    /// App names are plain (letters, digits, `.`, `_`, `-`), so keys need no escaping.
+    static func isValidApp(_ app: String) -> Bool {
+        !app.isEmpty && app.count <= 200 && app.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }
+    }
 
     /// The lock as it is now, with the facts needed to judge its lease.
     struct Current: Sendable {
@@ -89,7 +97,7 @@ struct DeployLockStore: Sendable {
     /// Appends one record; returns its key.
     @discardableResult
     func append(_ entry: DeployJournalEntry) async throws -> String {
-        let key = "\(journalPrefix)/\(Self.sortKey(entry.finished))-\(entry.run.prefix(8))-\(UUID().uuidString.prefix(4).lowercased()).json"
+        let key = "\(journalPrefix)\(Self.sortKey(entry.finished))-\(entry.run.prefix(8))-\(UUID().uuidString.prefix(4).lowercased()).json"
         _ = try await s3.putObject(bucket: bucket, key: key, data: entry.json, condition: .absent)
         return key
     }
