@@ -20,8 +20,8 @@ final class DeployLockTests: SandboxTestCase {
         let sandbox = try sandbox()
         try assertUnlocked(sandbox)
         let journalBefore = try lockState(sandbox).journal
-        // A lease of 3 s, renewed every second: the deploy outlives it several times.
-        let first = try sandbox.startPlay(["--tags", "deploy", "-e", "version=2", "-e", "lock_lease=3"], name: "lock-a")
+        // A lease of 6 s, renewed every 2 s: the first run renews it before the second is started.
+        let first = try sandbox.startPlay(["--tags", "deploy", "-e", "version=2", "-e", "lock_lease=6"], name: "lock-a")
         plays.append(first)
         let held = try waitForLock(sandbox, while: first) { $0.renewed != $0.since }
         XCTAssertEqual(held.pid, Int(first.pid))
@@ -54,7 +54,7 @@ final class DeployLockTests: SandboxTestCase {
     func testTheLockOfAKilledRunExpiresAndAWaitingRunTakesItOver() throws {
         let sandbox = try sandbox()
         try assertUnlocked(sandbox)
-        let doomed = try sandbox.startPlay(["--tags", "deploy", "-e", "version=1", "-e", "lock_lease=4"], name: "lock-killed")
+        let doomed = try sandbox.startPlay(["--tags", "deploy", "-e", "version=1", "-e", "lock_lease=8"], name: "lock-killed")
         plays.append(doomed)
         let held = try waitForLock(sandbox, while: doomed) { _ in true }
         doomed.stop(signal: SIGKILL)
