@@ -35,7 +35,8 @@ final class S3DiagnosisTests: MotoTestCase, @unchecked Sendable {
         let wrong = moto.session(AWSCredentials(accessKeyID: credentials.accessKeyID,
                                                 secretAccessKey: credentials.secretAccessKey + "x", source: "a typo"))
         defer { wrong.shutdown() }
-        let error = try XCTUnwrap(await headError(wrong))
+        let failure = await headError(wrong)
+        let error = try XCTUnwrap(failure)
         XCTAssertEqual(error.code, "SignatureDoesNotMatch", error.description)
         XCTAssertEqual(error.httpStatus, 403)
         let hint = try XCTUnwrap(error.hint)
@@ -48,7 +49,8 @@ final class S3DiagnosisTests: MotoTestCase, @unchecked Sendable {
         try await putObject()
         let stranger = moto.session(AWSCredentials(accessKeyID: "AKIAUNKNOWNKEY000000", secretAccessKey: "s", source: "old.env"))
         defer { stranger.shutdown() }
-        let error = try XCTUnwrap(await headError(stranger))
+        let failure = await headError(stranger)
+        let error = try XCTUnwrap(failure)
         XCTAssertEqual(error.code, "InvalidAccessKeyId", error.description)
         XCTAssertTrue(error.hint?.contains("is not known to AWS") == true, error.description)
     }
@@ -62,7 +64,8 @@ final class S3DiagnosisTests: MotoTestCase, @unchecked Sendable {
         try await admin.s3().putObject(bucket: Self.bucket, key: Self.key, data: Data("build".utf8))
         let limited = moto.session(keys[1])
         defer { limited.shutdown() }
-        let error = try XCTUnwrap(await headError(limited))
+        let failure = await headError(limited)
+        let error = try XCTUnwrap(failure)
         XCTAssertEqual(error.code, "AccessDenied", error.description)
         let hint = try XCTUnwrap(error.hint)
         XCTAssertTrue(hint.contains("is not allowed s3:GetObject"), hint)
@@ -92,10 +95,11 @@ final class S3DiagnosisTests: MotoTestCase, @unchecked Sendable {
             defer { server.stop() }
             let endpoint = AWSEndpoint(scheme: "http", host: "127.0.0.1", port: server.port, isCustom: true, source: "test")
             let temporary = AWSSession(credentials: AWSCredentials(accessKeyID: "ASIAEXAMPLE", secretAccessKey: "secret",
-                                                                   sessionToken: "token", source: "a test session"),
+                                                                   sessionToken: "FwoGZXIvYXdzEXAMPLESESSIONTOKEN", source: "a test session"),
                                        region: "us-east-1", endpoint: endpoint, options: MotoServer.fastOptions())
             defer { temporary.shutdown() }
-            let error = try XCTUnwrap(await headError(temporary))
+            let failure = await headError(temporary)
+        let error = try XCTUnwrap(failure)
             XCTAssertEqual(error.code, scenario.code, error.description)
             let hint = try XCTUnwrap(error.hint, error.description)
             XCTAssertTrue(hint.contains(scenario.expect), hint)

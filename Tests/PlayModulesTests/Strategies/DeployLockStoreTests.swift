@@ -37,8 +37,10 @@ final class DeployLockStoreTests: ECSTestCase {
         let moto = try await moto()
         let store = try await store(moto, bucket: unique("locks"))
         let dead = DeployLockRecord.mine(app: "web", flow: "deploy", version: "1", leaseSeconds: 2)
-        let deadETag = try XCTUnwrap(try await store.create(dead))
-        XCTAssertNil(try await store.create(dead), "a second create of the lock is refused")
+        let created = try await store.create(dead)
+        let deadETag = try XCTUnwrap(created)
+        let again = try await store.create(dead)
+        XCTAssertNil(again, "a second create of the lock is refused")
         guard case .refused(let holder, _) = try await DeployLockAcquisition(
             store: store, record: .mine(app: "web", flow: "rollback", version: "", leaseSeconds: 60), wait: 0).run(progress: { _ in })
         else { return XCTFail("a current lease is not taken over") }
@@ -62,10 +64,12 @@ final class DeployLockStoreTests: ECSTestCase {
         XCTAssertEqual(winners.compactMap { $0 }.map(\.run), [dead.run], "one run took over the dead lease: \(winners)")
 
         // The dead holder, should it wake up, can neither renew nor delete the lock it lost.
-        XCTAssertNil(try await store.replace(dead, etag: deadETag))
+        let renewed = try await store.replace(dead, etag: deadETag)
+        XCTAssertNil(renewed)
         let deleted = try await store.delete(etag: deadETag)
         XCTAssertFalse(deleted)
-        XCTAssertNotEqual(try await store.read()?.record?.run, dead.run)
+        let now = try await store.read()
+        XCTAssertNotEqual(now?.record?.run, dead.run)
     }
 
     func testTheJournalListsNewestFirstAndKeepsAppsApart() async throws {
@@ -87,6 +91,7 @@ final class DeployLockStoreTests: ECSTestCase {
         XCTAssertEqual(recent.map(\.run), ["run-4", "run-3", "run-2"])
         XCTAssertEqual(recent.first?.line.hasPrefix("2027-01-15T08:04:30Z deploy 4 -> 5 success in 30.0 s by u@h"), true,
                        recent.first?.line ?? "")
-        XCTAssertEqual(try await webAPI.recent(limit: 10).map(\.app), Array(repeating: "web-api", count: 5))
+        let others = try await webAPI.recent(limit: 10)
+        XCTAssertEqual(others.map(\.app), Array(repeating: "web-api", count: 5))
     }
 }
