@@ -5,8 +5,10 @@ import XCTest
 /// sandbox, run by the built `play` as operators would: two runs at once (the second refuses with
 /// the holder's record, exit 2, while the first renews its lease), the lock of a SIGKILLed run
 /// (refused until its lease runs out, then taken over by a run that waits), a dead controller's
-/// lock broken with --tags unlock -e force=yes, --check taking no lock, and --tags history
-/// listing the runs newest first. The lock is read with boto3 (Fixtures/deploy_lock_state.py).
+/// lock broken with --tags unlock -e force=yes, --check taking no lock, a failed run releasing its
+/// lock and recording itself, and --tags history
+/// listing the runs newest first. The lock is read (and a dead controller's lock planted) with
+/// boto3 by `sandboxctl lock`.
 final class DeployLockTests: SandboxTestCase {
     private var plays: [ChildProcess] = []
 
@@ -109,6 +111,17 @@ final class DeployLockTests: SandboxTestCase {
         let lines = Self.historyLines(history.output)
         XCTAssertEqual(lines.count, 1, history.output)
         XCTAssertTrue(lines.first?.contains("unlock - -> 7 lock broken") == true, "\(lines)")
+
+        // A run that fails after taking the lock (there is no build 9) records itself and
+        // releases the lock as it ends.
+        let failed = try sandbox.play(["--tags", "deploy", "-e", "version=9"], name: "lock-failed", timeout: 120)
+        XCTAssertEqual(failed.exitCode, 2, failed.output)
+        XCTAssertTrue(failed.output.contains("deploy lock of th3-server still held when the run ended (failed): "
+                                             + "journal record written (failed); lock released"), failed.output)
+        try assertUnlocked(sandbox)
+        let after = Self.historyLines(try sandbox.play(["--tags", "history", "-e", "history_limit=1"], name: "lock-history-failed",
+                                                       timeout: 60).output)
+        XCTAssertTrue(after.first?.contains("deploy - -> 9 failed") == true, "\(after)")
     }
 
     // MARK: Helpers
@@ -130,13 +143,12 @@ final class DeployLockTests: SandboxTestCase {
     }
 
     private func lockState(_ sandbox: DeploySandbox, plant: Bool = false) throws -> LockState {
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().path + "/Fixtures/deploy_lock_state.py"
-        let child = try ChildProcess("/usr/bin/env", ["python3", script, sandbox.directory] + (plant ? ["--plant"] : []),
+        let child = try ChildProcess(sandbox.repository + "/sandbox/sandboxctl", ["lock", "--json"] + (plant ? ["--plant-dead"] : []),
                                      environment: sandbox.environment, cwd: sandbox.repository,
-                                     outputPath: sandbox.workDirectory + "/lock-state.json", label: "deploy_lock_state.py")
+                                     outputPath: sandbox.workDirectory + "/lock-state.json", label: "sandboxctl lock")
         let code = try child.wait(timeout: 60)
         guard code == 0, let state = try? JSONDecoder().decode(LockState.self, from: Data(child.output.utf8)) else {
-            throw DeployTestFailure("deploy_lock_state.py exited \(code): \(child.output.suffix(2000))")
+            throw DeployTestFailure("sandboxctl lock exited \(code): \(child.output.suffix(2000))")
         }
         return state
     }

@@ -90,9 +90,10 @@ struct DeployJournalEntry: Sendable, Hashable {
 /// Which `play` made a record: the first 12 hex digits of the running executable's SHA-256 (the
 /// project has no release numbers; the digest names the exact build).
 enum PlayBuild {
-    static var version: String {
+    /// Computed once per process (the executable does not change while it runs).
+    static let version: String = {
         guard let digests = try? StreamingDigest.hashFile(URL(fileURLWithPath: "/proc/self/exe"), algorithms: [.sha256]),
               let first = digests.first else { return "unknown" }
         return "build " + String(first.hexString.prefix(12))
-    }
+    }()
 }

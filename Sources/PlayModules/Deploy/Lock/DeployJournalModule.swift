@@ -13,10 +13,7 @@ import PlayLanguage
 public struct DeployJournalModule: Module {
     public init() {}
 
-    public let spec = ModuleSpec(groups: ["aws"], name: "deploy_journal", arguments: [
-        ArgumentSpec("app", .string, required: true),
-        ArgumentSpec("bucket", .string, required: true),
-        ArgumentSpec("prefix", .string, defaultValue: .string(DeployLockStore.defaultPrefix)),
+    public let spec = ModuleSpec(groups: ["aws"], name: "deploy_journal", arguments: DeployLockModule.storeArguments + [
         ArgumentSpec("state", .string, choices: ["present", "query"], defaultValue: "present"),
         ArgumentSpec("flow", .string, defaultValue: "deploy"),
         ArgumentSpec("version_from", .raw),
@@ -27,7 +24,7 @@ public struct DeployJournalModule: Module {
         ArgumentSpec("result", .string, defaultValue: "success"),
         ArgumentSpec("note", .string, defaultValue: ""),
         ArgumentSpec("limit", .int, defaultValue: 10),
-    ] + AWSArguments.specs)
+    ])
 
     public func run(_ context: ModuleContext) async throws -> TaskResult {
         try await runAWSModule {

@@ -19,17 +19,21 @@ import PlayLanguage
 public struct DeployLockModule: Module {
     public init() {}
 
-    public let spec = ModuleSpec(groups: ["aws"], name: "deploy_lock", arguments: [
+    /// Where the lock and journal are: the arguments `deploy_lock` and `deploy_journal` share.
+    static let storeArguments: [ArgumentSpec] = [
         ArgumentSpec("app", .string, required: true),
         ArgumentSpec("bucket", .string, required: true),
         ArgumentSpec("prefix", .string, defaultValue: .string(DeployLockStore.defaultPrefix)),
+    ] + AWSArguments.specs
+
+    public let spec = ModuleSpec(groups: ["aws"], name: "deploy_lock", arguments: DeployLockModule.storeArguments + [
         ArgumentSpec("state", .string, choices: ["locked", "unlocked", "broken", "query"], defaultValue: "locked"),
         ArgumentSpec("flow", .string, defaultValue: "deploy"),
         ArgumentSpec("version", .string, defaultValue: ""),
         ArgumentSpec("lease", .int, defaultValue: 300),
         ArgumentSpec("wait", .float, defaultValue: 0),
         ArgumentSpec("force", .bool, defaultValue: false),
-    ] + AWSArguments.specs)
+    ])
 
     public func run(_ context: ModuleContext) async throws -> TaskResult {
         try await runAWSModule {
