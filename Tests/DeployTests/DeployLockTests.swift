@@ -51,6 +51,16 @@ final class DeployLockTests: SandboxTestCase {
         XCTAssertTrue(lines.first?.contains(" deploy ") == true && lines.first?.contains("-> 2 success in ") == true,
                       "the newest record is this deploy: \(lines)")
         XCTAssertEqual(lines.map { String($0.prefix(20)) }, lines.map { String($0.prefix(20)) }.sorted(by: >), "newest first: \(lines)")
+
+        // An interrupted run (SIGTERM, as Ctrl-C) records itself and releases the lock as it ends,
+        // so the next run needs no wait.
+        let interrupted = try sandbox.startPlay(["--tags", "deploy", "-e", "version=1"], name: "lock-term")
+        plays.append(interrupted)
+        _ = try waitForLock(sandbox, while: interrupted) { _ in true }
+        kill(interrupted.pid, SIGTERM)
+        XCTAssertEqual(try interrupted.wait(timeout: 120), 99, interrupted.output)
+        XCTAssertTrue(interrupted.output.contains("journal record written (interrupted); lock released"), interrupted.output)
+        try assertUnlocked(sandbox)
     }
 
     func testTheLockOfAKilledRunExpiresAndAWaitingRunTakesItOver() throws {
