@@ -18,7 +18,7 @@ public enum BuiltinModules {
             WaitForModule(), URIModule(), PauseModule(),
             LineInFileModule(), ReplaceModule(), BlockInFileModule(), SlurpModule(), FetchModule(), PingModule(),
             RawModule(), WaitForConnectionModule(), TempFileModule(), FindModule(),
-            S3FetchModule(), EC2LaunchModule(), EC2InfoModule(), EC2StateModule(), ELBRegisterModule(),
+            S3FetchModule(), DeployLockModule(), DeployJournalModule(), EC2LaunchModule(), EC2InfoModule(), EC2StateModule(), ELBRegisterModule(),
             ELBDeregisterModule(), HealthWaitModule(),
             ECSTaskDefinitionModule(), ECSTaskDefinitionInfoModule(), ECSServiceModule(), ECSServiceInfoModule(),
             EC2VPCNetModule(), EC2VPCSubnetModule(), EC2SecurityGroupModule(), ELBTargetGroupModule(), ELBApplicationLBModule(),

@@ -141,7 +141,9 @@ final class TranslateAPIDeployTests: SandboxTestCase {
         let watcher = RoutingWatcher(sandbox)
         // Killed while it waits for the new targets to become healthy: instances launched, apps
         // started, targets registered, the old version still registered.
-        let killed = try sandbox.startPlay(["--tags", "deploy", "-e", "version=2", "--output", "json"], name: "killed")
+        // Its deploy lock outlives it by its lease (5 s here): the run again waits that out.
+        let killed = try sandbox.startPlay(["--tags", "deploy", "-e", "version=2", "--output", "json", "-e", "lock_lease=5"],
+                                           name: "killed")
         plays.append(killed)
         let launched = try waitForTask(killed, named: "Register the started instances in the target group", timeout: 120)
         usleep(300_000)
@@ -150,7 +152,7 @@ final class TranslateAPIDeployTests: SandboxTestCase {
         var state = try sandbox.state()
         XCTAssertEqual(state.ids(version: "2", state: "running"), launched, state.summary)
 
-        let again = try sandbox.play(["--tags", "deploy", "-e", "version=2"], name: "after-kill")
+        let again = try sandbox.play(["--tags", "deploy", "-e", "version=2", "-e", "lock_wait=60"], name: "after-kill")
         let routing = watcher.stop()
         let report = try load.stop()
         XCTAssertEqual(again.exitCode, 0, again.output)

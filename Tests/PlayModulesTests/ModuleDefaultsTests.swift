@@ -11,7 +11,8 @@ final class ModuleDefaultsTests: XCTestCase {
     func testEveryAWSModuleIsInTheAWSGroupAndNoOtherIs() {
         let registry = BuiltinModules.registry()
         for name in ["ec2_launch", "ec2_info", "ec2_state", "s3_fetch", "elb_register", "elb_deregister", "health_wait",
-                     "ecs_service", "ecs_taskdefinition", "ec2_vpc_net", "elb_target_group", "elb_application_lb"] {
+                     "ecs_service", "ecs_taskdefinition", "ec2_vpc_net", "elb_target_group", "elb_application_lb",
+                     "deploy_lock", "deploy_journal"] {
             XCTAssertEqual(registry.spec(named: name)?.groups, ["aws"], name)
         }
         XCTAssertEqual(registry.spec(named: "command")?.groups, [])

@@ -21,6 +21,10 @@ enum AWSErrorHints {
     static let expiredCodes: Set<String> = [
         "ExpiredToken", "ExpiredTokenException", "TokenRefreshRequired", "RequestExpired", "InvalidToken",
     ]
+    /// The key id is known and the secret is wrong.
+    static let signatureCodes: Set<String> = ["SignatureDoesNotMatch", "InvalidSignatureException"]
+    /// The key id itself is unknown.
+    static let unknownKeyCodes: Set<String> = ["InvalidAccessKeyId", "InvalidClientTokenId", "UnrecognizedClientException"]
     static let badKeyCodes: Set<String> = [
         "AuthFailure", "SignatureDoesNotMatch", "InvalidClientTokenId", "InvalidAccessKeyId",
         "UnrecognizedClientException", "IncompleteSignature", "InvalidSignatureException", "MissingAuthenticationToken",
@@ -45,22 +49,43 @@ enum AWSErrorHints {
         let code = s.code
 
         if code == "Forbidden" && op.service == .s3 && op.name == "HeadObject" {
-            return "\(who) may not read s3://\(context["Bucket"] ?? "?")/\(context["Key"] ?? "?"): "
-                + "allow s3:GetObject (and s3:ListBucket, without which a missing key also answers 403)"
+            // Only when the follow-up request (see AWSSession.perform) got no error document either.
+            return "\(who) may not read s3://\(context["Bucket"] ?? "?")/\(context["Key"] ?? "?") (S3 gave no reason: "
+                + "allow s3:GetObject, and s3:ListBucket without which a missing key also answers 403)"
         }
         if accessDeniedCodes.contains(code) {
             var text = "\(who) is not allowed \(permission(for: op)): add it to the IAM policy of that user or role"
+            if op.service == .s3, let bucket = context["Bucket"] {
+                text += " (resource arn:aws:s3:::\(bucket)\(context["Key"].map { "/" + $0 } ?? ""))"
+            }
             if s.message.contains("Encoded authorization failure message") {
                 text += "; `aws sts decode-authorization-message --encoded-message …` shows the exact denial"
             }
             return text
         }
-        if code == "RequestTimeTooSkewed" || (code == "RequestExpired" && s.credentials?.sessionToken == nil) {
-            return "this machine's clock differs from AWS's by more than 5 minutes: synchronise it (NTP)"
+        if code == "RequestTimeTooSkewed" || (code == "RequestExpired" && s.credentials?.sessionToken == nil)
+            || (code == "InvalidSignatureException" && s.message.lowercased().contains("signature expired")) {
+            var text = "this machine's clock differs from AWS's by more than 5 minutes"
+            if let serverDate = s.responseHeaders["Date"].flatMap(AWSSession.parseHTTPDate) {
+                text += " (AWS's clock said \(serverDate.ISO8601Format()), this machine's \(Date().ISO8601Format()))"
+            }
+            return text + ": synchronise it (NTP, `timedatectl set-ntp true`); the credentials are fine"
         }
         if expiredCodes.contains(code) {
             return "the session token of \(who) has expired: refresh the credentials (a new STS session, "
                 + "`aws sso login`, or re-export AWS_SESSION_TOKEN) and run again"
+        }
+        if signatureCodes.contains(code) {
+            var text = "the secret key does not belong to access key \(who): AWS knows the key id but the signature "
+                + "made with the secret does not match; check the secret (a copy-paste slip, or the secret of another key)"
+            if s.endpoint.isCustom { text += "; requests go to \(s.endpoint.url) (from \(s.endpoint.source))" }
+            return text
+        }
+        if unknownKeyCodes.contains(code) {
+            var text = "access key \(who) is not known to AWS: it was deleted or deactivated, belongs to another "
+                + "partition, or is a temporary key (ASIA…) used without its session token"
+            if s.endpoint.isCustom { text += "; requests go to \(s.endpoint.url) (from \(s.endpoint.source))" }
+            return text
         }
         if badKeyCodes.contains(code) {
             var text = "AWS did not accept access key \(who): check that the secret key belongs to this key id, "

@@ -29,6 +29,12 @@ struct AWSErrorResponse: Sendable, Hashable {
                                 requestID: headerID, recognised: false)
     }
 
+    /// True for S3's bodiless refusal of a HEAD (403 without an error document), whose cause only a
+    /// second request with a body can tell.
+    static func needsDiagnosis(_ request: HTTPRequest, _ response: HTTPResponse, _ parsed: AWSErrorResponse) -> Bool {
+        request.method == "HEAD" && (response.status == 403 || response.status == 400) && !parsed.recognised
+    }
+
     private static func parseJSON(_ response: HTTPResponse) -> AWSErrorResponse? {
         let object = (try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any]
         let rawType = (object?["__type"] as? String) ?? (object?["code"] as? String) ?? (object?["Code"] as? String)

@@ -150,14 +150,35 @@ public final class AWSSession: Sendable {
             var secrets = [credentials.secretAccessKey]
             if let token = credentials.sessionToken { secrets.append(token) }
             do {
-                let response = try await transport.send(request)
+                var response = try await transport.send(request)
                 let elapsed = Date().timeIntervalSince(started)
                 metricsStore.withLock { $0.requestTime += elapsed }
                 if response.isSuccess || operation.acceptedStatuses.contains(response.status) {
                     report(operation, attempt: attempt, status: response.status, code: nil, elapsed: elapsed, retryDelay: nil)
                     return response
                 }
-                let parsed = AWSErrorResponse.parse(response, wire: operation.wire)
+                var parsed = AWSErrorResponse.parse(response, wire: operation.wire)
+                // S3 answers a HEAD it refuses with 403 and no body: a wrong secret, an expired
+                // token, a skewed clock and a missing permission all look alike. The same request
+                // as a one-byte GET carries the error document that tells them apart.
+                if AWSErrorResponse.needsDiagnosis(request, response, parsed) {
+                    var probe = try build(endpoint)
+                    probe.method = "GET"
+                    probe.headers.set("Range", "bytes=0-0")
+                    probe.downloadDestination = nil
+                    probe.timeout = request.timeout
+                    probe.connectionPool = request.connectionPool
+                    SigV4Signer(credentials: credentials, region: signingRegion, service: operation.service.signingName)
+                        .sign(&probe, at: now)
+                    metricsStore.withLock { $0.requests += 1 }
+                    if let answer = try? await transport.send(probe), !answer.isSuccess {
+                        let real = AWSErrorResponse.parse(answer, wire: operation.wire)
+                        if real.recognised {
+                            parsed = real
+                            response = answer
+                        }
+                    }
+                }
                 let outcome = RetryPolicy.Outcome.serviceError(code: parsed.code, status: response.status)
                 let failure = serviceError(operation, parsed, response: response, credentials: credentials,
                                        endpoint: endpoint, attempts: attempt)

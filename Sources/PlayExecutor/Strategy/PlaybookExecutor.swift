@@ -49,9 +49,12 @@ public struct PlaybookExecutor: Sendable {
             state.interrupted = true
             events.emit(.interrupted)
         }
+        let outcome = RunOutcome(stats: state.stats, interrupted: state.interrupted,
+                                 anyFailed: !state.failedHosts.isEmpty || state.aborted,
+                                 anyUnreachable: !state.unreachableHosts.isEmpty)
+        for warning in await resources.finish(outcome) { events.emit(.warning(warning)) }
         events.emit(.recap(state.stats.map { ($0.key, $0.value) }))
-        return RunOutcome(stats: state.stats, interrupted: state.interrupted, anyFailed: !state.failedHosts.isEmpty || state.aborted,
-                          anyUnreachable: !state.unreachableHosts.isEmpty)
+        return outcome
     }
 }
 

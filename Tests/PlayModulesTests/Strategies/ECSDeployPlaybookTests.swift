@@ -25,8 +25,11 @@ final class ECSDeployPlaybookTests: ECSTestCase {
     }
 
     /// A directory with an inventory and a vars file naming moto and the service.
-    private func workspace(_ moto: MotoServer, _ service: Service) throws -> TemporaryDirectory {
+    private func workspace(_ moto: MotoServer, _ service: Service) async throws -> TemporaryDirectory {
         let directory = try TemporaryDirectory()
+        // The bucket that keeps the deploy lock and journal.
+        let lockBucket = unique("locks")
+        try await moto.session().s3().createBucket(lockBucket)
         try directory.write("inventory", "localhost ansible_connection=local\n")
         var variables = moto.variables.mapValues(\.renderedString)
         variables["ecs_cluster"] = service.cluster
@@ -35,6 +38,7 @@ final class ECSDeployPlaybookTests: ECSTestCase {
         variables["ecs_container"] = "web"
         variables["ecs_image"] = "repo/web"
         variables["ecs_wait_timeout"] = "3"
+        variables["lock_bucket"] = lockBucket
         let json = try JSONSerialization.data(withJSONObject: variables, options: [.sortedKeys])
         try directory.write("ecs.json", String(decoding: json, as: UTF8.self), mode: 0o600)
         return directory
@@ -54,7 +58,7 @@ final class ECSDeployPlaybookTests: ECSTestCase {
     func testDeployAgainAndRollBack() async throws {
         let moto = try await moto()
         let service = try await service(moto, desired: ECSMoto.runningTasks)
-        let directory = try workspace(moto, service)
+        let directory = try await workspace(moto, service)
         let ecs = moto.session().ecs()
 
         let deploy = try play(directory, ["-e", "tag=3f2a9c1"])
@@ -93,7 +97,7 @@ final class ECSDeployPlaybookTests: ECSTestCase {
         let moto = try await moto()
         // moto keeps 2 tasks running: a service wanting 3 never gets stable.
         let service = try await service(moto, desired: ECSMoto.runningTasks + 1)
-        let directory = try workspace(moto, service)
+        let directory = try await workspace(moto, service)
 
         let deploy = try play(directory, ["-e", "tag=badbad1"])
         XCTAssertEqual(deploy.exitCode, 2, deploy.output)

@@ -17,6 +17,10 @@ final class EnvironmentPlaybookTests: ECSTestCase {
         variables["environment_name"] = env
         variables["vpc_cidr"] = "127.0.0.0/16"
         variables["subnet_cidrs"] = ["127.0.7.0/24", "127.0.8.0/24"]
+        // The bucket that keeps the deploy lock and journal.
+        let lockBucket = unique("locks")
+        try await moto.session().s3().createBucket(lockBucket)
+        variables["lock_bucket"] = lockBucket
         let json = try JSONSerialization.data(withJSONObject: variables, options: [.sortedKeys])
         try directory.write("env.json", String(decoding: json, as: UTF8.self), mode: 0o600)
         func play(_ extra: [String]) throws -> PlayBinary.Result {
@@ -72,6 +76,18 @@ final class EnvironmentPlaybookTests: ECSTestCase {
         let downAgain = try play(["--tags", "down"])
         XCTAssertEqual(downAgain.exitCode, 0, downAgain.output)
         XCTAssertTrue(downAgain.output.contains("changed=0"), downAgain.output)
+
+        // Every run that changed something or could have (up twice, down twice; not --check) is in
+        // the journal, newest first, and no lock is left.
+        let history = try play(["--tags", "history"])
+        XCTAssertEqual(history.exitCode, 0, history.output)
+        let flows = history.output.split(separator: "\n").compactMap { line -> String? in
+            guard let range = line.range(of: #"Z environment (up|down) success"#, options: .regularExpression) else { return nil }
+            return String(line[range].dropFirst(2).dropLast(8))
+        }
+        XCTAssertEqual(flows, ["environment down", "environment down", "environment up", "environment up"], history.output)
+        let leftovers = try await moto.session().s3().listObjects(bucket: lockBucket).map(\.key)
+        XCTAssertEqual(leftovers.filter { $0.hasSuffix("lock.json") }, [], "no lock is left")
 
         try await elb.deleteTargetGroup(foreignTG.arn)
         try await ec2.deleteVpc(foreignVPC.vpcID)
