@@ -55,7 +55,7 @@ struct TaskRunner: Sendable {
                 if let falseCondition = try firstFalse(compiled.conditions, variables) {
                     outcome = skippedOutcome(host: host, compiled, falseCondition: falseCondition)
                 } else {
-                    let result = try await execute(compiled, host: host, variables: variables, delegate: delegate)
+                    let result = try await execute(compiled, host: host, variables: variables, delegate: delegate, noLog: noLog)
                     outcome = finish(result, host: host, compiled, ignoreErrors: ignoreErrors)
                 }
                 emit(outcome, compiled, host: host, item: nil, summary: false, noLog: noLog, delegate: delegate,
@@ -66,6 +66,7 @@ struct TaskRunner: Sendable {
                 outcome.failed = false
                 outcome.ignored = true
             }
+            outcome.noLog = noLog
             return outcome
         } catch {
             let failure = Self.failure(error, task: compiled)
@@ -85,6 +86,7 @@ struct TaskRunner: Sendable {
             }
             emit(outcome, compiled, host: host, item: nil, summary: false, noLog: noLog, delegate: delegate,
                  started: started)
+            outcome.noLog = noLog
             return outcome
         }
     }
@@ -133,7 +135,7 @@ struct TaskRunner: Sendable {
             if let falseCondition = try firstFalse(compiled.conditions, itemVars) {
                 outcome = skippedOutcome(host: host, compiled, falseCondition: falseCondition)
             } else {
-                let result = try await execute(compiled, host: host, variables: itemVars, delegate: delegate)
+                let result = try await execute(compiled, host: host, variables: itemVars, delegate: delegate, noLog: noLog)
                 outcome = finish(result, host: host, compiled, ignoreErrors: ignoreErrors)
                 allSkipped = false
             }
@@ -191,7 +193,8 @@ struct TaskRunner: Sendable {
 
     /// Renders and checks the arguments, then runs the module, honouring retries/until and
     /// changed_when/failed_when.
-    private func execute(_ compiled: CompiledTask, host: String, variables: TaskVariables, delegate: String?) async throws -> TaskResult {
+    private func execute(_ compiled: CompiledTask, host: String, variables: TaskVariables, delegate: String?,
+                         noLog: Bool) async throws -> TaskResult {
         let task = compiled.task
         guard let module = modules.module(named: task.module) else {
             throw TaskFailure.unknownModule(task.module, at: task.moduleLocation)
@@ -264,7 +267,7 @@ struct TaskRunner: Sendable {
                 break
             }
             events.emit(.retrying(host: host, task: compiled.displayName, retriesLeft: attempts - attempt,
-                                  result: result, display: spec.traits.display))
+                                  result: noLog ? Self.censor(result) : result, display: spec.traits.display))
             try await Task.sleep(for: .milliseconds(Int(delay * 1000)))
         }
         return result
@@ -319,14 +322,18 @@ struct TaskRunner: Sendable {
         return ValueCoercion.bool(try templar.render(value, vars)) ?? false
     }
 
+    /// What a `no_log` task's result shows wherever it is printed or handed to a rescue: that it
+    /// was hidden, and whether it changed, failed or was skipped.
+    static func censor(_ result: TaskResult) -> TaskResult {
+        var shown = TaskResult(["censored": Self.censored, "changed": .bool(result.changed)])
+        if result.failed { shown.failed = true }
+        if result.skipped { shown["skipped"] = true }
+        return shown
+    }
+
     private func emit(_ outcome: HostTaskOutcome, _ compiled: CompiledTask, host: String, item: String?, summary: Bool,
                       noLog: Bool, delegate: String?, showsDiff: Bool = false, started: ContinuousClock.Instant) {
-        var shown = outcome.result
-        if noLog {
-            shown = TaskResult(["censored": Self.censored, "changed": .bool(outcome.result.changed)])
-            if outcome.result.failed { shown.failed = true }
-            if outcome.result.skipped { shown["skipped"] = true }
-        }
+        let shown = noLog ? Self.censor(outcome.result) : outcome.result
         let elapsed = ContinuousClock.now - started
         let traits = modules.traits(named: compiled.task.module) ?? .remote
         events.emit(.hostResult(HostResult(
