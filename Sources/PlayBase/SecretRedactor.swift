@@ -3,7 +3,7 @@ import Foundation
 /// The values a run decrypted from a vault, and the one place that blanks them out of text
 /// before it is printed: results at any verbosity, JSON lines, warnings and error messages.
 /// Ansible 2.19 prints a vaulted value like any other string once a task uses it; play replaces
-/// it (as it is, and as JSON writes it inside a string) with `********`.
+/// it (as it is, as Python's repr and as JSON write it inside a string) with `********`.
 ///
 /// Values shorter than `minimumLength` characters are not recorded: blanking every `yes` or
 /// `80` in the output would make it unreadable, and a secret that short is no secret.
@@ -22,8 +22,14 @@ public final class SecretRedactor: @unchecked Sendable {
 
     public func record(_ secret: String) {
         guard secret.count >= Self.minimumLength else { return }
-        let encoded = Value.string(secret).jsonString()
-        let variants = [secret, String(encoded.dropFirst().dropLast())]
+        // As it is, as Python's repr writes it inside a list or dict, and each as JSON writes it
+        // inside a string (JSON output, and -v results).
+        let repr = String(Value.string(secret).pythonRepr.dropFirst().dropLast())
+        var variants: [String] = []
+        for form in [secret, repr] {
+            variants.append(form)
+            variants.append(String(Value.string(form).jsonString().dropFirst().dropLast()))
+        }
         lock.withLock {
             for form in variants where !forms.contains(form) { forms.append(form) }
             forms.sort { $0.utf8.count > $1.utf8.count }

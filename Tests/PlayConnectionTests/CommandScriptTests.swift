@@ -9,13 +9,13 @@ final class CommandScriptTests: XCTestCase {
     }
 
     func testEnvironmentValuesTravelOnStdinNeverInTheWords() throws {
-        let request = CommandRequest(command: "env", stdin: Data("input".utf8), environment: ["B": "x y", "A": "it's"],
+        let request = CommandRequest(command: "env", stdin: Data("input".utf8), environment: ["B": "bee value", "A": "ay's value"],
                                      shellVariables: ["S": "s3cr3t"], workingDirectory: "/srv/my app")
         let invocation = try CommandScript.invocation(for: request, becomeMethod: "sudo", markExit255: false, host: "h")
         XCTAssertTrue(invocation.words[2].hasPrefix("cd -- '/srv/my app' || exit 1\nIFS= read -r _play_v"))
         XCTAssertTrue(invocation.words[2].hasSuffix("\nunset _play_v\nenv"))
-        for value in ["x y", "it", "s3cr3t"] { XCTAssertFalse(invocation.words.joined().contains(value), value) }
-        XCTAssertEqual(invocation.stdin, Data("it\\047s\nx y\ns3cr3t\ninput".utf8))
+        for value in ["bee value", "s value", "s3cr3t"] { XCTAssertFalse(invocation.words.joined().contains(value), value) }
+        XCTAssertEqual(invocation.stdin, Data("ay\\047s value\nbee value\ns3cr3t\ninput".utf8))
         // Without values the input is the request's own.
         XCTAssertNil(try CommandScript.invocation(for: CommandRequest(command: "true"), becomeMethod: "sudo",
                                                   markExit255: false, host: "h").stdin)
