@@ -65,23 +65,8 @@ final class OutputSafetyTests: XCTestCase {
     // MARK: Signals and a closed output
 
     func testSIGHUPStopsSchedulingLikeSIGTERMAndPrintsTheRecap() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: PlayProcess.playPath)
-        process.arguments = ["interrupt.yml"]
-        process.currentDirectoryURL = PlayProcess.fixtures.appendingPathComponent("cli")
-        process.environment = PlayProcess.environment
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = Pipe()
-        try process.run()
-        let deadline = Date().addingTimeInterval(20)
-        var text = ""
-        while Date() < deadline && !text.contains("TASK [wait]") {
-            text += String(decoding: out.fileHandleForReading.availableData, as: UTF8.self)
-        }
-        kill(process.processIdentifier, SIGHUP)
-        text += String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let (process, text) = try PlayProcess.signalled(["interrupt.yml"], cwd: PlayProcess.fixtures.appendingPathComponent("cli"),
+                                                        after: "TASK [wait]", signal: SIGHUP)
         XCTAssertEqual(process.terminationReason, .exit, text)
         XCTAssertEqual(process.terminationStatus, 99, text)
         XCTAssertTrue(text.contains("PLAY RECAP"), text)
