@@ -21,8 +21,6 @@ struct TaskRunner: Sendable {
     /// its name, as Ansible labels `[h1 -> h2(10.0.0.2)]`.
     var delegateLabel: @Sendable (_ delegate: String) -> String = { $0 }
 
-    static let censored: Value = "the output has been hidden due to the fact that 'no_log: true' was specified for this result"
-
     /// `ansible_failed_task` for a rescue: the task's name, action, arguments and location. Made
     /// only when a rescue takes a failure over, not for every result.
     static func summary(of compiled: CompiledTask) -> Value {
@@ -320,15 +318,6 @@ struct TaskRunner: Sendable {
     private func flag(_ value: Value?, _ vars: TaskVariables) throws -> Bool {
         guard let value else { return false }
         return ValueCoercion.bool(try templar.render(value, vars)) ?? false
-    }
-
-    /// What a `no_log` task's result shows wherever it is printed or handed to a rescue: that it
-    /// was hidden, and whether it changed, failed or was skipped.
-    static func censor(_ result: TaskResult) -> TaskResult {
-        var shown = TaskResult(["censored": Self.censored, "changed": .bool(result.changed)])
-        if result.failed { shown.failed = true }
-        if result.skipped { shown["skipped"] = true }
-        return shown
     }
 
     private func emit(_ outcome: HostTaskOutcome, _ compiled: CompiledTask, host: String, item: String?, summary: Bool,
