@@ -89,6 +89,9 @@ public enum PlaybookSession {
     /// executable provides it, since no library ends the process.
     public static func run(_ request: Request, output: any SessionOutput,
                            terminate: @escaping @Sendable (Int32) -> Never) async -> Int32 {
+        // Whatever came out of a vault is blanked in everything the run prints.
+        let redactor = SecretRedactor()
+        let output = RedactingOutput(output, redactor: redactor)
         let renderer = DiagnosticRenderer(colour: request.colour)
         func report(_ error: any Error) {
             switch error {
@@ -108,7 +111,8 @@ public enum PlaybookSession {
                 warn: { output.error("[WARNING]: \($0)\n") })
             // Listings never need vaulted values (Ansible decrypts lazily), so they work without a password.
             let listingOnly = request.syntaxCheck || request.listTasks || request.listTags || request.listHosts || request.graph
-            loader = YAMLLoader(secrets: secrets.isEmpty && listingOnly ? ListingVaultPlaceholder() : secrets)
+            loader = YAMLLoader(secrets: secrets.isEmpty && listingOnly ? ListingVaultPlaceholder() as any VaultSecretResolver
+                                    : RecordingVaultResolver(secrets, redactor: redactor))
             extraVars = try ExtraVars.parse(request.extraVars, loader: loader)
         } catch {
             report(error)

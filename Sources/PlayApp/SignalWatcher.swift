@@ -2,7 +2,8 @@ import Dispatch
 import Foundation
 import PlayExecutor
 
-/// Ctrl-C (and SIGTERM) raise the interrupt flag: no new step starts, running steps end and the
+/// Ctrl-C (and SIGTERM, and SIGHUP: the terminal or the ssh session that ran play went away)
+/// raise the interrupt flag: no new step starts, running steps end and the
 /// recap prints. A second one calls `onRepeat`, whose owner ends the process there (a library
 /// never exits; the executable hands the session its way of doing so).
 final class SignalWatcher {
@@ -10,7 +11,7 @@ final class SignalWatcher {
 
     init(interrupt: InterruptFlag, onRepeat: @escaping @Sendable () -> Void) {
         var sources: [any DispatchSourceSignal] = []
-        for sig in [SIGINT, SIGTERM] {
+        for sig in Self.handled {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler {
@@ -26,9 +27,10 @@ final class SignalWatcher {
         self.sources = sources
     }
 
+    static let handled = [SIGINT, SIGTERM, SIGHUP]
+
     func stop() {
         for s in sources { s.cancel() }
-        signal(SIGINT, SIG_DFL)
-        signal(SIGTERM, SIG_DFL)
+        for sig in Self.handled { signal(sig, SIG_DFL) }
     }
 }

@@ -8,7 +8,11 @@ public struct CommandRequest: Sendable, Hashable {
     /// Bytes fed to the command's standard input; nil gives it an empty input.
     public var stdin: Data?
     /// Variables exported to the command (after become, so they survive sudo's env reset).
+    /// Their values travel on the command's stdin, never in its argument list.
     public var environment: [String: String]
+    /// Shell variables the command text can read (`"$NAME"`) but its children do not inherit:
+    /// for secrets a script writes somewhere itself. They travel like `environment`'s values.
+    public var shellVariables: [String: String]
     /// Directory to run in; nil is the login directory (the remote user's home).
     public var workingDirectory: String?
     /// Kill the command after this long; nil falls back to `ConnectionSettings.commandTimeout`.
@@ -22,6 +26,7 @@ public struct CommandRequest: Sendable, Hashable {
         command: String,
         stdin: Data? = nil,
         environment: [String: String] = [:],
+        shellVariables: [String: String] = [:],
         workingDirectory: String? = nil,
         timeout: Duration? = nil,
         become: Bool = false,
@@ -30,6 +35,7 @@ public struct CommandRequest: Sendable, Hashable {
         self.command = command
         self.stdin = stdin
         self.environment = environment
+        self.shellVariables = shellVariables
         self.workingDirectory = workingDirectory
         self.timeout = timeout
         self.become = become

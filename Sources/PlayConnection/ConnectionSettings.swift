@@ -35,9 +35,13 @@ public struct ConnectionSettings: Sendable, Hashable {
     public var hostKeyChecking: Bool
     /// How long to wait for the TCP connection and the SSH banner (`ansible_ssh_timeout`, 10 s).
     public var connectTimeout: Duration
-    /// Default limit for a command when its request sets none (`ansible_command_timeout`);
-    /// nil means no limit.
+    /// Default limit for a command when its request sets none: `play_command_timeout` (or
+    /// `ansible_command_timeout`, or `PLAY_COMMAND_TIMEOUT` in the environment), one hour by
+    /// default (`defaultCommandTimeout`); 0 means no limit. Ansible's `timeout`
+    /// (`ansible_ssh_timeout`) stays the connect timeout. A command past its limit is killed on
+    /// the host and fails the task.
     public var commandTimeout: Duration?
+    public static let defaultCommandTimeout: Duration = .seconds(3600)
     /// How long an idle master stays up if play dies without closing it; play closes its
     /// masters explicitly, and reopens one that timed out during a long pause.
     public var controlPersist: Duration
@@ -173,7 +177,15 @@ public struct ConnectionSettings: Sendable, Hashable {
         settings.hostKeyChecking = bool(["host_key_checking", "ansible_host_key_checking", "ansible_ssh_host_key_checking"],
                                         orEnvironment: "ANSIBLE_HOST_KEY_CHECKING") ?? true
         if let t = duration("ansible_ssh_timeout", "ansible_timeout") { settings.connectTimeout = t }
-        settings.commandTimeout = duration("ansible_command_timeout")
+        var commandTimeout = duration("play_command_timeout", "ansible_command_timeout") ?? Self.defaultCommandTimeout
+        if first(["play_command_timeout", "ansible_command_timeout"]) == nil, let text = environment["PLAY_COMMAND_TIMEOUT"] {
+            if let seconds = Double(text.trimmingCharacters(in: .whitespaces)), seconds >= 0 {
+                commandTimeout = .milliseconds(Int((seconds * 1000).rounded()))
+            } else {
+                problems.append("PLAY_COMMAND_TIMEOUT must be a number of seconds, got '\(text)'")
+            }
+        }
+        settings.commandTimeout = commandTimeout == .zero ? nil : commandTimeout
         settings.persistentShell = bool(["play_ssh_persistent_shell"], orEnvironment: "PLAY_SSH_PERSISTENT_SHELL") ?? true
         settings.become = bool("ansible_become") ?? false
         settings.becomeUser = string("ansible_become_user")

@@ -24,11 +24,11 @@ public struct LocalConnection: Connection {
     }
 
     public func run(_ request: CommandRequest) async throws(ConnectionError) -> CommandResult {
-        let words = try CommandScript.words(for: request, becomeMethod: becomeMethod, markExit255: false, host: hostName)
+        let invocation = try CommandScript.invocation(for: request, becomeMethod: becomeMethod, markExit255: false, host: hostName)
         let timeout = request.timeout ?? commandTimeout
         let output: SubprocessOutput
         do {
-            output = try await Subprocess.run(words, stdin: request.stdin, timeout: timeout)
+            output = try await Subprocess.run(invocation.words, stdin: invocation.stdin, timeout: timeout)
         } catch {
             throw .configuration(host: hostName, message: error.description)
         }

@@ -49,8 +49,15 @@ struct SSHCommandLine: Sendable {
                 throw .configuration(host: hostName, message: "\(name) has an unbalanced quote: \(value)")
             }
         }
+        // A host that stops answering (frozen, cut off without a reset) ends the master after
+        // about 45 s instead of hanging a task for hours; its commands then fail UNREACHABLE.
+        // After the user's arguments: ssh keeps the first value, so theirs win.
+        options += ["-o", "ServerAliveInterval=\(Self.serverAliveInterval)", "-o", "ServerAliveCountMax=\(Self.serverAliveCountMax)"]
         trailing = options
     }
+
+    static let serverAliveInterval = 15
+    static let serverAliveCountMax = 3
 
     /// Authenticates, then forks a master into the background (`-f`) that serves commands on
     /// the control socket; the foreground ssh exits 0 once the socket is ready.

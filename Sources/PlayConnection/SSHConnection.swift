@@ -21,18 +21,22 @@ public struct SSHConnection: Connection {
 
     public func run(_ request: CommandRequest) async throws(ConnectionError) -> CommandResult {
         if let session, let result = try await runInSession(session, request) { return result }
-        let words = try CommandScript.words(for: request, becomeMethod: settings.becomeMethod, markExit255: true, host: hostName)
+        let invocation = try CommandScript.invocation(for: request, becomeMethod: settings.becomeMethod, markExit255: true,
+                                                      reportPid: true, host: hostName)
         if !master.isRunning { try await master.ensureRunning() }
-        let arguments = master.commandLine.command(CommandScript.commandLine(words))
+        let arguments = master.commandLine.command(CommandScript.commandLine(invocation.words))
         let timeout = request.timeout ?? settings.commandTimeout
         let output: SubprocessOutput
         do {
-            output = try await Subprocess.run(arguments, stdin: request.stdin, timeout: timeout)
+            output = try await Subprocess.run(arguments, stdin: invocation.stdin, timeout: timeout)
         } catch {
             throw .configuration(host: hostName, message: "\(error.description) (is the OpenSSH client installed?)")
         }
         if output.cancelled { throw .cancelled(host: hostName) }
-        if output.timedOut, let timeout { throw .timedOut(host: hostName, after: timeout) }
+        if output.timedOut, let timeout {
+            await killRemotely(reportedIn: output.stderr, request)
+            throw .timedOut(host: hostName, after: timeout)
+        }
         switch CommandScript.interpret(
             status: output.status, stdout: output.stdout, stderr: output.stderr, become: request.become, viaSSH: true)
         {
@@ -53,10 +57,11 @@ public struct SSHConnection: Connection {
 
     /// The request through the shell session; nil when the session cannot take it now.
     private func runInSession(_ session: SSHShellSession, _ request: CommandRequest) async throws(ConnectionError) -> CommandResult? {
-        let words = try CommandScript.words(for: request, becomeMethod: settings.becomeMethod, markExit255: false, host: hostName)
+        let invocation = try CommandScript.invocation(for: request, becomeMethod: settings.becomeMethod, markExit255: false,
+                                                      reportPid: true, host: hostName)
         if !master.isRunning { try await master.ensureRunning() }
         let timeout = request.timeout ?? settings.commandTimeout
-        guard let reply = await session.run(words, stdin: request.stdin, timeout: timeout) else { return nil }
+        guard let reply = await session.run(invocation.words, stdin: invocation.stdin, timeout: timeout) else { return nil }
         switch reply {
         case .finished(let status, let stdout, let stderr, let duration):
             switch CommandScript.interpret(status: status, stdout: stdout, stderr: stderr, become: request.become, viaSSH: false) {
@@ -67,7 +72,8 @@ public struct SSHConnection: Connection {
             case .connectionFailed(let message, _, _):
                 throw SSHCommandLine.classify(message, host: hostName)
             }
-        case .timedOut:
+        case .timedOut(let stderr):
+            await killRemotely(reportedIn: stderr, request)
             guard let timeout else { throw .cancelled(host: hostName) }
             throw .timedOut(host: hostName, after: timeout)
         case .cancelled:
@@ -82,6 +88,19 @@ public struct SSHConnection: Connection {
             let message = CommandScript.text(stderr)
             throw SSHCommandLine.classify(message.isEmpty ? "connection to \(settings.host) lost" : message, host: hostName)
         }
+    }
+
+    /// Ends a timed-out command's processes on the host (killing our ssh client does not: the
+    /// remote shell and its children would run on). Best effort, bounded by the connect timeout.
+    private func killRemotely(reportedIn stderr: Data, _ request: CommandRequest) async {
+        guard let pid = CommandScript.reportedPid(stderr, become: request.become), master.isRunning,
+              let invocation = try? CommandScript.invocation(
+                  for: CommandRequest(command: CommandScript.killTree(pid: pid), become: request.become,
+                                      becomeUser: request.becomeUser),
+                  becomeMethod: settings.becomeMethod, markExit255: false, host: hostName)
+        else { return }
+        let words = master.commandLine.command(CommandScript.commandLine(invocation.words))
+        _ = try? await Subprocess.run(words, timeout: settings.connectTimeout + .seconds(5))
     }
 
     /// True if the master is up and a trivial command runs over it.

@@ -25,7 +25,8 @@ final class SSHShellSession: @unchecked Sendable {
         /// The session ended before the command's markers (shell killed, connection lost);
         /// what arrived so far, ssh's own complaint included.
         case lost(stdout: Data, stderr: Data)
-        case timedOut
+        /// The time limit passed; the command's stderr so far (its pid marker among it).
+        case timedOut(stderr: Data)
         case cancelled
     }
 
@@ -261,7 +262,7 @@ final class SSHShellSession: @unchecked Sendable {
                 var wait: Int32 = 100
                 if let deadline {
                     let left = deadline - clock.now
-                    if left <= .zero { return .timedOut }
+                    if left <= .zero { return .timedOut(stderr: stderr) }
                     wait = Int32(max(1, min(100, left.wholeMilliseconds)))
                 }
                 var fds = [pollfd(fd: output, events: Int16(POLLIN), revents: 0),

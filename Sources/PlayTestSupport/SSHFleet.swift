@@ -103,6 +103,26 @@ public final class SSHFleet: Sendable {
         guard status == 0 else { throw Failure(description: "stop-host \(k) failed: \(output)") }
     }
 
+    /// Freezes host K as a hung machine would: SIGSTOP to its sshd and every session process
+    /// under it. Connections stay open (the kernel still acknowledges), nothing answers.
+    public func freezeHost(_ k: Int) throws {
+        for pid in try sshdTree(k) { kill(pid, SIGSTOP) }
+    }
+
+    /// Undoes `freezeHost`.
+    public func thawHost(_ k: Int) throws {
+        for pid in try sshdTree(k) { kill(pid, SIGCONT) }
+    }
+
+    private func sshdTree(_ k: Int) throws -> [Int32] {
+        guard let text = try? String(contentsOfFile: "\(directory)/h\(k)/pid", encoding: .utf8),
+              let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)),
+              let cmdline = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"),
+              String(decoding: cmdline, as: UTF8.self).contains("\(directory)/h\(k)/sshd_config")
+        else { throw Failure(description: "host h\(k) has no running sshd") }
+        return ProcessTable.tree(of: pid)
+    }
+
     public func startHost(_ k: Int) throws {
         let (status, output) = Self.run([Self.script, "start-host", directory, String(k)])
         guard status == 0 else { throw Failure(description: "start-host \(k) failed: \(output)") }

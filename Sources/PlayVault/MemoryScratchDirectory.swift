@@ -17,7 +17,8 @@ package final class MemoryScratchDirectory {
     package static func with<T>(environment: [String: String],
                                 _ body: (MemoryScratchDirectory) throws(VaultError) -> T) throws(VaultError) -> T {
         let base = try memoryFilesystem(environment: environment)
-        var template = Array("\(base)/play-vault-XXXXXX".utf8CString)
+        sweepStale(in: base)
+        var template = Array("\(base)/\(prefix)\(getpid())-XXXXXX".utf8CString)
         guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
             throw VaultError(.editor, "could not create a private directory in \(base): \(FileIO.Failure(errno: errno).reason)")
         }
@@ -41,6 +42,34 @@ package final class MemoryScratchDirectory {
             throw VaultError(.editor, "could not write the temporary file: \(failure.reason)")
         }
         return template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    }
+
+    /// Scratch directories are named `play-vault-PID-XXXXXX` after the process that made them.
+    static let prefix = "play-vault-"
+
+    /// Wipes the scratch directories a crashed edit left in `base` (plaintext in memory until
+    /// the next reboot otherwise): only ours (our name, our user, a directory and not a link)
+    /// and only stale ones (their process is gone).
+    static func sweepStale(in base: String) {
+        guard let handle = opendir(base) else { return }
+        var names: [String] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+            }
+            if name.hasPrefix(prefix) { names.append(name) }
+        }
+        closedir(handle)
+        for name in names {
+            let fields = name.dropFirst(prefix.count).split(separator: "-")
+            guard fields.count == 2, fields[1].count == 6, let pid = pid_t(fields[0]), pid > 0 else { continue }
+            let path = "\(base)/\(name)"
+            var info = stat()
+            guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR, info.st_uid == geteuid() else { continue }
+            // A live pid keeps its directory, even if the pid was reused: never wipe a running edit.
+            guard kill(pid, 0) != 0 && errno == ESRCH else { continue }
+            wipe(directory: path)
+        }
     }
 
     /// Zeroes and unlinks every file below the directory, then removes it.

@@ -107,13 +107,3 @@ struct PlayCommand: AsyncParsableCommand {
     }
 }
 
-/// Where the session's text goes: stdout for results, stderr for diagnostics.
-struct StandardStreams: SessionOutput {
-    func write(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
-    }
-
-    func error(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
-    }
-}

@@ -134,24 +134,8 @@ final class CLITests: XCTestCase {
     }
 
     func testInterruptStopsSchedulingPrintsRecapAndExits99() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: PlayProcess.playPath)
-        process.arguments = ["interrupt.yml"]
-        process.currentDirectoryURL = cli
-        process.environment = PlayProcess.environment
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = Pipe()
-        try process.run()
-        // Wait until the first task has printed, then press Ctrl-C.
-        let deadline = Date().addingTimeInterval(20)
-        var text = ""
-        while Date() < deadline && !text.contains("TASK [wait]") {
-            text += String(decoding: out.fileHandleForReading.availableData, as: UTF8.self)
-        }
-        kill(process.processIdentifier, SIGINT)
-        text += String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        // Once the first task has printed, press Ctrl-C.
+        let (process, text) = try PlayProcess.signalled(["interrupt.yml"], cwd: cli, after: "TASK [wait]", signal: SIGINT)
         XCTAssertEqual(process.terminationStatus, 99, text)
         XCTAssertTrue(text.contains("PLAY RECAP"), text)
         XCTAssertFalse(text.contains("not reached"), text)

@@ -68,6 +68,29 @@ enum PlayProcess {
                              stderr: String(decoding: errData, as: UTF8.self))
     }
 
+    /// Starts `play ARGUMENTS` in `cwd`, sends `signal` once its output shows `marker`, and
+    /// waits for it to end: the process (for its status) and all it printed on stdout.
+    static func signalled(_ arguments: [String], cwd: URL, after marker: String, signal: Int32) throws -> (Process, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: playPath)
+        process.arguments = arguments
+        process.currentDirectoryURL = cwd
+        process.environment = environment
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = Pipe()
+        try process.run()
+        let deadline = Date().addingTimeInterval(20)
+        var text = ""
+        while Date() < deadline && !text.contains(marker) {
+            text += String(decoding: out.fileHandleForReading.availableData, as: UTF8.self)
+        }
+        kill(process.processIdentifier, signal)
+        text += String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process, text)
+    }
+
     static func play(_ arguments: [String], cwd: URL? = nil, stdin: String? = nil,
                      environment: [String: String] = [:]) throws -> ProcessResult {
         try run(playPath, arguments, cwd: cwd, stdin: stdin, environment: environment)

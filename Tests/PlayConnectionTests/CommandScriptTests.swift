@@ -3,36 +3,56 @@ import XCTest
 
 final class CommandScriptTests: XCTestCase {
     func testPlainCommandRunsUnderSh() throws {
-        let words = try CommandScript.words(for: CommandRequest(command: "echo hi"), becomeMethod: "sudo", markExit255: false, host: "h")
+        let words = try CommandScript.invocation(for: CommandRequest(command: "echo hi"), becomeMethod: "sudo", markExit255: false,
+                                                 host: "h").words
         XCTAssertEqual(words, ["/bin/sh", "-c", "echo hi"])
     }
 
-    func testDirectoryAndEnvironmentComeBeforeTheCommand() throws {
-        let request = CommandRequest(command: "env", environment: ["B": "x y", "A": "it's"], workingDirectory: "/srv/my app")
-        let words = try CommandScript.words(for: request, becomeMethod: "sudo", markExit255: false, host: "h")
-        XCTAssertEqual(words[2], "cd -- '/srv/my app' || exit 1\nexport A='it'\\''s'\nexport B='x y'\nenv")
+    func testEnvironmentValuesTravelOnStdinNeverInTheWords() throws {
+        let request = CommandRequest(command: "env", stdin: Data("input".utf8), environment: ["B": "bee value", "A": "ay's value"],
+                                     shellVariables: ["S": "s3cr3t"], workingDirectory: "/srv/my app")
+        let invocation = try CommandScript.invocation(for: request, becomeMethod: "sudo", markExit255: false, host: "h")
+        XCTAssertTrue(invocation.words[2].hasPrefix("cd -- '/srv/my app' || exit 1\nIFS= read -r _play_v"))
+        XCTAssertTrue(invocation.words[2].hasSuffix("\nunset _play_v\nenv"))
+        for value in ["bee value", "s value", "s3cr3t"] { XCTAssertFalse(invocation.words.joined().contains(value), value) }
+        XCTAssertEqual(invocation.stdin, Data("ay\\047s value\nbee value\ns3cr3t\ninput".utf8))
+        // Without values the input is the request's own.
+        XCTAssertNil(try CommandScript.invocation(for: CommandRequest(command: "true"), becomeMethod: "sudo",
+                                                  markExit255: false, host: "h").stdin)
+    }
+
+    func testValuesArriveExactlyAndTheCommandStillGetsItsInput() throws {
+        let tricky = "it's \"$HOME\" `id` %s \\n 100%\n  two\tlines\n\n"
+        let request = CommandRequest(command: #"printf '%s|%s|%s|' "$T" "$E" "$S"; sh -c 'printf %s "${S-unset}|"'; cat"#,
+                                     stdin: Data("the input\n".utf8), environment: ["T": tricky, "E": ""],
+                                     shellVariables: ["S": "ünï €"])
+        let invocation = try CommandScript.invocation(for: request, becomeMethod: "sudo", markExit255: false, host: "h")
+        let process = try runSync(invocation.words, stdin: invocation.stdin)
+        XCTAssertEqual(String(decoding: process.stdout, as: UTF8.self), "\(tricky)||ünï €|unset|the input\n")
+        XCTAssertEqual(process.stderr, Data())
     }
 
     func testBecomeWrapsTheShellInSudoAndMarksSuccess() throws {
         let request = CommandRequest(command: "id -un", become: true, becomeUser: "deploy")
-        let words = try CommandScript.words(for: request, becomeMethod: "sudo", markExit255: true, host: "h")
+        let words = try CommandScript.invocation(for: request, becomeMethod: "sudo", markExit255: true, host: "h").words
         XCTAssertEqual(Array(words.prefix(8)), ["sudo", "-n", "-H", "-u", "deploy", "/bin/sh", "-c", words[7]])
         XCTAssertTrue(words[7].hasPrefix(#"printf '\036play:become\036' >&2"#))
         XCTAssertTrue(words[7].contains("trap '"))
         XCTAssertTrue(words[7].hasSuffix("\nid -un"))
-        let root = try CommandScript.words(for: CommandRequest(command: "true", become: true), becomeMethod: "sudo", markExit255: false, host: "h")
+        let root = try CommandScript.invocation(for: CommandRequest(command: "true", become: true), becomeMethod: "sudo",
+                                                markExit255: false, host: "h").words
         XCTAssertEqual(root[4], "root")
     }
 
     func testBadRequestsAreConfigurationErrors() {
-        XCTAssertThrowsError(try CommandScript.words(
+        XCTAssertThrowsError(try CommandScript.invocation(
             for: CommandRequest(command: "true", environment: ["1BAD": "x"]), becomeMethod: "sudo", markExit255: false, host: "web1"
         )) { error in
             guard case .configuration(let host, let message)? = error as? ConnectionError else { return XCTFail("\(error)") }
             XCTAssertEqual(host, "web1")
             XCTAssertTrue(message.contains("1BAD"))
         }
-        XCTAssertThrowsError(try CommandScript.words(
+        XCTAssertThrowsError(try CommandScript.invocation(
             for: CommandRequest(command: "true", become: true), becomeMethod: "su", markExit255: false, host: "web1"
         )) { error in
             guard case .configuration(_, let message)? = error as? ConnectionError else { return XCTFail("\(error)") }
@@ -77,25 +97,29 @@ final class CommandScriptTests: XCTestCase {
 
     func testMarkersWorkInARealShell() throws {
         let request = CommandRequest(command: "echo out; echo err >&2; exit 255")
-        let words = try CommandScript.words(for: request, becomeMethod: "sudo", markExit255: true, host: "h")
+        let words = try CommandScript.invocation(for: request, becomeMethod: "sudo", markExit255: true, host: "h").words
         let process = try runSync(words)
         XCTAssertEqual(process.status, 255)
         XCTAssertEqual(
             CommandScript.interpret(status: process.status, stdout: process.stdout, stderr: process.stderr, become: false, viaSSH: true),
             .completed(status: 255, stdout: Data("out\n".utf8), stderr: Data("err\n".utf8)))
-        let plain = try runSync(try CommandScript.words(for: CommandRequest(command: "exit 7"), becomeMethod: "sudo", markExit255: true, host: "h"))
+        let plain = try runSync(try CommandScript.invocation(for: CommandRequest(command: "exit 7"), becomeMethod: "sudo", markExit255: true,
+                                                            host: "h").words)
         XCTAssertEqual(plain.status, 7)
         XCTAssertEqual(plain.stderr, Data())
     }
 
-    private func runSync(_ words: [String]) throws -> (status: Int32, stdout: Data, stderr: Data) {
+    private func runSync(_ words: [String], stdin: Data? = nil) throws -> (status: Int32, stdout: Data, stderr: Data) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: words[0])
         process.arguments = Array(words.dropFirst())
-        let out = Pipe(), err = Pipe()
+        let out = Pipe(), err = Pipe(), input = Pipe()
         process.standardOutput = out
         process.standardError = err
+        process.standardInput = input
         try process.run()
+        input.fileHandleForWriting.write(stdin ?? Data())
+        try input.fileHandleForWriting.close()
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

@@ -12,7 +12,7 @@ final class ConnectionSettingsTests: XCTestCase {
         XCTAssertNil(s.user)
         XCTAssertTrue(s.hostKeyChecking)
         XCTAssertEqual(s.connectTimeout, .seconds(10))
-        XCTAssertNil(s.commandTimeout)
+        XCTAssertEqual(s.commandTimeout, ConnectionSettings.defaultCommandTimeout)
         XCTAssertFalse(s.become)
         XCTAssertEqual(s.becomeMethod, "sudo")
         XCTAssertEqual(s.problems, [])

@@ -15,17 +15,26 @@ final class SSHCommandLineTests: XCTestCase {
             "ssh", "-o", "ControlPath=/tmp/play-abc/h0", "-o", "BatchMode=yes", "-o", "LogLevel=ERROR",
             "-o", "ControlMaster=yes", "-o", "ControlPersist=60",
             "-o", "ConnectTimeout=3", "-o", "Port=2200", "-o", "User=deploy", "-o", "IdentityFile=/k/id",
-            "-o", "ProxyJump=bastion", "-C",
+            "-o", "ProxyJump=bastion", "-C", "-o", "ServerAliveInterval=15", "-o", "ServerAliveCountMax=3",
             "-N", "-f", "--", "10.0.0.5",
         ])
         XCTAssertEqual(l.command("true"), [
             "ssh", "-o", "ControlPath=/tmp/play-abc/h0", "-o", "BatchMode=yes", "-o", "LogLevel=ERROR",
             "-o", "ControlMaster=no",
             "-o", "ConnectTimeout=3", "-o", "Port=2200", "-o", "User=deploy", "-o", "IdentityFile=/k/id",
-            "-o", "ProxyJump=bastion", "-C",
+            "-o", "ProxyJump=bastion", "-C", "-o", "ServerAliveInterval=15", "-o", "ServerAliveCountMax=3",
             "-T", "--", "10.0.0.5", "true",
         ])
         XCTAssertEqual(l.stopMaster, ["ssh", "-o", "ControlPath=/tmp/play-abc/h0", "-O", "exit", "--", "10.0.0.5"])
+    }
+
+    func testKeepalivesComeAfterTheUsersArgumentsSoTheirsWin() throws {
+        let l = try line(ConnectionSettings(host: "web1", sshExtraArgs: "-o ServerAliveInterval=1"))
+        let words = l.startMaster
+        let users = try XCTUnwrap(words.firstIndex(of: "ServerAliveInterval=1"))
+        let ours = try XCTUnwrap(words.firstIndex(of: "ServerAliveInterval=15"))
+        XCTAssertLessThan(users, ours)
+        XCTAssertTrue(l.command("x").contains("ServerAliveCountMax=3"))
     }
 
     func testMinimalSettingsLeaveEverythingElseToSSHConfig() throws {

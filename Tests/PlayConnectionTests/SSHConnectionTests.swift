@@ -81,6 +81,25 @@ final class SSHConnectionTests: FleetTestCase {
         }
     }
 
+    func testATimedOutCommandIsKilledOnTheHostWithItsChildren() async throws {
+        // Through the persistent shell, and as one ssh per command (input over the inline limit).
+        for (seconds, stdin) in [(611, Data?.none), (612, Data(count: SSHShellSession.maxInlineInput + 1))] {
+            try await withHost { connection, _ in
+                do throws(ConnectionError) {
+                    _ = try await connection.run(CommandRequest(command: "cat >/dev/null; sleep \(seconds) & sleep \(seconds); wait",
+                                                                stdin: stdin, timeout: .milliseconds(500)))
+                    XCTFail("no timeout")
+                } catch {
+                    XCTAssertEqual(error, .timedOut(host: "h1", after: .milliseconds(500)))
+                }
+                // The kill runs before the error is thrown; the host's process table says so.
+                let left = ProcessTable.commandLines(named: "sleep").filter { $0.commandLine == "sleep \(seconds)" }
+                XCTAssertEqual(left.map(\.pid), [], "sleep \(seconds) still runs on the host")
+                left.forEach { kill($0.pid, SIGKILL) }
+            }
+        }
+    }
+
     func testTenMegabytesOfOutputAndInput() async throws {
         try await withHost { connection, _ in
             let r = try await connection.run("head -c 10485760 /dev/zero | tr '\\0' 'y'")

@@ -34,6 +34,29 @@ final class CopyModuleTests: XCTestCase {
         XCTAssertEqual(dir.read("motd"), "bye\n")
     }
 
+    func testModeAndOwnerAreOnTheFileBeforeItAppearsAtItsPath() async throws {
+        // validate runs on the temporary file just before the rename: what it sees is what the
+        // path shows the instant the file appears there.
+        let dir = try TemporaryDirectory()
+        let seen = dir.file("seen")
+        for (name, existing) in [("new-secret", nil), ("old-secret", "old")] as [(String, String?)] {
+            if let existing { _ = try dir.write(name, existing, mode: 0o644) }
+            let r = try await harness.run(CopyModule(), [
+                "content": "s3cret", "dest": .string(dir.file(name)), "mode": "0600", "owner": "nobody", "group": "nogroup",
+                "validate": .string("sh -c 'stat -c \"%a %U %G\" \"$1\" > \(seen)' _ %s"),
+            ])
+            XCTAssertFalse(r.failed, r.message ?? "")
+            XCTAssertEqual(dir.read("seen"), "600 nobody nogroup\n", name)
+            XCTAssertEqual(r.string("mode"), "0600")
+        }
+        // A failure while applying them leaves no temporary file behind.
+        let bad = try await harness.run(CopyModule(), ["content": "x", "dest": .string(dir.file("bad")), "owner": "no-such-user-here"])
+        XCTAssertTrue(bad.failed)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.file("bad")))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains("play-tmp") }
+        XCTAssertEqual(leftovers, [])
+    }
+
     func testReplacedFileKeepsItsModeAndModeArgumentIsApplied() async throws {
         let dir = try TemporaryDirectory()
         let dest = try dir.write("conf", "old", mode: 0o640)

@@ -3,6 +3,9 @@ import PlayBase
 import PlayExecutor
 @testable import PlayModules
 import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
 
 final class ExternalModuleTests: XCTestCase {
     private func library() throws -> TemporaryDirectory {
@@ -85,5 +88,38 @@ final class ExternalModuleTests: XCTestCase {
         XCTAssertTrue(refuses.failed)
         XCTAssertEqual(refuses.message, "nope")
         XCTAssertEqual(refuses["rc"], 2)
+    }
+
+    /// The kernel's record of the temporary directory (inotify) while a module runs: its
+    /// arguments file was created in place, private, and never chmod'ed (IN_ATTRIB) or renamed
+    /// in (IN_MOVED_TO) after it appeared, so no other user could read it at any moment.
+    func testTheArgumentsFileIsBornPrivate() async throws {
+        let dir = try library()
+        let modules = ExternalModule.discover(in: [dir.file("library")])
+        let watch = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
+        XCTAssertGreaterThanOrEqual(watch, 0)
+        defer { close(watch) }
+        XCTAssertGreaterThanOrEqual(inotify_add_watch(watch, ExternalModule.argumentsDirectory,
+                                                      UInt32(IN_ATTRIB | IN_MOVED_TO | IN_CREATE)), 0)
+        let r = try await ModuleHarness().run(try module("from_file", in: modules), ["name": "there"])
+        XCTAssertEqual(r.message, "hello there")
+
+        var events: [(mask: UInt32, name: String)] = []
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let n = read(watch, &buffer, buffer.count)
+            guard n > 0 else { break }
+            var offset = 0
+            while offset + MemoryLayout<inotify_event>.size <= n {
+                let event = buffer.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: inotify_event.self) }
+                let start = offset + MemoryLayout<inotify_event>.size
+                let name = String(decoding: buffer[start..<(start + Int(event.len))].prefix { $0 != 0 }, as: UTF8.self)
+                events.append((event.mask, name))
+                offset = start + Int(event.len)
+            }
+        }
+        let ours = events.filter { $0.name.hasPrefix("play-args-") }
+        XCTAssertEqual(ours.filter { $0.mask & UInt32(IN_CREATE) != 0 }.count, 1, "\(events)")
+        XCTAssertEqual(ours.filter { $0.mask & UInt32(IN_ATTRIB | IN_MOVED_TO) != 0 }.map(\.name), [])
     }
 }

@@ -14,6 +14,8 @@ public struct HostTaskOutcome: Sendable {
     public var ignored: Bool
     public var unreachable: Bool
     public var registerName: String?
+    /// The task had `no_log`: its result is shown (and handed to a rescue) censored.
+    public var noLog = false
     public var facts: OrderedDictionary<String, Value> = [:]
     public var notify: [String] = []
     public var newHosts: [HostAddition] = []

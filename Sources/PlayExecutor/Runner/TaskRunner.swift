@@ -21,8 +21,6 @@ struct TaskRunner: Sendable {
     /// its name, as Ansible labels `[h1 -> h2(10.0.0.2)]`.
     var delegateLabel: @Sendable (_ delegate: String) -> String = { $0 }
 
-    static let censored: Value = "the output has been hidden due to the fact that 'no_log: true' was specified for this result"
-
     /// `ansible_failed_task` for a rescue: the task's name, action, arguments and location. Made
     /// only when a rescue takes a failure over, not for every result.
     static func summary(of compiled: CompiledTask) -> Value {
@@ -58,7 +56,7 @@ struct TaskRunner: Sendable {
                 if let falseCondition = try firstFalse(compiled.conditions, variables) {
                     outcome = skippedOutcome(host: host, compiled, falseCondition: falseCondition)
                 } else {
-                    let result = try await execute(compiled, host: host, variables: variables, delegate: delegate)
+                    let result = try await execute(compiled, host: host, variables: variables, delegate: delegate, noLog: noLog)
                     outcome = finish(result, host: host, compiled, ignoreErrors: ignoreErrors)
                 }
                 emit(outcome, compiled, host: host, item: nil, summary: false, noLog: noLog, delegate: delegate,
@@ -69,6 +67,7 @@ struct TaskRunner: Sendable {
                 outcome.failed = false
                 outcome.ignored = true
             }
+            outcome.noLog = noLog
             return outcome
         } catch {
             let failure = Self.failure(error, task: compiled)
@@ -88,6 +87,7 @@ struct TaskRunner: Sendable {
             }
             emit(outcome, compiled, host: host, item: nil, summary: false, noLog: noLog, delegate: delegate,
                  started: started)
+            outcome.noLog = noLog
             return outcome
         }
     }
@@ -136,7 +136,7 @@ struct TaskRunner: Sendable {
             if let falseCondition = try firstFalse(compiled.conditions, itemVars) {
                 outcome = skippedOutcome(host: host, compiled, falseCondition: falseCondition)
             } else {
-                let result = try await execute(compiled, host: host, variables: itemVars, delegate: delegate)
+                let result = try await execute(compiled, host: host, variables: itemVars, delegate: delegate, noLog: noLog)
                 outcome = finish(result, host: host, compiled, ignoreErrors: ignoreErrors)
                 allSkipped = false
             }
@@ -194,7 +194,8 @@ struct TaskRunner: Sendable {
 
     /// Renders and checks the arguments, then runs the module, honouring retries/until and
     /// changed_when/failed_when.
-    private func execute(_ compiled: CompiledTask, host: String, variables: TaskVariables, delegate: String?) async throws -> TaskResult {
+    private func execute(_ compiled: CompiledTask, host: String, variables: TaskVariables, delegate: String?,
+                         noLog: Bool) async throws -> TaskResult {
         let task = compiled.task
         guard let module = modules.module(named: task.module) else {
             throw TaskFailure.unknownModule(task.module, at: task.moduleLocation)
@@ -272,7 +273,7 @@ struct TaskRunner: Sendable {
                 break
             }
             events.emit(.retrying(host: host, task: compiled.displayName, retriesLeft: attempts - attempt,
-                                  result: result, display: spec.traits.display))
+                                  result: noLog ? Self.censor(result) : result, display: spec.traits.display))
             try await Task.sleep(for: .milliseconds(Int(delay * 1000)))
         }
         return result
@@ -329,12 +330,7 @@ struct TaskRunner: Sendable {
 
     private func emit(_ outcome: HostTaskOutcome, _ compiled: CompiledTask, host: String, item: String?, summary: Bool,
                       noLog: Bool, delegate: String?, showsDiff: Bool = false, started: ContinuousClock.Instant) {
-        var shown = outcome.result
-        if noLog {
-            shown = TaskResult(["censored": Self.censored, "changed": .bool(outcome.result.changed)])
-            if outcome.result.failed { shown.failed = true }
-            if outcome.result.skipped { shown["skipped"] = true }
-        }
+        let shown = noLog ? Self.censor(outcome.result) : outcome.result
         let elapsed = ContinuousClock.now - started
         let traits = modules.traits(named: compiled.task.module) ?? .remote
         events.emit(.hostResult(HostResult(

@@ -133,7 +133,8 @@ struct PlayRun {
                 for host in rescued {
                     guard let outcome = applied[host] else { continue }
                     // What a rescue section may inspect, as in Ansible.
-                    state.facts[host, default: [:]]["ansible_failed_result"] = outcome.result.asValue
+                    state.facts[host, default: [:]]["ansible_failed_result"] =
+                        (outcome.noLog ? TaskRunner.censor(outcome.result) : outcome.result).asValue
                     state.facts[host, default: [:]]["ansible_failed_task"] = TaskRunner.summary(of: task)
                 }
             case .runHandler(let handler, let hosts) where handler.include != nil:

@@ -59,6 +59,12 @@ public struct ExternalModule: Module {
         return words.isEmpty ? nil : words
     }
 
+    /// Where argument files go (the system's temporary directory, without a trailing slash).
+    static var argumentsDirectory: String {
+        let directory = NSTemporaryDirectory()
+        return directory.count > 1 && directory.hasSuffix("/") ? String(directory.dropLast()) : directory
+    }
+
     public func run(_ context: ModuleContext) async throws -> TaskResult {
         var arguments = context.args
         arguments["_ansible_check_mode"] = .bool(context.checkMode)
@@ -67,11 +73,13 @@ public struct ExternalModule: Module {
         arguments["_ansible_module_name"] = .string(name)
         let json = Value.dict(arguments).jsonString()
 
-        // Arguments may hold secrets: the file is private and removed right after the run.
-        let argsFile = NSTemporaryDirectory() + "play-args-\(UInt64.random(in: 0...UInt64.max))"
-        guard FileManager.default.createFile(atPath: argsFile, contents: Data(json.utf8),
-                                             attributes: [.posixPermissions: 0o600]) else {
-            return .failed("cannot write the arguments of module '\(name)' to \(argsFile)")
+        // Arguments may hold secrets: the file is born private (0600, exclusive) and removed
+        // right after the run.
+        let argsFile: String
+        do {
+            argsFile = try PrivateFile.create(Data(json.utf8), in: Self.argumentsDirectory, prefix: "play-args-")
+        } catch {
+            return .failed("cannot write the arguments of module '\(name)': \(error.description)")
         }
         defer { try? FileManager.default.removeItem(atPath: argsFile) }
 

@@ -6,8 +6,8 @@ import PlayExecutor
 
 /// Puts one file on the target for `copy` and `template`: compares the SHA-1 of what is there
 /// with the new content's BEFORE writing, writes only when they differ (atomically: a temporary
-/// file beside the destination, renamed over it), then applies mode/owner/group and reports the
-/// file's attributes.
+/// file beside the destination, given its mode/owner/group, then renamed over it), applies
+/// mode/owner/group to a file left as it was, and reports the file's attributes.
 ///
 /// Round trips: content up to `inlineLimit` bytes travels with the script, so a call is one
 /// command whether or not the file changes. Larger content first goes without its bytes; only
@@ -157,6 +157,10 @@ struct FileInstaller {
                   chmod "$(printf %o $((0666 & ~$(umask))))" "$_pt"
                 fi
                 """#)
+            // The task's mode, owner and group go on before the rename, so the file never shows
+            // at its path with other permissions (a 0600 secret briefly 0644); a failure from
+            // here on removes the temporary file (`_pscratch`, see `_pfail`).
+            write.append(#"_pscratch=$_pt; _pattrs "$_pt" 0"#)
             if let words = validateWords {
                 let command = words.map(Self.validateWord).joined(separator: " ")
                 write.append(#"_pvo=$(\#(command) 2>&1) || { rm -f "$_pt"; printf 'validate_out=%s\0' "$_pvo"; _pfail "failed to validate"; }"#)
@@ -171,6 +175,7 @@ struct FileInstaller {
                     """#)
             }
             write.append(#"_pe=$(mv -f -- "$_pt" "$_pD" 2>&1) || { rm -f "$_pt"; _pfail "could not move the new file into place at $_pD: $_pe"; }"#)
+            write.append("_pscratch=")
         }
         s.append("if [ $_pneed = 1 ]; then\n  _pch=1; printf 'written=1\\0'\n  if [ \"$_pck\" != 1 ]; then\n"
                  + write.joined(separator: "\n") + "\n  fi\nfi")

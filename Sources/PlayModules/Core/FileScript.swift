@@ -28,7 +28,7 @@ enum FileScript {
     }
 
     static let functions = #"""
-        _pfail() { printf 'failed=%s\0' "$1"; exit 0; }
+        _pfail() { [ -z "${_pscratch-}" ] || rm -f -- "$_pscratch"; printf 'failed=%s\0' "$1"; exit 0; }
         _psum() {
           if command -v "$1sum" >/dev/null 2>&1; then _h=$("$1sum" < "$2") || return 1
           else _h=$(openssl dgst "-$1" -r < "$2") || return 1; fi

@@ -127,6 +127,7 @@ struct RemoteTextFile {
                 else
                   chmod "$(printf %o $((0666 & ~$(umask))))" "$_pt"
                 fi
+                _pstb=$(stat -c '%a %u %g' -- "$_pt"); _pscratch=$_pt; _pattrs "$_pt" 0
                 """#)
             if let validateCommand {
                 // Ansible's message keeps the command's stderr whole (trailing newline too) and its rc.
@@ -143,12 +144,15 @@ struct RemoteTextFile {
                     """#)
             }
             s.append(#"_pe=$(mv -f -- "$_pt" "$_pD" 2>&1) || { rm -f "$_pt"; _pfail "could not move the new file into place at $_pD: $_pe"; }"#)
+            s.append("_pscratch=")
         }
         // Attributes before and after, for the diff's "file attributes" part; in check mode the
         // owner and group asked for are resolved to ids instead.
         s.append(#"""
             if [ -e "$_pD" ]; then
-              printf 'stb=%s\0' "$(stat -c '%a %u %g' -- "$_pD")"
+              # A rewritten file got its mode and owner before the rename (never visible otherwise);
+              # its attributes before them were taken then.
+              printf 'stb=%s\0' "${_pstb:-$(stat -c '%a %u %g' -- "$_pD")}"
               _pattrs "$_pD" 0
               printf 'sta=%s\0' "$(stat -c '%a %u %g' -- "$_pD")"
               if [ "$_pck" = 1 ]; then

@@ -18,8 +18,6 @@ struct AppStartScript: Sendable {
     var port: Int
     /// The address the app listens on (checked in `/proc/net/tcp`; used for the health URL).
     var bind: String
-    /// The `app.env` file's text.
-    var environmentFile: String
     /// Shell text started with `exec` inside the build directory.
     var command: String
     /// SHA-1 of the artifact.
@@ -29,6 +27,10 @@ struct AppStartScript: Sendable {
     var healthPath: String?
     var stopTimeout: Double
     var checkMode: Bool
+
+    /// The shell variable that holds the `app.env` file's text: the module sends it with the
+    /// request's `shellVariables` (over stdin), never in the script, whose text is an argument list.
+    static let environmentVariable = "_penv"
 
     enum Step {
         /// Probe, install (upload with `sendData`), stop what runs, start, and wait `wait` seconds.
@@ -117,7 +119,7 @@ struct AppStartScript: Sendable {
             [ -d "$_pdir" ] || _pfail "$_pdir is missing after the install"
             """#)
         s.append("""
-            (umask 077; printf %s \(ShellWord.quote(environmentFile)) > "$_pdir/app.env") || _pfail "could not write $_pdir/app.env"
+            (umask 077; printf %s "$\(Self.environmentVariable)" > "$_pdir/app.env") || _pfail "could not write $_pdir/app.env"
             printf %s \(ShellWord.quote(launcher)) > "$_pdir/.play-start" && chmod 0755 "$_pdir/.play-start" || _pfail "could not write the launcher in $_pdir"
             _pstart
             _pwait "$_ppid" \(Self.tenths(wait))

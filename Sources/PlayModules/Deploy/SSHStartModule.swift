@@ -53,8 +53,7 @@ public struct SSHStartModule: Module {
             return .failed(error.description)
         }
         let script = AppStartScript(
-            app: settings.app, version: settings.version, port: settings.port, bind: settings.bind,
-            environmentFile: settings.environmentFile, command: settings.command, checksum: artifact.checksum,
+            app: settings.app, version: settings.version, port: settings.port, bind: settings.bind, command: settings.command, checksum: artifact.checksum,
             identity: settings.identity(checksum: artifact.checksum), healthPath: settings.healthPath,
             stopTimeout: settings.stopTimeout, checkMode: context.checkMode)
         let connection = try await context.connection()
@@ -64,6 +63,7 @@ public struct SSHStartModule: Module {
         func run(_ step: AppStartScript.Step, stdin: Data? = nil, wait: Double = 0) async throws -> (ScriptRecords, TaskResult?) {
             let answer = try await connection.run(CommandRequest(
                 command: script.script(step), stdin: stdin, environment: context.environment,
+                shellVariables: [AppStartScript.environmentVariable: settings.environmentFile],
                 timeout: .seconds(Int(wait + settings.stopTimeout) + 60),
                 become: context.become, becomeUser: context.becomeUser))
             let records = ScriptRecords(answer.stdout)
