@@ -20,7 +20,7 @@ struct PaginationTokens {
         guard let token, !token.isEmpty else { return nil }
         guard seen.insert(token).inserted else {
             throw AWSError(kind: .decoding, service: service, operation: operation, code: "RepeatedPaginationToken",
-                           message: "the service returned a page token it had already returned (after \(seen.count) pages);"
+                           message: "the service returned a page token it had already returned, on page \(seen.count + 1);"
                                + " the list would be incomplete, so nothing is returned",
                            hint: "run again; if it repeats, the endpoint (endpoint_url) does not paginate correctly",
                            region: region)
