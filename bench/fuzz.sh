@@ -14,7 +14,11 @@ mkdir -p "$out/artifacts"
 
 echo "building the fuzzers (release, -sanitize=fuzzer)..."
 for t in $targets; do
-    swift build --package-path "$root/Fuzz" --scratch-path "$out/build" -c release --sanitize=fuzzer --product "fuzz-$t" >/dev/null
+    if ! swift build --package-path "$root/Fuzz" --scratch-path "$out/build" -c release --sanitize=fuzzer \
+        --product "fuzz-$t" >"$out/build-$t.log" 2>&1; then
+        tail -30 "$out/build-$t.log"
+        exit 2
+    fi
 done
 bin=$(swift build --package-path "$root/Fuzz" --scratch-path "$out/build" -c release --sanitize=fuzzer --show-bin-path)
 
