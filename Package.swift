@@ -86,7 +86,7 @@ let package = Package(
         .target(name: "PlayTestSupport", dependencies: ["PlayConnection", "PlayBase", "PlayAWS"], swiftSettings: strict),
 
         .testTarget(name: "PlayBaseTests", dependencies: ["PlayBase", "PlayTestSupport"], swiftSettings: strict),
-        .testTarget(name: "PlayTemplatingTests", dependencies: ["PlayTemplating"], swiftSettings: strict),
+        .testTarget(name: "PlayTemplatingTests", dependencies: ["PlayTemplating", "PlayTestSupport"], swiftSettings: strict),
         .testTarget(name: "PlayInventoryTests", dependencies: ["PlayInventory"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "PlayLanguageTests", dependencies: ["PlayLanguage", "PlayBase", "PlayModules", "PlayExecutor", .product(name: "OrderedCollections", package: "swift-collections")], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "PlayConnectionTests", dependencies: ["PlayConnection", "PlayBase", "PlayTestSupport", .product(name: "OrderedCollections", package: "swift-collections")], swiftSettings: strict),

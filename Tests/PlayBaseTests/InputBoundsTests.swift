@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import PlayBase
+import PlayTestSupport
 
 /// The caps on what input can make play hold or build: a child's output kept in memory, YAML
 /// nesting and alias expansion.
@@ -102,7 +103,7 @@ final class InputBoundsTests: XCTestCase {
         // At the limit it loads, and converts on a quarter of the 8 MiB stack Swift's pool threads have.
         let limit = YAMLBudget.maxDepth
         let atLimit = String(repeating: "[", count: limit) + "1" + String(repeating: "]", count: limit)
-        let converted = try onSmallStack {
+        let converted = try StackLimitedThread.run {
             let loader = YAMLLoader()
             return try loader.value(from: try XCTUnwrap(loader.parseDocuments(atLimit, file: "ok.yml").first), file: "ok.yml")
         }
@@ -118,25 +119,6 @@ final class InputBoundsTests: XCTestCase {
         }
     }
 
-    private func onSmallStack<T: Sendable>(_ work: @escaping @Sendable () throws -> T) throws -> T {
-        let box = ResultBox<T>()
-        let done = DispatchSemaphore(value: 0)
-        let thread = Thread {
-            box.set(Result { try work() })
-            done.signal()
-        }
-        thread.stackSize = 2 << 20
-        thread.start()
-        done.wait()
-        return try box.get()
-    }
-}
-
-private final class ResultBox<T: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var result: Result<T, any Error>?
-    func set(_ value: Result<T, any Error>) { lock.withLock { result = value } }
-    func get() throws -> T { try lock.withLock { result! }.get() }
 }
 
 private extension Array where Element == Int {
