@@ -21,6 +21,9 @@ public struct CommandRequest: Sendable, Hashable {
     /// Bytes of stdout and of stderr kept in memory; beyond it the middle of the output is
     /// dropped (`OutputBuffer`) and `CommandResult.stdoutOmitted`/`stderrOmitted` say how much.
     public var outputLimit: Int
+    /// The limit for a command that prints a whole file (fetch, slurp, a file edited in place):
+    /// 1 GiB. Such a caller must fail when output was left out, never use the cut text.
+    public static let wholeFileOutputLimit = 1 << 30
 
     public init(
         command: String,

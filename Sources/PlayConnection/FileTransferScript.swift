@@ -22,7 +22,7 @@ enum FileTransferScript {
     }
 
     /// The largest file a fetch through a command's stdout holds in memory: 1 GiB.
-    static let maxFetchBytes = 1 << 30
+    static let maxFetchBytes = CommandRequest.wholeFileOutputLimit
 
     /// The command that prints the file, with the output limit a fetch allows.
     static func fetch(path: String, become: Bool, becomeUser: String?) -> CommandRequest {
