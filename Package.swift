@@ -10,6 +10,8 @@ let package = Package(
     products: [
         .executable(name: "play", targets: ["play"]),
         .executable(name: "vault", targets: ["vault"]),
+        // The fuzz targets, for the libFuzzer executables of `Fuzz/Package.swift` (bench/fuzz.sh).
+        .library(name: "PlayFuzzTargets", targets: ["PlayFuzzTargets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
@@ -76,11 +78,15 @@ let package = Package(
         .executableTarget(name: "vault", dependencies: [
             "VaultCommand", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
+        // One function per reader of untrusted text (YAML, templates, INI inventories, vault
+        // envelopes, AWS's XML), for libFuzzer (Fuzz/Package.swift) and FuzzCorpusTests.
+        .target(name: "PlayFuzzTargets", dependencies: ["PlayBase", "PlayTemplating", "PlayInventory", "PlayVault", "PlayAWS"],
+                path: "Fuzz/Targets", swiftSettings: strict),
         // Test helpers shared by test targets (real sshd fleets, ...); never linked into a product.
         .target(name: "PlayTestSupport", dependencies: ["PlayConnection", "PlayBase", "PlayAWS"], swiftSettings: strict),
 
         .testTarget(name: "PlayBaseTests", dependencies: ["PlayBase", "PlayTestSupport"], swiftSettings: strict),
-        .testTarget(name: "PlayTemplatingTests", dependencies: ["PlayTemplating"], swiftSettings: strict),
+        .testTarget(name: "PlayTemplatingTests", dependencies: ["PlayTemplating", "PlayTestSupport"], swiftSettings: strict),
         .testTarget(name: "PlayInventoryTests", dependencies: ["PlayInventory"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "PlayLanguageTests", dependencies: ["PlayLanguage", "PlayBase", "PlayModules", "PlayExecutor", .product(name: "OrderedCollections", package: "swift-collections")], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "PlayConnectionTests", dependencies: ["PlayConnection", "PlayBase", "PlayTestSupport", .product(name: "OrderedCollections", package: "swift-collections")], swiftSettings: strict),
@@ -98,6 +104,7 @@ let package = Package(
             "PlayInventoryPlugins", "PlayInventory", "PlayApp", "PlayAWS", "PlayBase", "PlayTestSupport",
             .product(name: "OrderedCollections", package: "swift-collections"),
         ], swiftSettings: strict),
+        .testTarget(name: "FuzzCorpusTests", dependencies: ["PlayFuzzTargets", "PlayTestSupport"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["PlayBase", "PlayTestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
         // The translate-api playbook run by the built `play` against a private sandbox, under load.
         .testTarget(name: "DeployTests", dependencies: ["PlayBase"], exclude: ["Fixtures"], swiftSettings: strict),

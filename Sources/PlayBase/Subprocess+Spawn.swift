@@ -149,6 +149,20 @@ extension Subprocess {
         }
     }
 
+    /// `drain` into a bounded buffer.
+    public static func drain(_ fd: Int32, buffer: inout [UInt8], into output: inout OutputBuffer) -> Bool {
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n > 0 {
+                buffer.withUnsafeBytes { output.append(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+                continue
+            }
+            if n == 0 { return false }
+            if errno == EINTR { continue }
+            return errno == EAGAIN || errno == EWOULDBLOCK
+        }
+    }
+
     /// Waits for the child to exit. Without a deadline this blocks (a cancellation's kill ends
     /// it); with one it polls so the deadline can still kill a child that closed its output.
     static func reap(

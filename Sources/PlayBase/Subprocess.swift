@@ -13,6 +13,9 @@ public struct SubprocessOutput: Sendable {
     public var stdout: Data
     /// Empty when stderr was not captured.
     public var stderr: Data
+    /// Bytes of stdout / stderr dropped over the output limit (a notice stands in their place).
+    public var stdoutOmitted = 0
+    public var stderrOmitted = 0
     /// The time limit passed and the child (or its process group) was killed.
     public var timedOut: Bool
     /// The waiting task was cancelled and the child (or its process group) was killed.
@@ -61,12 +64,14 @@ public enum Subprocess {
         _ arguments: [String],
         environment: [String: String]? = nil,
         stdin: Data? = nil,
-        timeout: Duration? = nil
+        stderr: CapturedStderr = .separate,
+        timeout: Duration? = nil,
+        outputLimit: Int = OutputBuffer.defaultLimit
     ) async throws(SubprocessLaunchError) -> SubprocessOutput {
         precondition(!arguments.isEmpty, "a subprocess needs an executable")
         let control = SubprocessControl(processGroup: true)
         let launch = Launch(arguments: arguments, environment: environment, input: stdin.map(Input.bytes) ?? .null,
-                            stderr: .separate, processGroup: true)
+                            stderr: stderr, processGroup: true, outputLimit: outputLimit)
         let result: Result<SubprocessOutput, SubprocessLaunchError> = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let thread = Thread {
@@ -108,7 +113,7 @@ public enum Subprocess {
         default: preconditionFailure("capture reads stdin from .inherit or .null")
         }
         let launch = Launch(arguments: arguments, environment: environment, input: input,
-                            stderr: stderr, processGroup: false)
+                            stderr: stderr, processGroup: false, outputLimit: OutputBuffer.defaultLimit)
         return try runBlocking(launch, nil, SubprocessControl(processGroup: false)).get()
     }
 
@@ -124,6 +129,8 @@ public enum Subprocess {
         var input: Input
         var stderr: CapturedStderr
         var processGroup: Bool
+        /// Bytes of stdout and of stderr kept in memory (`OutputBuffer`).
+        var outputLimit: Int
     }
 
     private static func runBlocking(
@@ -185,7 +192,8 @@ public enum Subprocess {
         let input: Data
         if case .bytes(let data) = launch.input { input = data } else { input = Data() }
 
-        var pump = Pump(stdoutFD: outPipe[0], stderrFD: errPipe[0], stdinFD: inPipe[1], input: input)
+        var pump = Pump(stdoutFD: outPipe[0], stderrFD: errPipe[0], stdinFD: inPipe[1], input: input,
+                        outputLimit: launch.outputLimit)
         let deadline = timeout.map { start + $0 }
         var killedAt: ContinuousClock.Instant?
         var timedOut = false
@@ -221,10 +229,13 @@ public enum Subprocess {
             killGroup()
         }
         control.finished()
+        let stdout = pump.stdout.result(), stderr = pump.stderr.result()
         return .success(SubprocessOutput(
             termination: termination,
-            stdout: pump.stdout,
-            stderr: pump.stderr,
+            stdout: stdout.data,
+            stderr: stderr.data,
+            stdoutOmitted: stdout.dropped,
+            stderrOmitted: stderr.dropped,
             timedOut: timedOut,
             cancelled: control.killedByCancellation,
             duration: clock.now - start

@@ -14,15 +14,17 @@ struct Pump {
     var stdinFD: Int32
     let input: Data
     var inputOffset = 0
-    var stdout = Data()
-    var stderr = Data()
+    var stdout: OutputBuffer
+    var stderr: OutputBuffer
     private var buffer = [UInt8](repeating: 0, count: 64 * 1024)
 
-    init(stdoutFD: Int32, stderrFD: Int32, stdinFD: Int32, input: Data) {
+    init(stdoutFD: Int32, stderrFD: Int32, stdinFD: Int32, input: Data, outputLimit: Int) {
         self.stdoutFD = stdoutFD
         self.stderrFD = stderrFD
         self.stdinFD = stdinFD
         self.input = input
+        stdout = OutputBuffer(limit: outputLimit)
+        stderr = OutputBuffer(limit: outputLimit)
         for fd in [stdoutFD, stderrFD, stdinFD] where fd >= 0 {
             _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
         }

@@ -47,6 +47,9 @@ public struct YAMLLoader: Sendable {
     }
 
     public func parseDocuments(_ text: String, file: String) throws -> [Node] {
+        // Yams composes recursively and `value(from:)` copies what aliases point at: check the
+        // depth and the alias expansion first.
+        try YAMLBudget.check(text, file: file)
         do {
             var sequence = try Yams.compose_all(yaml: text, Self.resolver)
             var nodes: [Node] = []

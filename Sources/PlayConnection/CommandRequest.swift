@@ -1,4 +1,5 @@
 import Foundation
+import PlayBase
 
 /// One command for a host: the text is run by `/bin/sh -c` on the target (Ansible's
 /// `exec_command`), with optional input, environment, working directory, time limit and become.
@@ -21,6 +22,12 @@ public struct CommandRequest: Sendable, Hashable {
     public var become: Bool
     /// The user to become; nil means root.
     public var becomeUser: String?
+    /// Bytes of stdout and of stderr kept in memory; beyond it the middle of the output is
+    /// dropped (`OutputBuffer`) and `CommandResult.stdoutOmitted`/`stderrOmitted` say how much.
+    public var outputLimit: Int
+    /// The limit for a command that prints a whole file (fetch, slurp, a file edited in place):
+    /// 1 GiB. Such a caller must fail when output was left out, never use the cut text.
+    public static let wholeFileOutputLimit = 1 << 30
 
     public init(
         command: String,
@@ -30,7 +37,8 @@ public struct CommandRequest: Sendable, Hashable {
         workingDirectory: String? = nil,
         timeout: Duration? = nil,
         become: Bool = false,
-        becomeUser: String? = nil
+        becomeUser: String? = nil,
+        outputLimit: Int = OutputBuffer.defaultLimit
     ) {
         self.command = command
         self.stdin = stdin
@@ -40,5 +48,6 @@ public struct CommandRequest: Sendable, Hashable {
         self.timeout = timeout
         self.become = become
         self.becomeUser = becomeUser
+        self.outputLimit = outputLimit
     }
 }

@@ -10,12 +10,17 @@ public struct CommandResult: Sendable, Hashable {
     public var stderr: Data
     /// Wall time from starting the command to collecting its result.
     public var duration: Duration
+    /// Bytes of output dropped over the request's `outputLimit` (a notice in the text marks where).
+    public var stdoutOmitted: Int
+    public var stderrOmitted: Int
 
-    public init(exitCode: Int32, stdout: Data, stderr: Data, duration: Duration) {
+    public init(exitCode: Int32, stdout: Data, stderr: Data, duration: Duration, stdoutOmitted: Int = 0, stderrOmitted: Int = 0) {
         self.exitCode = exitCode
         self.stdout = stdout
         self.stderr = stderr
         self.duration = duration
+        self.stdoutOmitted = stdoutOmitted
+        self.stderrOmitted = stderrOmitted
     }
 
     public var succeeded: Bool { exitCode == 0 }

@@ -1,4 +1,5 @@
 import Foundation
+import PlayBase
 
 /// Shell text for moving whole files through a command's stdin and stdout, so transfers use
 /// the same channel (and the same sudo) as commands: one round trip each.
@@ -20,8 +21,25 @@ enum FileTransferScript {
         return lines.joined(separator: "\n")
     }
 
-    static func fetch(path: String) -> String {
-        "cat -- \(ShellQuoting.quotePath(path))"
+    /// The largest file a fetch through a command's stdout holds in memory: 1 GiB.
+    static let maxFetchBytes = CommandRequest.wholeFileOutputLimit
+
+    /// The command that prints the file, with the output limit a fetch allows.
+    static func fetch(path: String, become: Bool, becomeUser: String?) -> CommandRequest {
+        CommandRequest(command: "cat -- \(ShellQuoting.quotePath(path))", become: become, becomeUser: becomeUser,
+                       outputLimit: maxFetchBytes)
+    }
+
+    /// The fetched bytes, or the error that says the file was too large or could not be read.
+    static func fetched(_ result: CommandResult, path: String, host: String) throws(ConnectionError) -> Data {
+        guard result.exitCode == 0 else {
+            throw .transfer(host: host, path: path, message: CommandScript.text(result.stderr))
+        }
+        guard result.stdoutOmitted == 0 else {
+            throw .transfer(host: host, path: path, message: "the file is larger than the \(ByteSize.describe(maxFetchBytes))"
+                + " play fetches into memory (copy it with a command on the host, e.g. split it or compress it first)")
+        }
+        return result.stdout
     }
 
     static func octal(_ mode: Int) -> String {

@@ -28,7 +28,8 @@ public struct LocalConnection: Connection {
         let timeout = request.timeout ?? commandTimeout
         let output: SubprocessOutput
         do {
-            output = try await Subprocess.run(invocation.words, stdin: invocation.stdin, timeout: timeout)
+            output = try await Subprocess.run(invocation.words, stdin: invocation.stdin, timeout: timeout,
+                                               outputLimit: request.outputLimit)
         } catch {
             throw .configuration(host: hostName, message: error.description)
         }
@@ -38,7 +39,8 @@ public struct LocalConnection: Connection {
             status: output.status, stdout: output.stdout, stderr: output.stderr, become: request.become, viaSSH: false)
         {
         case .completed(let status, let stdout, let stderr):
-            return CommandResult(exitCode: status, stdout: stdout, stderr: stderr, duration: output.duration)
+            return CommandResult(exitCode: status, stdout: stdout, stderr: stderr, duration: output.duration,
+                                 stdoutOmitted: output.stdoutOmitted, stderrOmitted: output.stderrOmitted)
         case .becomeFailed(let message):
             throw .becomeFailed(host: hostName, message: message)
         case .connectionFailed(let message, _, _):
@@ -76,11 +78,8 @@ public struct LocalConnection: Connection {
 
     public func fetch(_ path: String, become: Bool, becomeUser: String?) async throws(ConnectionError) -> Data {
         if become {
-            let result = try await run(CommandRequest(command: FileTransferScript.fetch(path: path), become: true, becomeUser: becomeUser))
-            guard result.exitCode == 0 else {
-                throw .transfer(host: hostName, path: path, message: CommandScript.text(result.stderr))
-            }
-            return result.stdout
+            let result = try await run(FileTransferScript.fetch(path: path, become: true, becomeUser: becomeUser))
+            return try FileTransferScript.fetched(result, path: path, host: hostName)
         }
         switch Self.readFile(at: Self.expand(path)) {
         case .success(let data): return data

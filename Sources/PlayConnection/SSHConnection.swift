@@ -28,7 +28,8 @@ public struct SSHConnection: Connection {
         let timeout = request.timeout ?? settings.commandTimeout
         let output: SubprocessOutput
         do {
-            output = try await Subprocess.run(arguments, stdin: invocation.stdin, timeout: timeout)
+            output = try await Subprocess.run(arguments, stdin: invocation.stdin, timeout: timeout,
+                                               outputLimit: request.outputLimit)
         } catch {
             throw .configuration(host: hostName, message: "\(error.description) (is the OpenSSH client installed?)")
         }
@@ -41,7 +42,8 @@ public struct SSHConnection: Connection {
             status: output.status, stdout: output.stdout, stderr: output.stderr, become: request.become, viaSSH: true)
         {
         case .completed(let status, let stdout, let stderr):
-            return CommandResult(exitCode: status, stdout: stdout, stderr: stderr, duration: output.duration)
+            return CommandResult(exitCode: status, stdout: stdout, stderr: stderr, duration: output.duration,
+                                 stdoutOmitted: output.stdoutOmitted, stderrOmitted: output.stderrOmitted)
         case .becomeFailed(let message):
             throw .becomeFailed(host: hostName, message: message)
         case .connectionFailed(let message, let stdout, let stderr):
@@ -61,12 +63,14 @@ public struct SSHConnection: Connection {
                                                       reportPid: true, host: hostName)
         if !master.isRunning { try await master.ensureRunning() }
         let timeout = request.timeout ?? settings.commandTimeout
-        guard let reply = await session.run(invocation.words, stdin: invocation.stdin, timeout: timeout) else { return nil }
+        guard let reply = await session.run(invocation.words, stdin: invocation.stdin, timeout: timeout,
+                                            outputLimit: request.outputLimit) else { return nil }
         switch reply {
-        case .finished(let status, let stdout, let stderr, let duration):
+        case .finished(let status, let stdout, let stderr, let duration, let omitted):
             switch CommandScript.interpret(status: status, stdout: stdout, stderr: stderr, become: request.become, viaSSH: false) {
             case .completed(let status, let stdout, let stderr):
-                return CommandResult(exitCode: status, stdout: stdout, stderr: stderr, duration: duration)
+                return CommandResult(exitCode: status, stdout: stdout, stderr: stderr, duration: duration,
+                                     stdoutOmitted: omitted.stdout, stderrOmitted: omitted.stderr)
             case .becomeFailed(let message):
                 throw .becomeFailed(host: hostName, message: message)
             case .connectionFailed(let message, _, _):
@@ -124,11 +128,8 @@ public struct SSHConnection: Connection {
     }
 
     public func fetch(_ path: String, become: Bool, becomeUser: String?) async throws(ConnectionError) -> Data {
-        let result = try await run(CommandRequest(command: FileTransferScript.fetch(path: path), become: become, becomeUser: becomeUser))
-        guard result.exitCode == 0 else {
-            throw .transfer(host: hostName, path: path, message: CommandScript.text(result.stderr))
-        }
-        return result.stdout
+        let result = try await run(FileTransferScript.fetch(path: path, become: become, becomeUser: becomeUser))
+        return try FileTransferScript.fetched(result, path: path, host: hostName)
     }
 
     /// The master is shared with every other connection to this host and belongs to the

@@ -21,7 +21,8 @@ import Darwin
 /// too large to inline, the session could not start): the caller then uses one `ssh` per command.
 final class SSHShellSession: @unchecked Sendable {
     enum Reply: Sendable {
-        case finished(status: Int32, stdout: Data, stderr: Data, duration: Duration)
+        /// `omitted`: bytes of stdout and stderr dropped over the output limit.
+        case finished(status: Int32, stdout: Data, stderr: Data, duration: Duration, omitted: (stdout: Int, stderr: Int))
         /// The session ended before the command's markers (shell killed, connection lost);
         /// what arrived so far, ssh's own complaint included.
         case lost(stdout: Data, stderr: Data)
@@ -51,7 +52,7 @@ final class SSHShellSession: @unchecked Sendable {
         token = (0..<4).map { _ in String(UInt32.random(in: .min ... .max, using: &generator), radix: 16) }.joined()
     }
 
-    func run(_ words: [String], stdin: Data?, timeout: Duration?) async -> Reply? {
+    func run(_ words: [String], stdin: Data?, timeout: Duration?, outputLimit: Int = OutputBuffer.defaultLimit) async -> Reply? {
         if let stdin, stdin.count > Self.maxInlineInput { return nil }
         let claimed: (child: Child, sequence: Int)? = lock.withLock {
             guard !busy, !closed else { return nil }
@@ -68,7 +69,8 @@ final class SSHShellSession: @unchecked Sendable {
         let reply = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Reply, Never>) in
                 let thread = Thread {
-                    continuation.resume(returning: child.exchange(script, markers: markers, timeout: timeout, cancel: cancel))
+                    continuation.resume(returning: child.exchange(script, markers: markers, timeout: timeout,
+                                                                   outputLimit: outputLimit, cancel: cancel))
                 }
                 thread.stackSize = 256 * 1024
                 thread.start()
@@ -173,23 +175,24 @@ final class SSHShellSession: @unchecked Sendable {
             stderrMarker = Data("\u{1E}play:end:\(token):\(sequence)\u{1E}".utf8)
         }
 
-        /// The command's stdout and status once the stdout marker is complete. The marker
-        /// cannot start before `from`, where the data ended at the previous look minus a marker's
-        /// length, so big outputs are scanned once.
-        func stdoutEnd(_ data: Data, from: Int = 0) -> (output: Data, status: Int32)? {
+        /// Where the command's stdout ends, and its status, once the stdout marker is complete.
+        /// The marker cannot start before `from`, where the data ended at the previous look minus
+        /// a marker's length, so big outputs are scanned once.
+        func stdoutEnd(_ data: Data, from: Int = 0) -> (end: Int, status: Int32)? {
             let from = data.startIndex + max(0, from - stdoutPrefix.count - 12)
             guard let start = data.range(of: stdoutPrefix, in: from..<data.endIndex) else { return nil }
             let rest = data[start.upperBound...]
             guard let end = rest.firstIndex(of: 0x1E) else { return nil }
             let digits = String(decoding: rest[rest.startIndex..<end], as: UTF8.self)
             guard let status = Int32(digits) else { return nil }
-            return (Data(data[data.startIndex..<start.lowerBound]), status)
+            return (start.lowerBound - data.startIndex, status)
         }
 
-        func stderrEnd(_ data: Data, from: Int = 0) -> Data? {
+        /// Where the command's stderr ends, once its marker arrived.
+        func stderrEnd(_ data: Data, from: Int = 0) -> Int? {
             let from = data.startIndex + max(0, from - stderrMarker.count)
             guard let marker = data.range(of: stderrMarker, in: from..<data.endIndex) else { return nil }
-            return Data(data[data.startIndex..<marker.lowerBound])
+            return marker.lowerBound - data.startIndex
         }
     }
 
@@ -235,7 +238,7 @@ final class SSHShellSession: @unchecked Sendable {
         }
 
         /// Sends one command and reads until both its markers arrived. Runs on its own thread.
-        func exchange(_ script: String, markers: Markers, timeout: Duration?, cancel: CancelFlag) -> Reply {
+        func exchange(_ script: String, markers: Markers, timeout: Duration?, outputLimit: Int, cancel: CancelFlag) -> Reply {
             // Writing to a shell that died must fail with EPIPE, not kill play.
             var pipeSignal = sigset_t()
             sigemptyset(&pipeSignal)
@@ -247,17 +250,19 @@ final class SSHShellSession: @unchecked Sendable {
             let deadline = timeout.map { start + $0 }
             // Bytes a previous command's background child wrote after its markers are not this
             // command's output.
-            var stdout = Data(), stderr = Data()
-            _ = drain(output, into: &stdout)
-            _ = drain(errors, into: &stderr)
-            stdout.removeAll()
-            stderr.removeAll()
+            var stale = Data()
+            _ = drain(output, into: &stale)
+            _ = drain(errors, into: &stale)
+            // Output beyond the limit is dropped from the middle; the markers come last, so
+            // they always stay in the kept tail.
+            var stdout = OutputBuffer(limit: outputLimit), stderr = OutputBuffer(limit: outputLimit)
+            func lost() -> Reply { .lost(stdout: stdout.result().data, stderr: stderr.result().data) }
 
             let request = Array(script.utf8)
             var written = 0
             var status: Int32?
-            var commandStdout = Data(), commandStderr: Data?
-            while status == nil || commandStderr == nil {
+            var stdoutEnd: Int?, stderrEnd: Int?
+            while status == nil || stderrEnd == nil {
                 if cancel.isSet { return .cancelled }
                 var wait: Int32 = 100
                 if let deadline {
@@ -269,36 +274,52 @@ final class SSHShellSession: @unchecked Sendable {
                            pollfd(fd: errors, events: Int16(POLLIN), revents: 0)]
                 if written < request.count { fds.append(pollfd(fd: input, events: Int16(POLLOUT), revents: 0)) }
                 let ready = poll(&fds, nfds_t(fds.count), wait)
-                if ready < 0 && errno != EINTR { return .lost(stdout: stdout, stderr: stderr) }
+                if ready < 0 && errno != EINTR { return lost() }
                 if ready <= 0 { continue }
                 if fds.count > 2 && fds[2].revents != 0 {
                     let n = request.withUnsafeBytes { write(input, $0.baseAddress! + written, request.count - written) }
                     if n > 0 {
                         written += n
                     } else if n < 0 && errno != EAGAIN && errno != EINTR {
-                        return .lost(stdout: stdout, stderr: stderr)
+                        return lost()
                     }
                 }
-                if fds[0].revents != 0 {
-                    let seen = stdout.count
-                    let open = drain(output, into: &stdout)
-                    if status == nil, let end = markers.stdoutEnd(stdout, from: seen) {
-                        (commandStdout, status) = (end.output, end.status)
-                    }
-                    if !open && status == nil { return .lost(stdout: stdout, stderr: stderr) }
+                // After its marker, a stream's bytes belong to no command: read and dropped.
+                if fds[0].revents != 0 && status != nil {
+                    _ = drain(output, into: &stale)
+                } else if fds[0].revents != 0 {
+                    let seen = Self.newDataStart(&stdout) { drain(output, into: &$0) }
+                    if let end = markers.stdoutEnd(stdout.bytes, from: seen.start) { (stdoutEnd, status) = (end.end, end.status) }
+                    if !seen.open && status == nil { return lost() }
                 }
-                if fds[1].revents != 0 {
-                    let seen = stderr.count
-                    let open = drain(errors, into: &stderr)
-                    if commandStderr == nil { commandStderr = markers.stderrEnd(stderr, from: seen) }
-                    if !open && commandStderr == nil { return .lost(stdout: stdout, stderr: stderr) }
+                if fds[1].revents != 0 && stderrEnd != nil {
+                    _ = drain(errors, into: &stale)
+                } else if fds[1].revents != 0 {
+                    let seen = Self.newDataStart(&stderr) { drain(errors, into: &$0) }
+                    stderrEnd = markers.stderrEnd(stderr.bytes, from: seen.start)
+                    if !seen.open && stderrEnd == nil { return lost() }
                 }
+                stale.removeAll(keepingCapacity: true)
             }
-            return .finished(status: status!, stdout: commandStdout, stderr: commandStderr!, duration: clock.now - start)
+            let out = stdout.result(upTo: stdoutEnd), err = stderr.result(upTo: stderrEnd)
+            return .finished(status: status!, stdout: out.data, stderr: err.data, duration: clock.now - start,
+                             omitted: (out.dropped, err.dropped))
+        }
+
+        /// Reads into `buffer`; where the new bytes start in it (a cut moves them forward) and
+        /// whether the pipe is still open.
+        private static func newDataStart(_ buffer: inout OutputBuffer, _ read: (inout OutputBuffer) -> Bool) -> (start: Int, open: Bool) {
+            let (count, omitted) = (buffer.bytes.count, buffer.omitted)
+            let open = read(&buffer)
+            return (max(0, count - (buffer.omitted - omitted)), open)
         }
 
         private func drain(_ fd: Int32, into data: inout Data) -> Bool {
             Subprocess.drain(fd, buffer: &buffer, into: &data)
+        }
+
+        private func drain(_ fd: Int32, into output: inout OutputBuffer) -> Bool {
+            Subprocess.drain(fd, buffer: &buffer, into: &output)
         }
 
         /// Ends input (the shell exits at end of file), waits up to `grace`, then kills the

@@ -25,6 +25,12 @@ struct ExpressionParser {
     var index = 0
     let source: String
     let bytes: [UInt8]
+    /// How deep the tree under construction goes here: nested brackets, unary operators and
+    /// chains of binary operators, filters and postfixes (each link is one level of the tree).
+    private var depth = 0
+    /// The evaluator and the tree itself are recursive: deeper expressions are refused (Jinja
+    /// itself stops at Python's recursion limit).
+    static let maxDepth = 200
 
     init(tokens: [Token], source: String, bytes: [UInt8]) {
         self.tokens = tokens
@@ -39,6 +45,15 @@ struct ExpressionParser {
         let t = tokens[index]
         if index < tokens.count - 1 { index += 1 }
         return t
+    }
+
+    /// One level deeper for as long as the caller's scope (or loop) lasts.
+    private mutating func deeper() throws(TemplateError) {
+        depth += 1
+        if depth > Self.maxDepth {
+            throw fail("the expression nests more than \(Self.maxDepth) levels deep (brackets, operators or filters in a row);"
+                + " split it with set_fact or vars")
+        }
     }
 
     func fail(_ message: String, at token: Token? = nil) -> TemplateError {
@@ -97,24 +112,33 @@ struct ExpressionParser {
     }
 
     mutating func parseOr() throws(TemplateError) -> TemplateExpression {
+        let outer = depth
+        defer { depth = outer }
         var left = try parseAnd()
         while current.isName("or") {
             _ = advance()
+            try deeper()
             left = .or(left, try parseAnd())
         }
         return left
     }
 
     mutating func parseAnd() throws(TemplateError) -> TemplateExpression {
+        let outer = depth
+        defer { depth = outer }
         var left = try parseNot()
         while current.isName("and") {
             _ = advance()
+            try deeper()
             left = .and(left, try parseNot())
         }
         return left
     }
 
     mutating func parseNot() throws(TemplateError) -> TemplateExpression {
+        let outer = depth
+        defer { depth = outer }
+        try deeper()
         if current.isName("not") {
             _ = advance()
             return .not(try parseNot())
@@ -145,10 +169,13 @@ struct ExpressionParser {
 
     private mutating func parseBinary(_ level: Level) throws(TemplateError) -> TemplateExpression {
         let start = current.start
+        let outer = depth
+        defer { depth = outer }
         var left = try operand(after: level)
         let table = Self.binaryTable[level]!
         while case .op(let o) = current.kind, let op = table[o] {
             _ = advance()
+            try deeper()
             let right = try operand(after: level)
             left = .binary(op, left, right, offset: start)
         }
@@ -161,6 +188,9 @@ struct ExpressionParser {
     }
 
     mutating func parseUnary(withFilters: Bool) throws(TemplateError) -> TemplateExpression {
+        let outer = depth
+        defer { depth = outer }
+        try deeper()
         var node: TemplateExpression
         if current.isOp(.minus) {
             _ = advance()
@@ -240,8 +270,11 @@ struct ExpressionParser {
     }
 
     mutating func parsePostfix(_ base: TemplateExpression) throws(TemplateError) -> TemplateExpression {
+        let outer = depth
+        defer { depth = outer }
         var node = base
         while true {
+            try deeper()
             if current.isOp(.dot) {
                 _ = advance()
                 switch current.kind {
@@ -308,8 +341,11 @@ struct ExpressionParser {
     }
 
     private mutating func parseFilterChain(_ base: TemplateExpression) throws(TemplateError) -> TemplateExpression {
+        let outer = depth
+        defer { depth = outer }
         var node = base
         while true {
+            try deeper()
             if current.isOp(.pipe) {
                 _ = advance()
                 let nameToken = current
@@ -354,21 +390,5 @@ struct ExpressionParser {
                 return node
             }
         }
-    }
-
-    /// `x is divisibleby 3`, `x is sameas false`: one argument without parentheses, as Jinja allows.
-    private var startsBareTestArgument: Bool {
-        switch current.kind {
-        case .name(let n): return !["else", "or", "and", "if", "is", "in", "not"].contains(n)
-        case .string, .integer, .float: return true
-        case .op(let o): return o == .lbracket || o == .lbrace
-        case .end: return false
-        }
-    }
-
-    /// `ansible.builtin.to_json` and `community.general.x` resolve by their last part.
-    static func shortName(_ name: String) -> String {
-        guard let dot = name.lastIndex(of: ".") else { return name }
-        return String(name[name.index(after: dot)...])
     }
 }

@@ -23,10 +23,34 @@ struct TemplateParser {
         }
         let bytes = Array(text.utf8)
         let items = try scan(bytes)
+        try checkBlockNesting(items, bytes)
         var index = 0
         let (nodes, end) = try buildBody(items, &index, until: [], bytes: bytes)
         if let end { throw syntaxError("Encountered unknown tag '\(end.keyword)'.", end.offset, bytes) }
         return Template(nodes: nodes, source: source, trailingNewline: trailingNewline)
+    }
+
+    /// Blocks (`if`, `for`, `macro`, a `set` block) may nest this deep; the tree is built and
+    /// rendered recursively.
+    static let maxBlockDepth = 100
+
+    private func checkBlockNesting(_ items: [Item], _ bytes: [UInt8]) throws(TemplateError) {
+        var depth = 0
+        for case .tag(let keyword, let parser, let offset) in items {
+            switch keyword {
+            case "if", "for", "macro":
+                depth += 1
+            case "set" where !parser.tokens.contains(where: { $0.isOp(.assign) }):
+                depth += 1
+            case "endif", "endfor", "endmacro", "endset":
+                depth -= 1
+            default:
+                continue
+            }
+            if depth > Self.maxBlockDepth {
+                throw syntaxError("blocks nest more than \(Self.maxBlockDepth) deep here; split the template", offset, bytes)
+            }
+        }
     }
 
     private func syntaxError(_ message: String, _ offset: Int, _ bytes: [UInt8]) -> TemplateError {

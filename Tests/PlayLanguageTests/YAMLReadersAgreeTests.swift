@@ -27,4 +27,26 @@ final class YAMLReadersAgreeTests: XCTestCase {
             XCTAssertEqual(a, b, "`\(scalar)`: YAMLLoader gives \(a), YAMLTreeBuilder gives \(b)")
         }
     }
+
+    /// Both readers refuse a document that nests too deep or whose aliases expand without end,
+    /// at the same position.
+    func testBothReadersRefuseTheSameHostileDocuments() throws {
+        let laughs = (["a: &a [" + Array(repeating: "lol", count: 10).joined(separator: ",") + "]"]
+            + zip("bcdefghi", "abcdefgh").map { "\($0): &\($0) [" + Array(repeating: "*\($1)", count: 10).joined(separator: ",") + "]" })
+            .joined(separator: "\n")
+        let deep = String(repeating: "- ", count: 300) + "x"
+        for (text, words) in [(laughs, "expand to more than 1000000 values"), (deep, "nests more than 200 levels deep")] {
+            var positions: [SourceLocation?] = []
+            for read in [{ _ = try YAMLLoader().parseDocuments(text, file: "h.yml") },
+                         { _ = try YAMLTreeBuilder.documents(text, file: "h.yml") }] as [() throws -> Void] {
+                XCTAssertThrowsError(try read()) { error in
+                    let diagnostic = error as? Diagnostic
+                    XCTAssertTrue(diagnostic?.message.contains(words) == true, "\(error)")
+                    positions.append(diagnostic?.location)
+                }
+            }
+            XCTAssertEqual(positions.count, 2)
+            XCTAssertEqual(positions.first, positions.last)
+        }
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import PlayBase
+import PlayConnection
 import PlayExecutor
 @testable import PlayModules
 import XCTest
@@ -19,6 +20,21 @@ final class CommandModuleTests: XCTestCase {
         XCTAssertEqual(r.string("msg"), "")
         XCTAssertNotNil(r.string("start")?.range(of: #"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}$"#, options: .regularExpression))
         XCTAssertNotNil(r.string("delta")?.range(of: #"^0:00:0\d(\.\d{6})?$"#, options: .regularExpression))
+    }
+
+    func testOutputOverTheLimitIsReportedAsAWarning() {
+        let invocation = CommandInvocation(program: .shell("noisy", executable: "/bin/sh"), chdir: nil, creates: nil, removes: nil,
+                                           stdin: nil, stdinAddNewline: true, stripEmptyEnds: true, warnings: ["earlier"])
+        let answer = CommandResult(exitCode: 0, stdout: Data("\u{1E}play:run\u{1E}head[...]tail".utf8), stderr: Data(),
+                                   duration: .zero, stdoutOmitted: 123_456)
+        let r = invocation.result(of: answer, start: Date(), end: Date(), elapsed: .zero, checkMode: false)
+        XCTAssertFalse(r.failed)
+        XCTAssertEqual(r.string("stdout"), "head[...]tail")
+        let warnings = r["warnings"]?.listValue?.compactMap(\.stringValue) ?? []
+        XCTAssertEqual(warnings.first, "earlier")
+        XCTAssertEqual(warnings.dropFirst().first, "123456 bytes of the command's stdout were left out (play keeps the first and last"
+            + " 32 MiB of each stream); redirect large output to a file on the host")
+        XCTAssertEqual(warnings.count, 2, "no warning for a stderr kept whole")
     }
 
     func testExpandsVariablesAndTildeLikeAnsible() async throws {

@@ -94,7 +94,7 @@ public struct AWSConfigurationResolver: Sendable {
         }
 
         try requireProfile(for: "credentials")
-        if let found = try profileCredentials(looked: &looked) { return found }
+        if let found = try await profileCredentials(looked: &looked) { return found }
 
         if let imds = try InstanceMetadataClient.configured(environment: environment, profile: mergedProfile,
                                                               transport: transport) {
@@ -114,7 +114,7 @@ public struct AWSConfigurationResolver: Sendable {
                                      hint: "set aws_access_key / aws_secret_key in the play (or the vault file), export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run `aws configure`")
     }
 
-    private func profileCredentials(looked: inout [String]) throws
+    private func profileCredentials(looked: inout [String]) async throws
         -> (AWSCredentials, refresh: (@Sendable () async throws -> AWSCredentials)?)?
     {
         let credPath = environment.display(environment.credentialsFile)
@@ -137,10 +137,10 @@ public struct AWSConfigurationResolver: Sendable {
         }
         let merged = mergedProfile
         if let command = merged["credential_process"], !command.isEmpty {
-            let process = CredentialProcess(command: command, profile: profileName)
-            let credentials = try process.run()
+            let process = try CredentialProcess(command: command, profile: profileName, environment: environment)
+            let credentials = try await process.run()
             guard credentials.expiration != nil else { return (credentials, nil) }
-            let refresh: @Sendable () async throws -> AWSCredentials = { try process.run() }
+            let refresh: @Sendable () async throws -> AWSCredentials = { try await process.run() }
             return (credentials, refresh)
         }
         if merged["role_arn"] != nil || merged["sso_session"] != nil || merged["sso_start_url"] != nil

@@ -17,8 +17,9 @@ extension AWSSession {
                         headers: ["Content-Type": "application/x-www-form-urlencoded; charset=utf-8"],
                         body: .data(body))
         }
-        guard let root = XMLTree.parse(response.body) else {
-            throw decodingError(operation, response, "the answer is not XML")
+        let root: XMLTree
+        do { root = try XMLTree.read(response.body) } catch {
+            throw decodingError(operation, response, error.description)
         }
         return root.child("\(parameters.action)Result") ?? root
     }

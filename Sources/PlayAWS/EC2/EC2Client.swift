@@ -25,14 +25,13 @@ public struct EC2Client: Sendable {
                      items: (XMLTree) -> [T]) async throws -> [T] {
         var all: [T] = []
         var token: String?
-        var seen: Set<String> = []
+        var tokens = PaginationTokens(service: "EC2", operation: first.action, region: region)
         repeat {
             var page = first
             page.set("NextToken", token)
             let root = try await call(page, context: context, continuation: token != nil)
             all += items(root)
-            token = root.nonEmpty("nextToken")
-            if let next = token, !seen.insert(next).inserted { break } // a server repeating itself must not loop us
+            token = try tokens.follow(root.nonEmpty("nextToken"))
         } while token != nil
         return all
     }

@@ -7,13 +7,14 @@ extension ECSClient {
     public func listTaskDefinitions(family: String, status: String? = "ACTIVE") async throws -> [String] {
         var arns: [String] = []
         var token: String?
+        var tokens = PaginationTokens(service: "ECS", operation: "ListTaskDefinitions", region: region)
         repeat {
             var body: OrderedDictionary<String, Value> = ["familyPrefix": .string(family), "sort": "DESC"]
             if let status { body["status"] = .string(status) }
             if let token { body["nextToken"] = .string(token) }
             let result = try await call("ListTaskDefinitions", body, continuation: token != nil)
             arns += (result["taskDefinitionArns"]?.listValue ?? []).compactMap(\.stringValue)
-            token = result["nextToken"]?.stringValue
+            token = try tokens.follow(result["nextToken"]?.stringValue)
         } while token != nil
         // familyPrefix also matches longer family names ("web" finds "web-admin"): keep this family.
         return arns.filter { ECSTaskDefinition.family(ofARN: $0) == family }

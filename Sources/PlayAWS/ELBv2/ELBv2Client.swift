@@ -22,14 +22,13 @@ public struct ELBv2Client: Sendable {
     func paginate<T>(_ first: QueryParameters, items: (XMLTree) -> [T]) async throws -> [T] {
         var all: [T] = []
         var marker: String?
-        var seen: Set<String> = []
+        var markers = PaginationTokens(service: "ELBv2", operation: first.action, region: region)
         repeat {
             var page = first
             page.set("Marker", marker)
             let result = try await call(page, continuation: marker != nil)
             all += items(result)
-            marker = result.nonEmpty("NextMarker")
-            if let next = marker, !seen.insert(next).inserted { break }
+            marker = try markers.follow(result.nonEmpty("NextMarker"))
         } while marker != nil
         return all
     }

@@ -62,9 +62,13 @@ public struct CurlExchange: Sendable {
     public var downloadDestination: URL?
     /// "GET https://host/path" for error messages: never the query or credentials.
     public var summary: String
+    /// A body kept in memory larger than this fails the transfer (`HTTPRequest.maxResponseBytes`).
+    public var maxBodyBytes: Int
 
     public init(method: String, url: String, headers: [HTTPHeaders.Field], body: HTTPRequest.Body = .empty,
-                timeout: TimeInterval, verifyTLS: Bool = true, downloadDestination: URL? = nil, summary: String) {
+                timeout: TimeInterval, verifyTLS: Bool = true, downloadDestination: URL? = nil, summary: String,
+                maxBodyBytes: Int = HTTPRequest.defaultMaxResponseBytes) {
+        self.maxBodyBytes = maxBodyBytes
         self.method = method
         self.url = url
         self.headers = headers

@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import PlayBase
 
 /// The state of one libcurl transfer: what to upload, where the response goes, and the flags the
 /// progress callback reads. Everything but `cancel()` runs on the transfer's own thread.
@@ -186,6 +187,11 @@ final class CurlTransfer: @unchecked Sendable {
 
     private func receiveBody(_ chunk: UnsafeRawBufferPointer) -> Bool {
         guard let destination = exchange.downloadDestination, (200..<300).contains(status) else {
+            guard body.count + chunk.count <= exchange.maxBodyBytes else {
+                localFailure = "the answer's body is larger than the \(ByteSize.describe(exchange.maxBodyBytes)) play keeps in memory"
+                    + " for one response; refused (is the endpoint the service it should be?)"
+                return false
+            }
             body.append(contentsOf: chunk)
             return true
         }

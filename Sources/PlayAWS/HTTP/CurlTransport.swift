@@ -42,7 +42,8 @@ public final class CurlTransport: HTTPTransport {
         let exchange = CurlExchange(
             method: request.method, url: url.absoluteString, headers: request.headers.fields, body: request.body,
             timeout: request.timeout > 0 ? request.timeout : defaultTimeout,
-            downloadDestination: request.downloadDestination, summary: request.summary)
+            downloadDestination: request.downloadDestination, summary: request.summary,
+            maxBodyBytes: request.maxResponseBytes)
         let easy = try checkOut(request.connectionPool)
         defer { checkIn(easy, request.connectionPool) }
         return try await easy.perform(exchange)

@@ -28,6 +28,11 @@ public struct HTTPRequest: Sendable {
     public var downloadDestination: URL?
     /// Requests with the same pool share one connection pool (one set of warm libcurl handles per service and region).
     public var connectionPool: String
+    /// A response body held in memory (not one written to `downloadDestination`) may be this
+    /// large; a larger one fails the attempt with a local transport error.
+    public var maxResponseBytes = HTTPRequest.defaultMaxResponseBytes
+    /// 64 MiB: AWS API answers are kilobytes; an endless body (a wrong endpoint) must not fill memory.
+    public static let defaultMaxResponseBytes = 64 << 20
 
     public struct QueryItem: Sendable, Hashable {
         public var name: String

@@ -112,6 +112,7 @@ public struct S3Client: Sendable {
     public func listObjects(bucket: String, prefix: String? = nil, pageSize: Int? = nil) async throws -> [S3Object] {
         var all: [S3Object] = []
         var token: String?
+        var tokens = PaginationTokens(service: "S3", operation: "ListObjectsV2", region: region)
         repeat {
             var query = [HTTPRequest.QueryItem("list-type", "2")]
             if let prefix { query.append(.init("prefix", prefix)) }
@@ -119,13 +120,12 @@ public struct S3Client: Sendable {
             if let token { query.append(.init("continuation-token", token)) }
             let response = try await send("ListObjectsV2", "GET", bucket: bucket, key: nil, query: query,
                                           continuation: token != nil)
-            guard let root = XMLTree.parse(response.body) else {
-                throw session.decodingError(operation("ListObjectsV2", bucket: bucket, key: nil), response, "the answer is not XML")
+            let root: XMLTree
+            do { root = try XMLTree.read(response.body) } catch {
+                throw session.decodingError(operation("ListObjectsV2", bucket: bucket, key: nil), response, error.description)
             }
             all += root.children("Contents").map(S3Object.init(xml:))
-            let next = root.bool("IsTruncated") == true ? root.nonEmpty("NextContinuationToken") : nil
-            if next == token { break }
-            token = next
+            token = try tokens.follow(root.bool("IsTruncated") == true ? root.nonEmpty("NextContinuationToken") : nil)
         } while token != nil
         return all
     }

@@ -17,11 +17,45 @@ public struct XMLTree: Sendable, Hashable {
         self.children = children
     }
 
-    /// Parses a document; nil when it is not well-formed XML (an HTML error page, an empty body).
+    /// Elements may nest this deep: AWS answers nest about ten; the tree is recursive, so an
+    /// answer nested without end would exhaust the stack when it is copied, compared or freed.
+    public static let maxDepth = 100
+
+    /// Why a body is not read as XML.
+    public enum ReadError: Error, Sendable, Equatable, CustomStringConvertible {
+        case empty
+        /// Not well-formed XML (an HTML error page, a cut-short body); the byte offset where it went wrong.
+        case malformed(offset: Int)
+        /// Elements nest deeper than `maxDepth`.
+        case tooDeep(offset: Int)
+
+        public var description: String {
+            switch self {
+            case .empty: "the answer is empty"
+            case .malformed(let offset): "the answer is not XML (malformed at byte \(offset))"
+            case .tooDeep(let offset):
+                "the answer nests XML elements more than \(XMLTree.maxDepth) deep (at byte \(offset)); it is refused"
+            }
+        }
+    }
+
+    /// Parses a document; nil when it is not well-formed XML (an HTML error page, an empty body)
+    /// or nests too deep.
     public static func parse(_ data: Data) -> XMLTree? {
-        guard !data.isEmpty else { return nil }
+        try? read(data)
+    }
+
+    /// Parses a document, saying why it cannot.
+    public static func read(_ data: Data) throws(ReadError) -> XMLTree {
+        guard !data.isEmpty else { throw .empty }
         var reader = Reader(Array(data))
-        return try? reader.document()
+        do {
+            return try reader.document()
+        } catch is Reader.TooDeep {
+            throw .tooDeep(offset: reader.offset)
+        } catch {
+            throw .malformed(offset: reader.offset)
+        }
     }
 
     /// The first child called `name`.
@@ -95,9 +129,11 @@ public struct XMLTree: Sendable, Hashable {
     /// A well-formedness reader for the XML AWS sends: one pass over the bytes, one tree out.
     private struct Reader {
         struct Malformed: Error {}
+        struct TooDeep: Error {}
 
         private let bytes: [UInt8]
         private var i = 0
+        var offset: Int { i }
         private var open: [(name: ArraySlice<UInt8>, tree: XMLTree)] = []
         private var root: XMLTree?
 
@@ -148,7 +184,10 @@ public struct XMLTree: Sendable, Hashable {
                 let selfClosing = try readAttributes()
                 let local = name.lastIndex(of: UInt8(ascii: ":")).map { name[name.index(after: $0)...] } ?? name
                 let tree = XMLTree(name: String(decoding: local, as: UTF8.self))
-                if selfClosing { close(tree) } else { open.append((name, tree)) }
+                if selfClosing { close(tree) } else {
+                    guard open.count < XMLTree.maxDepth else { throw TooDeep() }
+                    open.append((name, tree))
+                }
             }
         }
 

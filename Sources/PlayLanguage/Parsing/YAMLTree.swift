@@ -60,12 +60,17 @@ enum YAMLTreeBuilder {
         return try bytes.withUnsafeMutableBufferPointer { (buffer) throws(Diagnostic) -> [YAMLNode] in
             yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
             var composer = Composer()
+            var budget = YAMLBudget()
             var event = yaml_event_t()
             while true {
                 guard yaml_parser_parse(&parser, &event) == 1 else {
                     throw syntaxError(parser, file: file)
                 }
                 let done = event.type == YAML_STREAM_END_EVENT
+                do throws(YAMLBudget.Exceeded) { try budget.handle(event) } catch {
+                    yaml_event_delete(&event)
+                    throw YAMLBudget.diagnostic(error, file: file)
+                }
                 do throws(ComposeError) { try composer.handle(&event) } catch {
                     yaml_event_delete(&event)
                     throw Diagnostic.error(at: SourceLocation(file: file, line: error.line, column: error.column),

@@ -218,6 +218,14 @@ struct CommandInvocation {
         r["start"] = .string(PythonFormat.dateTime(start))
         r["end"] = .string(PythonFormat.dateTime(end))
         r["delta"] = .string(PythonFormat.timeDelta(elapsed))
+        let omitted = [("stdout", answer.stdoutOmitted), ("stderr", answer.stderrOmitted)].filter { $0.1 > 0 }
+        if !omitted.isEmpty {
+            let notes = omitted.map { stream, bytes in
+                "\(bytes) bytes of the command's \(stream) were left out (play keeps the first and last"
+                    + " \(ByteSize.describe(OutputBuffer.defaultLimit / 2)) of each stream); redirect large output to a file on the host"
+            }
+            r["warnings"] = .list((r["warnings"]?.listValue ?? []) + notes.map(Value.string))
+        }
         if answer.exitCode != 0 {
             r.failed = true
             r["msg"] = "non-zero return code"

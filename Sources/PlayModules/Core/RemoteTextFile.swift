@@ -58,7 +58,12 @@ struct RemoteTextFile {
             else printf 'absent\\0'; fi
             """
         let answer = try await context.connection().run(CommandRequest(
-            command: script, environment: context.environment, become: context.become, becomeUser: context.becomeUser))
+            command: script, environment: context.environment, become: context.become, becomeUser: context.becomeUser,
+            outputLimit: CommandRequest.wholeFileOutputLimit))
+        // Editing a file read in part would write the cut text back.
+        if answer.stdoutOmitted > 0 {
+            throw Failure(result: .failed("\(path) is larger than the \(ByteSize.describe(CommandRequest.wholeFileOutputLimit)) play reads into memory to edit"))
+        }
         var fields = answer.stdout.split(separator: 0, maxSplits: 2, omittingEmptySubsequences: false)
         guard answer.exitCode == 0, fields.count >= 2 else {
             let stderr = answer.stderrText.trimmingCharacters(in: .whitespacesAndNewlines)

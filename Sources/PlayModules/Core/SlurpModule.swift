@@ -25,7 +25,11 @@ public struct SlurpModule: Module {
             else printf 'file\\0'; exec cat -- "$_pP"; fi
             """
         let answer = try await context.connection().run(CommandRequest(
-            command: script, environment: context.environment, become: context.become, becomeUser: context.becomeUser))
+            command: script, environment: context.environment, become: context.become, becomeUser: context.becomeUser,
+            outputLimit: CommandRequest.wholeFileOutputLimit))
+        if answer.stdoutOmitted > 0 {
+            return .failed("Unable to slurp file: it is larger than the \(ByteSize.describe(CommandRequest.wholeFileOutputLimit)) play reads into memory")
+        }
         let fields = answer.stdout.split(separator: 0, maxSplits: 2, omittingEmptySubsequences: false)
         guard fields.count >= 2, answer.exitCode == 0 else {
             let stderr = answer.stderrText.trimmingCharacters(in: .whitespacesAndNewlines)
