@@ -12,6 +12,8 @@ public struct HumanRenderer: Sendable {
     public var width = 80
     /// ansible-playbook's `check_mode_markers` (off by default): " [CHECK MODE]" after the play's name.
     public var checkModeMarkers = false
+    /// The default callback's `result_format`: results after `=>` as JSON or as YAML.
+    public var resultFormat = ResultFormat.json
     /// Ansible prints an identical error report once per run.
     private let shownErrors = ShownErrors()
     private let progressLines = ProgressThrottle()
@@ -218,6 +220,7 @@ public struct HumanRenderer: Sendable {
         for key in shown.keys where key.hasPrefix("_ansible") { shown.removeValue(forKey: key) }
         // As in compactJSON: the line's own word (ok, fatal) already says it.
         shown.removeValue(forKey: "failed")
+        if resultFormat == .yaml { return ResultDump(verbosity: verbosity).yaml(shown) }
         return Value.dict(shown).jsonString(sortKeys: true, pretty: true)
     }
 
@@ -225,6 +228,7 @@ public struct HumanRenderer: Sendable {
     func compactJSON(_ values: OrderedDictionary<String, Value>) -> String {
         var v = values
         for key in ["failed", "_ansible_verbose_always", "_ansible_no_log"] { v.removeValue(forKey: key) }
+        if resultFormat == .yaml { return ResultDump(verbosity: verbosity).yaml(v) }
         return Value.dict(v).jsonString(sortKeys: true)
     }
 
