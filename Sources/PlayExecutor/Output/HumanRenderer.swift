@@ -183,10 +183,7 @@ public struct HumanRenderer: Sendable {
     /// source lines around it.
     func errorBlock(_ r: HostResult) -> String {
         guard let loc = r.location, !loc.isSynthetic else { return "" }
-        let kind = r.runsOnController ? "Action" : "Module"
-        let message = r.result.message ?? "Unknown error."
-        let what = r.failure?.isTaskLevel == true ? message : "\(kind) failed: \(message)"
-        var text = "[ERROR]: Task failed: \(what)\nOrigin: \(Self.absolute(loc))\n\n"
+        var text = "[ERROR]: \(Self.failureSummary(r))\nOrigin: \(Self.absolute(loc))\n\n"
         let first = max(1, loc.line - 2)
         let width = String(loc.line).count
         for n in first...loc.line {
@@ -197,6 +194,13 @@ public struct HumanRenderer: Sendable {
         text += String(repeating: " ", count: width + loc.column) + "^ column \(loc.column)\n\n"
         guard shownErrors.firstTime(text) else { return "" }
         return paint(text, "0;31")
+    }
+
+    /// `Task failed: Module failed: <message>`: how ansible-core 2.19 sums up a failure.
+    static func failureSummary(_ r: HostResult) -> String {
+        let kind = r.runsOnController ? "Action" : "Module"
+        let message = r.result.message ?? "Unknown error."
+        return "Task failed: " + (r.failure?.isTaskLevel == true ? message : "\(kind) failed: \(message)")
     }
 
     static func absolute(_ loc: SourceLocation) -> SourceLocation {

@@ -83,7 +83,7 @@ public final class JUnitReport: EventRenderer {
                 guard s.tasks[info.id] == nil else { return }
                 var name = info.name.trimmingCharacters(in: .whitespaces)
                 if !info.noLog && !options.hideTaskArguments && !info.args.isEmpty {
-                    name += " " + info.args.map { "\($0.key)=\($0.value.renderedString)" }.joined(separator: ", ")
+                    name += " " + info.args.map { "\($0.key)=" + ($0.value.stringValue ?? $0.value.pythonRepr) }.joined(separator: ", ")
                 }
                 s.tasks[info.id] = TaskData(name: name, path: info.location.map(PosixJSONRenderer.path) ?? "",
                                             play: s.play, module: info.module, start: now)
@@ -154,16 +154,22 @@ public final class JUnitReport: EventRenderer {
             testCase.systemOut = c.output
             return testCase
         }
-        let dump = ResultDump(verbosity: 0).json(r.result.values, indent: r.display != .standard ? 4 : 0)
+        let indented = r.display != .standard && !r.isLoopSummary && r.result["_ansible_verbose_always"]?.boolValue != false
+        let dump = ResultDump(verbosity: 0).json(ResultDump.loopSummaryTrimmed(r), indent: indented ? 4 : 0)
         switch c.status {
         case "ok":
             testCase.systemOut = dump
+        case "failed" where r.status == .failed:
+            // ansible-core 2.19 gives every failed result an error summary: the case is an error,
+            // its message the one the default callback prints, with no traceback.
+            let origin = r.runsOnController ? "action" : "target"
+            let missing = "(traceback missing)\n\n"
+            testCase.error = (HumanRenderer.failureSummary(r), missing
+                + "The above \(origin) exception was the direct cause of the following controller exception:\n\n" + missing
+                + "The above exception was the direct cause of the following exception:\n\n(traceback missing)\n")
         case "failed":
-            if let message = r.result.message {
-                testCase.failure = (message, dump)
-            } else {
-                testCase.failure = ("rc=\(r.result["rc"]?.renderedString ?? "0")", dump)
-            }
+            // A result failed by JUNIT_FAIL_ON_CHANGE or TOGGLE RESULT.
+            testCase.failure = (r.result.message ?? "rc=\(r.result["rc"]?.renderedString ?? "0")", dump)
         default:
             testCase.skipped = r.result["skip_reason"]?.renderedString ?? "skipped"
         }

@@ -9,16 +9,18 @@ enum JUnitXML {
         var time: Double
         var skipped: String?
         var failure: (message: String, output: String)?
+        var error: (message: String, output: String)?
         var systemOut: String?
     }
 
     static func document(suiteName: String, cases: [TestCase]) -> String {
         let failures = cases.filter { $0.failure != nil }.count
+        let errors = cases.filter { $0.error != nil }.count
         let skipped = cases.filter { !($0.skipped ?? "").isEmpty }.count
         let total = cases.reduce(0.0) { $0 + $1.time }
         var out = "<?xml version=\"1.0\" ?>\n"
-        out += "<testsuites disabled=\"0\" errors=\"0\" failures=\"\(failures)\" tests=\"\(cases.count)\" time=\"\(number(total))\">\n"
-        let suiteAttributes = "disabled=\"0\" errors=\"0\" failures=\"\(failures)\" name=\"\(attribute(suiteName))\" "
+        out += "<testsuites disabled=\"0\" errors=\"\(errors)\" failures=\"\(failures)\" tests=\"\(cases.count)\" time=\"\(number(total))\">\n"
+        let suiteAttributes = "disabled=\"0\" errors=\"\(errors)\" failures=\"\(failures)\" name=\"\(attribute(suiteName))\" "
             + "skipped=\"\(skipped)\" tests=\"\(cases.count)\" time=\"\(number(total))\""
         if cases.isEmpty {
             out += "\t<testsuite \(suiteAttributes)/>\n"
@@ -34,6 +36,9 @@ enum JUnitXML {
         let open = "\t\t<testcase classname=\"\(attribute(c.classname))\" name=\"\(attribute(c.name))\" time=\"\(number(c.time))\""
         var children: [String] = []
         if let skipped = c.skipped, !skipped.isEmpty { children.append("<skipped>\(text(skipped))</skipped>") }
+        if let error = c.error {
+            children.append("<error message=\"\(attribute(error.message))\" type=\"error\">\(text(error.output))</error>")
+        }
         if let failure = c.failure {
             children.append("<failure message=\"\(attribute(failure.message))\" type=\"failure\">\(text(failure.output))</failure>")
         }

@@ -42,7 +42,9 @@ public final class PosixJSONRenderer: EventRenderer {
                                 "hosts": .dict([:])])
             case .hostResult(let r):
                 guard !s.tasks.isEmpty, r.itemLabel == nil || r.isLoopSummary else { return "" }
-                var values = r.result.values
+                // The callback sees a result before its registered form adds `failed: false`.
+                var values = ResultDump.loopSummaryTrimmed(r)
+                if values["failed"] == .bool(false) { values.removeValue(forKey: "failed") }
                 switch r.status {
                 case .failed: values["failed"] = true
                 case .skipped: values["skipped"] = true
