@@ -27,7 +27,8 @@ public struct HumanRenderer: Sendable {
     public func render(_ event: PlayEvent) -> String {
         switch event {
         case .playbookStarted(let path):
-            return verbosity > 0 ? "PLAYBOOK: \(path)\n" : ""
+            // ansible-playbook names the playbook from -vv, in a banner.
+            return verbosity > 1 ? banner("PLAYBOOK: " + (path as NSString).lastPathComponent) : ""
         case .playStarted(let info):
             let check = info.checkMode && checkModeMarkers ? " [CHECK MODE]" : ""
             return "\n" + banner("PLAY [\(info.name)]\(check)")
