@@ -64,7 +64,7 @@ public enum HTMLReport {
         let span = max(record.duration, record.runs.map(\.end).max() ?? 0, 0.001)
         let plot = width - label - 10
         func x(_ t: Double) -> Double { label + t / span * plot }
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(top + row * Double(hosts.count) + 10))\" role=\"img\" aria-label=\"timeline\">\n"
+        var svg = "<svg width=\"\(Int(width))\" height=\"\(Int(top + row * Double(hosts.count) + 10))\" role=\"img\" aria-label=\"timeline\">\n"
         for i in 0...5 {
             let t = span * Double(i) / 5
             svg += "<line x1=\"\(fmt(x(t)))\" y1=\"\(fmt(top - 6))\" x2=\"\(fmt(x(t)))\" y2=\"\(fmt(top + row * Double(hosts.count)))\" stroke=\"#e4e4e4\"/>"
@@ -142,7 +142,7 @@ public enum HTMLReport {
         let most = max(1, story.health.map { $0.counts.reduce(0) { $0 + $1.count } }.max() ?? 1)
         let unit = (height - bottom - 10) / Double(most)
         let bar = max(3, min(14, (width - left) / Double(max(1, story.health.count)) - 1))
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" role=\"img\" aria-label=\"target health\">\n"
+        var svg = "<svg width=\"\(Int(width))\" height=\"\(Int(height))\" role=\"img\" aria-label=\"target health\">\n"
         svg += "<text x=\"0\" y=\"14\" font-size=\"11\" fill=\"#777\">\(most)</text><text x=\"0\" y=\"\(fmt(height - bottom))\" font-size=\"11\" fill=\"#777\">0</text>\n"
         for sample in story.health {
             let x = left + sample.time / span * (width - left - bar)

@@ -232,7 +232,8 @@ public struct HumanRenderer: Sendable {
     /// The result as Ansible prints it after `=>`: sorted compact JSON without internal keys.
     func compactJSON(_ values: OrderedDictionary<String, Value>) -> String {
         var v = values
-        for key in ["failed", "_ansible_verbose_always", "_ansible_no_log"] { v.removeValue(forKey: key) }
+        // ansible-core 2.19's callbacks see a result without its `failed` and `skipped` flags.
+        for key in ["failed", "skipped", "_ansible_verbose_always", "_ansible_no_log"] { v.removeValue(forKey: key) }
         if resultFormat == .yaml { return ResultDump(verbosity: verbosity).yaml(v) }
         return Value.dict(v).jsonString(sortKeys: true)
     }

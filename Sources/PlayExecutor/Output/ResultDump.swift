@@ -21,7 +21,7 @@ struct ResultDump {
             v.removeValue(forKey: "invocation")
             v.removeValue(forKey: "diff")
         }
-        for key in ["exception", "warnings", "deprecations", "failed"] { v.removeValue(forKey: key) }
+        for key in ["exception", "warnings", "deprecations", "failed", "skipped"] { v.removeValue(forKey: key) }
         return v
     }
 

@@ -24,6 +24,13 @@ public struct RunRecord: Sendable {
         public var host: String
         public var task: String
         public var message: String
+
+        public init(time: Double, host: String, task: String, message: String) {
+            self.time = time
+            self.host = host
+            self.task = task
+            self.message = message
+        }
     }
 
     public var started = Date()
