@@ -258,15 +258,21 @@ final class TranslateAPIDeployTests: SandboxTestCase {
     private func assertDeployStory(_ path: String, before: String, after: String, launched: [String], stopped: [String],
                                    file: StaticString = #filePath, line: UInt = #line) throws {
         let html = try String(contentsOfFile: path, encoding: .utf8)
-        func row(_ name: String, _ value: String) {
-            XCTAssertTrue(html.contains("<tr><td>\(name)</td><td>\(value)</td></tr>"), "\(name): \(value) in \(path)", file: file, line: line)
+        // Each row's values, in any order.
+        func row(_ name: String, _ values: [String]) {
+            let open = "<tr><td>\(name)</td><td>"
+            guard let start = html.range(of: open), let end = html[start.upperBound...].range(of: "</td></tr>") else {
+                return XCTFail("no \(name) row in \(path)", file: file, line: line)
+            }
+            let shown = html[start.upperBound..<end.lowerBound].components(separatedBy: ", ").sorted()
+            XCTAssertEqual(shown, values.sorted(), "\(name) in \(path)", file: file, line: line)
         }
-        row("version before", before)
-        row("version after", after)
-        row("launched", launched.joined(separator: ", "))
-        row("registered", launched.joined(separator: ", "))
-        row("taken out", stopped.joined(separator: ", "))
-        row("stopped", stopped.joined(separator: ", "))
+        row("version before", [before])
+        row("version after", [after])
+        row("launched", launched)
+        row("registered", launched)
+        row("taken out", stopped)
+        row("stopped", stopped)
         XCTAssertTrue(html.contains("<h3>Target health</h3>") && html.contains("healthy</title>"), "health over time", file: file, line: line)
         XCTAssertNotNil(html.range(of: #"<tr><td>load balancer answered</td><td>[1-9][0-9]* requests"#, options: .regularExpression),
                         "the load report's requests", file: file, line: line)

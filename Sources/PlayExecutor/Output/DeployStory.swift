@@ -78,10 +78,22 @@ public struct DeployStory: Sendable {
                 break
             }
         }
+        // Target health: each progress line that counts target states, and the states a
+        // register or deregister result reports when it ends.
+        var samples: [(time: Double, counts: [(state: String, count: Int)])] = []
         for p in record.progress {
             let counts = Self.targetCounts(p.message)
-            if !counts.isEmpty { health.append((p.time, counts)) }
+            if !counts.isEmpty { samples.append((p.time, counts)) }
         }
+        for run in record.runs where ["elb_register", "elb_deregister"].contains(run.module) {
+            guard case .dict(let states)? = run.result.result["states"], !states.isEmpty else { continue }
+            var counts: [String: Int] = [:]
+            for state in states.values { counts[state.renderedString, default: 0] += 1 }
+            let ordered = Self.states.compactMap { s in counts[s].map { (state: s, count: $0) } }
+                + counts.keys.filter { !Self.states.contains($0) }.sorted().map { (state: $0, count: counts[$0]!) }
+            samples.append((run.end, ordered))
+        }
+        health = samples.sorted { $0.time < $1.time }
         if case .dict(let d)? = load {
             func pairs(_ v: Value?) -> [(String, Int)] {
                 guard case .dict(let m)? = v else { return [] }

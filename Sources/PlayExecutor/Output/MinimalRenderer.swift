@@ -3,30 +3,17 @@ import PlayBase
 
 /// Ansible's `minimal` stdout callback: one block per host result (`host | CHANGED => {...}`, a
 /// command's rc and output), no banners, no recap; loop items are not shown, only the loop's result.
-public struct MinimalRenderer: EventRenderer {
+public struct MinimalRenderer: HostLineRenderer {
     public var colour: Bool
     public var verbosity: Int
     public var resultFormat = ResultFormat.json
-    /// The default callback's pieces this one shares: error reports, diffs, warnings.
-    private let human: HumanRenderer
+    let human: HumanRenderer
 
     public init(colour: Bool, verbosity: Int, resultFormat: ResultFormat = .json) {
         self.colour = colour
         self.verbosity = verbosity
         self.resultFormat = resultFormat
         self.human = HumanRenderer(colour: colour, verbosity: verbosity)
-    }
-
-    public func render(_ event: PlayEvent) -> String {
-        switch event {
-        case .hostResult(let r):
-            if r.itemLabel != nil && !r.isLoopSummary { return "" }
-            return resultText(r)
-        case .warning, .interrupted:
-            return human.render(event)
-        default:
-            return ""
-        }
     }
 
     func resultText(_ r: HostResult) -> String {
@@ -58,9 +45,5 @@ public struct MinimalRenderer: EventRenderer {
         let rc = r.result["rc"]?.renderedString ?? "-1"
         let output = ["stdout", "stderr", "msg"].map { r.result[$0]?.renderedString ?? "" }.joined()
         return "\(r.host) | \(state) | rc=\(rc) >>\n" + output
-    }
-
-    private func paint(_ s: String, _ code: String) -> String {
-        colour ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s
     }
 }

@@ -3,27 +3,15 @@ import PlayBase
 
 /// Ansible's `oneline` stdout callback: each host result on one line (`host | SUCCESS => {...}`,
 /// a command's rc, stdout and stderr), no banners, no recap, no error excerpts.
-public struct OnelineRenderer: EventRenderer {
+public struct OnelineRenderer: HostLineRenderer {
     public var colour: Bool
     public var verbosity: Int
-    private let human: HumanRenderer
+    let human: HumanRenderer
 
     public init(colour: Bool, verbosity: Int) {
         self.colour = colour
         self.verbosity = verbosity
         self.human = HumanRenderer(colour: colour, verbosity: verbosity)
-    }
-
-    public func render(_ event: PlayEvent) -> String {
-        switch event {
-        case .hostResult(let r):
-            if r.itemLabel != nil && !r.isLoopSummary { return "" }
-            return resultText(r)
-        case .warning, .interrupted:
-            return human.render(event)
-        default:
-            return ""
-        }
     }
 
     func resultText(_ r: HostResult) -> String {
@@ -64,9 +52,5 @@ public struct OnelineRenderer: EventRenderer {
         var text = "\(r.host) | \(state) | rc=\(rc) | (stdout) \(escaped("stdout"))"
         if !escaped("stderr").isEmpty { text += " (stderr) \(escaped("stderr"))" }
         return text
-    }
-
-    private func paint(_ s: String, _ code: String) -> String {
-        colour ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s
     }
 }
