@@ -36,8 +36,10 @@ final class CallbackComparisonTests: XCTestCase {
 
     func testOneline() throws { try compare("oneline", ["ANSIBLE_STDOUT_CALLBACK": "ansible.builtin.oneline"]) }
 
-    /// The default callback with `-v` (every result shown) and minimal, both with `result_format=yaml`.
-    func testYAMLResultFormat() throws {
+    /// The default callback with `-v` (every result shown, as JSON and as YAML) and minimal with
+    /// `result_format=yaml`.
+    func testResultFormats() throws {
+        try compare("default, -v", [:], verbose: true)
         try compare("default, yaml results, -v", ["ANSIBLE_CALLBACK_RESULT_FORMAT": "yaml"], verbose: true)
         try compare("minimal, yaml results", ["ANSIBLE_STDOUT_CALLBACK": "minimal", "ANSIBLE_CALLBACK_RESULT_FORMAT": "yaml"])
     }
