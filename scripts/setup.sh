@@ -10,6 +10,8 @@ apt_packages=(libssl-dev libcurl4-openssl-dev libxml2-dev valgrind openssh-serve
 apt_packages+=(rpm dnf createrepo-c dpkg-dev)
 # Software module tests: wget, git, zip, xz, bzip2 and gpg; python3-apt lets ansible's apt_repository run for comparisons.
 apt_packages+=(wget git zip unzip xz-utils bzip2 gnupg python3-apt)
+# --report's page is rendered headless in a test (screenshot not blank, no console errors).
+apt_packages+=(chromium)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -42,6 +42,13 @@ public enum PlaybookSession {
         public var become: Bool?
         public var becomeUser: String?
         public var environment: [String: String]
+        /// The callbacks that print the run, as set by a configuration file; the environment's
+        /// ANSIBLE_STDOUT_CALLBACK, ANSIBLE_CALLBACK_RESULT_FORMAT and ANSIBLE_CALLBACKS_ENABLED win.
+        public var outputSettings = OutputSettings()
+        /// `--report FILE.html`: the run's page, written after the run.
+        public var reportPath: String?
+        /// `--load-report FILE`: a load generator's report the page shows beside a deploy.
+        public var loadReportPath: String?
 
         public init(playbooks: [String], inventories: [String] = [], extraVars: [String] = [], tags: [String] = [],
                     skipTags: [String] = [], limit: String? = nil, check: Bool = false, diff: Bool = false,
@@ -203,8 +210,20 @@ public enum PlaybookSession {
         }
         options.configFile = AnsibleConfig.path
 
-        let sink = StreamingSink(output: output, json: request.json, colour: request.colour,
-                                 verbosity: request.verbosity)
+        let recorder = request.reportPath.map { _ in RunRecorder() }
+        let sink: StreamingSink
+        do {
+            let (stdout, callbacks) = request.json
+                ? (JSONEventRenderer() as any EventRenderer, [])
+                : try request.outputSettings.resolved(environment: request.environment).renderers(
+                    colour: request.colour, verbosity: request.verbosity, environment: request.environment,
+                    warn: { output.error($0) })
+            sink = StreamingSink(output: output, stdout: stdout, callbacks: callbacks + [recorder].compactMap { $0 },
+                                 jsonLines: request.json)
+        } catch {
+            output.error("ERROR! \(error)\n")
+            return PlayExitCode.error
+        }
         let interrupt = InterruptFlag()
         var exitCode = PlayExitCode.success
         do {
@@ -231,6 +250,14 @@ public enum PlaybookSession {
         } catch {
             report(error)
             return PlayExitCode.error
+        }
+        if let path = request.reportPath, let recorder {
+            do {
+                try RunReportFile.write(recorder.record(), to: path, loadReport: request.loadReportPath)
+            } catch {
+                output.error("ERROR! could not write the report \(path): \(error)\n")
+                if exitCode == PlayExitCode.success { exitCode = PlayExitCode.error }
+            }
         }
         return exitCode
     }

@@ -7,3 +7,12 @@ extension Value {
         YAMLWriter(indent: indent, flowLeaves: flowLeaves).write(self)
     }
 }
+
+extension Value {
+    /// The YAML of Ansible's callbacks with `result_format=yaml` (pretty results): block style,
+    /// indent 4, multi-line strings as literal blocks, tidied as Ansible's lossy dumper does
+    /// (trailing spaces and special characters dropped, tabs expanded).
+    public func callbackYAML() -> String {
+        YAMLWriter(indent: 4, flowLeaves: false, literalBlocks: true).write(self)
+    }
+}

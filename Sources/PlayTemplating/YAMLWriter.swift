@@ -12,6 +12,15 @@ struct YAMLWriter {
     /// PyYAML's default_flow_style=None: leaf collections inline.
     var flowLeaves: Bool
     var sortKeys = true
+    /// Multi-line strings as `|-` literal blocks (Ansible's callback dumper), made fit for one.
+    var literalBlocks = false
+
+    init(indent: Int, flowLeaves: Bool, sortKeys: Bool = true, literalBlocks: Bool = false) {
+        self.indent = indent
+        self.flowLeaves = flowLeaves
+        self.sortKeys = sortKeys
+        self.literalBlocks = literalBlocks
+    }
 
     func write(_ value: Value) -> String {
         var out = ""
@@ -50,7 +59,9 @@ struct YAMLWriter {
             if !(inlineFirst && i == 0) { out += String(repeating: " ", count: level) }
             out += Self.scalar(.string(key), flow: false) + ":"
             let v = d[key]!
-            if useFlow(v) {
+            if let block = literalBlock(v, level: level + indent) {
+                out += " " + block
+            } else if useFlow(v) {
                 out += " " + inline(v, flow: false) + "\n"
             } else if case .dict(let child) = v {
                 out += "\n"
@@ -66,7 +77,9 @@ struct YAMLWriter {
         for (i, v) in l.enumerated() {
             if !(inlineFirst && i == 0) { out += String(repeating: " ", count: level) }
             out += "-"
-            if useFlow(v) {
+            if let block = literalBlock(v, level: level + indent) {
+                out += " " + block
+            } else if useFlow(v) {
                 out += " " + inline(v, flow: false) + "\n"
             } else {
                 out += String(repeating: " ", count: max(1, indent - 1))
@@ -77,6 +90,42 @@ struct YAMLWriter {
                 }
             }
         }
+    }
+
+    /// A multi-line string as a literal block whose lines sit at `level`, when `literalBlocks` is on.
+    private func literalBlock(_ v: Value, level: Int) -> String? {
+        guard literalBlocks, case .string(let raw) = v,
+              raw.unicodeScalars.contains(where: { "\n\u{85}\u{2028}\u{2029}".unicodeScalars.contains($0) }) else { return nil }
+        let text = Self.tidiedForBlock(raw)
+        guard !text.isEmpty else { return nil }
+        // A first line starting with a space or a break needs the indentation given.
+        let hint = text.first == " " || text.first == "\n" ? String(indent) : ""
+        let pad = String(repeating: " ", count: level)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0.isEmpty ? "" : pad + $0 }
+        return "|\(hint)-\n" + lines.joined(separator: "\n") + "\n"
+    }
+
+    /// What Ansible's lossy dumper does before a literal block: no trailing whitespace, tabs
+    /// expanded, characters YAML allows only in quotes removed, no spaces before a line break.
+    static func tidiedForBlock(_ s: String) -> String {
+        var text = ""
+        for line in s.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false) {
+            var expanded = ""
+            for c in line.unicodeScalars {
+                if c == "\t" {
+                    let col = expanded.unicodeScalars.count
+                    expanded += String(repeating: " ", count: 8 - col % 8)
+                } else if c.value == 10 || (32...126).contains(c.value) || c.value == 133
+                            || (160...55295).contains(c.value) || (57344...65533).contains(c.value)
+                            || (c.value >= 65536 && c.value != 65279) {
+                    expanded.unicodeScalars.append(c)
+                }
+            }
+            text += expanded.replacingOccurrences(of: #" +$"#, with: "", options: .regularExpression) + "\n"
+        }
+        while let last = text.last, last.isWhitespace { text.removeLast() }
+        return text
     }
 
     /// A scalar, or a collection in flow style (whose scalars follow the stricter flow rules).

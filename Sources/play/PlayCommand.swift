@@ -80,6 +80,12 @@ struct PlayCommand: AsyncParsableCommand {
     @Option(name: .customLong("become-user"), help: "Run operations as this user (default root).")
     var becomeUser: String?
 
+    @Option(name: .customLong("report"), help: "Write a self-contained HTML page about the run to this file.")
+    var report: String?
+
+    @Option(name: .customLong("load-report"), help: "A load generator's JSON report to show in the --report page.")
+    var loadReport: String?
+
     enum OutputFormat: String, ExpressibleByArgument { case human, json }
 
     func validate() throws {
@@ -90,7 +96,7 @@ struct PlayCommand: AsyncParsableCommand {
     func run() async throws {
         let terminal = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
             && ProcessInfo.processInfo.environment["ANSIBLE_NOCOLOR"] == nil
-        let request = PlaybookSession.Request(
+        let base = PlaybookSession.Request(
             playbooks: playbooks, inventories: inventory, extraVars: extraVars,
             tags: tags.flatMap { $0.split(separator: ",").map(String.init) },
             skipTags: skipTags.flatMap { $0.split(separator: ",").map(String.init) },
@@ -101,6 +107,9 @@ struct PlayCommand: AsyncParsableCommand {
             modulePaths: modulePaths.flatMap { $0.split(separator: ":").map(String.init) },
             connection: connection, user: user, privateKey: privateKey, become: become ? true : nil,
             becomeUser: becomeUser, environment: ProcessInfo.processInfo.environment)
+        var request = base
+        request.reportPath = report
+        request.loadReportPath = loadReport
         // Only the executable ends the process: a second Ctrl-C during the run ends it here.
         let code = await PlaybookSession.run(request, output: StandardStreams(), terminate: { Foundation.exit($0) })
         if code != 0 { throw ExitCode(code) }

@@ -23,11 +23,12 @@ final class LoadGenerator: @unchecked Sendable {
     }
 
     private let child: ChildProcess
-    private let statusPath: String
+    /// The report the generator rewrites every second (what `play --load-report` reads).
+    let statusPath: String
 
     /// Starts the load at `rate` requests per second and returns once the first report is written.
     init(sandbox: DeploySandbox, rate: Int, name: String) throws {
-        statusPath = sandbox.workDirectory + "/load-\(name).json"
+        statusPath = Self.statusPath(sandbox, name)
         try? FileManager.default.removeItem(atPath: statusPath)
         child = try ChildProcess(
             "/usr/bin/env", ["python3", sandbox.repository + "/sandbox/loadgen.py", "--url", sandbox.lbURL,
@@ -45,6 +46,10 @@ final class LoadGenerator: @unchecked Sendable {
     }
 
     var pid: Int32 { child.pid }
+
+    static func statusPath(_ sandbox: DeploySandbox, _ name: String) -> String {
+        sandbox.workDirectory + "/load-\(name).json"
+    }
 
     /// Ends the load and reads its final report.
     func stop() throws -> Report {

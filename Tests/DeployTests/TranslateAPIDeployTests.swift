@@ -31,7 +31,11 @@ final class TranslateAPIDeployTests: SandboxTestCase {
         XCTAssertEqual(try sandbox.state().instances.map(\.id).sorted(), v1, "check mode changes nothing")
 
         _ = try sandbox.awsRequestCount(reset: true)
-        let (second, report) = try underLoad(sandbox, "deploy-2") { try sandbox.play(["--tags", "deploy", "-e", "version=2"], name: "deploy-2") }
+        let page = sandbox.workDirectory + "/deploy-2.html"
+        let (second, report) = try underLoad(sandbox, "deploy-2") {
+            try sandbox.play(["--tags", "deploy", "-e", "version=2", "--report", page,
+                              "--load-report", LoadGenerator.statusPath(sandbox, "deploy-2")], name: "deploy-2")
+        }
         XCTAssertEqual(second.exitCode, 0, second.output)
         // The deploy's AWS budget (bench/deploy.py measures 30 for 4 and for 16 instances).
         let requests = try sandbox.awsRequestCount()
@@ -47,6 +51,7 @@ final class TranslateAPIDeployTests: SandboxTestCase {
         XCTAssertEqual(state.targetIDs, v2, "only the new version is in the target group: \(state.summary)")
         XCTAssertEqual(state.healthyTargetIDs, v2, state.summary)
         XCTAssertEqual(try sandbox.servedVersions().versions.keys.sorted(), ["2"])
+        try assertDeployStory(page, before: "1", after: "2", launched: v2, stopped: v1)
         print("[deploy] build 1: \(fmt(first.seconds)) s; build 2 under load: \(fmt(second.seconds)) s, \(requests) AWS requests, \(report.summary)")
     }
 
@@ -249,6 +254,30 @@ final class TranslateAPIDeployTests: SandboxTestCase {
         // The version the load balancer serves once the play is done.
         usleep(500_000)
         return (result, try load.stop())
+    }
+
+    /// The `--report` page of a deploy tells its story: versions, instances, target health, load.
+    private func assertDeployStory(_ path: String, before: String, after: String, launched: [String], stopped: [String],
+                                   file: StaticString = #filePath, line: UInt = #line) throws {
+        let html = try String(contentsOfFile: path, encoding: .utf8)
+        // Each row's values, in any order.
+        func row(_ name: String, _ values: [String]) {
+            let open = "<tr><td>\(name)</td><td>"
+            guard let start = html.range(of: open), let end = html[start.upperBound...].range(of: "</td></tr>") else {
+                return XCTFail("no \(name) row in \(path)", file: file, line: line)
+            }
+            let shown = html[start.upperBound..<end.lowerBound].components(separatedBy: ", ").sorted()
+            XCTAssertEqual(shown, values.sorted(), "\(name) in \(path)", file: file, line: line)
+        }
+        row("version before", [before])
+        row("version after", [after])
+        row("launched", launched)
+        row("registered", launched)
+        row("taken out", stopped)
+        row("stopped", stopped)
+        XCTAssertTrue(html.contains("<h3>Target health</h3>") && html.contains("healthy</title>"), "health over time", file: file, line: line)
+        XCTAssertNotNil(html.range(of: #"<tr><td>load balancer answered</td><td>[1-9][0-9]* requests"#, options: .regularExpression),
+                        "the load report's requests", file: file, line: line)
     }
 
     private func assertNoFailures(_ report: LoadGenerator.Report, versions: Set<String>, last: String,

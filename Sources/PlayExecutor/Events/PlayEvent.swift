@@ -1,3 +1,4 @@
+import OrderedCollections
 import PlayBase
 import PlayLanguage
 
@@ -37,12 +38,15 @@ public struct PlayInfo: Sendable {
     public var hostPattern: String
     public var index: Int
     public var checkMode: Bool
+    /// Where the play is written (the json and junit callbacks name it).
+    public var location: SourceLocation?
 
-    public init(name: String, hostPattern: String, index: Int, checkMode: Bool) {
+    public init(name: String, hostPattern: String, index: Int, checkMode: Bool, location: SourceLocation? = nil) {
         self.name = name
         self.hostPattern = hostPattern
         self.index = index
         self.checkMode = checkMode
+        self.location = location
     }
 }
 
@@ -52,12 +56,24 @@ public struct TaskInfo: Sendable {
     public var kind: Kind
     public var location: SourceLocation?
     public var checkMode: Bool
+    /// The module and its arguments as written, not templated (junit names test cases by them).
+    public var module: String
+    public var args: OrderedDictionary<String, Value>
+    /// The task hides its results and arguments (`no_log`).
+    public var noLog: Bool
+    /// The compiled task's node: the same task run again (another batch) has the same id.
+    public var id: String
 
-    public init(name: String, kind: Kind, location: SourceLocation?, checkMode: Bool = false) {
+    public init(name: String, kind: Kind, location: SourceLocation?, checkMode: Bool = false, module: String = "",
+                args: OrderedDictionary<String, Value> = [:], noLog: Bool = false, id: String? = nil) {
+        self.id = id ?? "\(kind.rawValue):\(name):\(location?.description ?? "")"
         self.name = name
         self.kind = kind
         self.location = location
         self.checkMode = checkMode
+        self.module = module
+        self.args = args
+        self.noLog = noLog
     }
 }
 
@@ -87,6 +103,8 @@ public struct HostResult: Sendable {
     public var failure: TaskFailure?
     /// The task runs in diff mode: a changed result's `diff` is shown before its line.
     public var showsDiff: Bool
+    /// The result is a command's output (the module's `commandOutput` trait).
+    public var commandOutput = false
 
     public init(host: String, task: String, status: TaskStatus, result: TaskResult, itemLabel: String? = nil,
                 isLoopSummary: Bool = false, ignored: Bool = false, delegatedTo: String? = nil,

@@ -12,6 +12,8 @@ public struct HumanRenderer: Sendable {
     public var width = 80
     /// ansible-playbook's `check_mode_markers` (off by default): " [CHECK MODE]" after the play's name.
     public var checkModeMarkers = false
+    /// The default callback's `result_format`: results after `=>` as JSON or as YAML.
+    public var resultFormat = ResultFormat.json
     /// Ansible prints an identical error report once per run.
     private let shownErrors = ShownErrors()
     private let progressLines = ProgressThrottle()
@@ -25,7 +27,8 @@ public struct HumanRenderer: Sendable {
     public func render(_ event: PlayEvent) -> String {
         switch event {
         case .playbookStarted(let path):
-            return verbosity > 0 ? "PLAYBOOK: \(path)\n" : ""
+            // ansible-playbook names the playbook from -vv, in a banner.
+            return verbosity > 1 ? banner("PLAYBOOK: " + (path as NSString).lastPathComponent) : ""
         case .playStarted(let info):
             let check = info.checkMode && checkModeMarkers ? " [CHECK MODE]" : ""
             return "\n" + banner("PLAY [\(info.name)]\(check)")
@@ -181,10 +184,7 @@ public struct HumanRenderer: Sendable {
     /// source lines around it.
     func errorBlock(_ r: HostResult) -> String {
         guard let loc = r.location, !loc.isSynthetic else { return "" }
-        let kind = r.runsOnController ? "Action" : "Module"
-        let message = r.result.message ?? "Unknown error."
-        let what = r.failure?.isTaskLevel == true ? message : "\(kind) failed: \(message)"
-        var text = "[ERROR]: Task failed: \(what)\nOrigin: \(Self.absolute(loc))\n\n"
+        var text = "[ERROR]: \(Self.failureSummary(r))\nOrigin: \(Self.absolute(loc))\n\n"
         let first = max(1, loc.line - 2)
         let width = String(loc.line).count
         for n in first...loc.line {
@@ -195,6 +195,13 @@ public struct HumanRenderer: Sendable {
         text += String(repeating: " ", count: width + loc.column) + "^ column \(loc.column)\n\n"
         guard shownErrors.firstTime(text) else { return "" }
         return paint(text, "0;31")
+    }
+
+    /// `Task failed: Module failed: <message>`: how ansible-core 2.19 sums up a failure.
+    static func failureSummary(_ r: HostResult) -> String {
+        let kind = r.runsOnController ? "Action" : "Module"
+        let message = r.result.message ?? "Unknown error."
+        return "Task failed: " + (r.failure?.isTaskLevel == true ? message : "\(kind) failed: \(message)")
     }
 
     static func absolute(_ loc: SourceLocation) -> SourceLocation {
@@ -218,13 +225,16 @@ public struct HumanRenderer: Sendable {
         for key in shown.keys where key.hasPrefix("_ansible") { shown.removeValue(forKey: key) }
         // As in compactJSON: the line's own word (ok, fatal) already says it.
         shown.removeValue(forKey: "failed")
+        if resultFormat == .yaml { return ResultDump(verbosity: verbosity).yaml(shown) }
         return Value.dict(shown).jsonString(sortKeys: true, pretty: true)
     }
 
     /// The result as Ansible prints it after `=>`: sorted compact JSON without internal keys.
     func compactJSON(_ values: OrderedDictionary<String, Value>) -> String {
         var v = values
-        for key in ["failed", "_ansible_verbose_always", "_ansible_no_log"] { v.removeValue(forKey: key) }
+        // ansible-core 2.19's callbacks see a result without its `failed` and `skipped` flags.
+        for key in ["failed", "skipped", "_ansible_verbose_always", "_ansible_no_log"] { v.removeValue(forKey: key) }
+        if resultFormat == .yaml { return ResultDump(verbosity: verbosity).yaml(v) }
         return Value.dict(v).jsonString(sortKeys: true)
     }
 

@@ -202,4 +202,11 @@ extension ModuleTraits {
         traits.supportsAsync = true
         return traits
     }()
+
+    /// `command` and `shell`: an async-capable command whose result is its output.
+    public static let commandAsync: ModuleTraits = {
+        var traits = ModuleTraits.remoteAsync
+        traits.commandOutput = true
+        return traits
+    }()
 }

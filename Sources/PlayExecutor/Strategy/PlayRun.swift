@@ -43,7 +43,7 @@ struct PlayRun {
         let headerVars = variables.headerVariables
         let name = (try? templar.renderString(play.displayName, headerVars).renderedString) ?? play.displayName
         let header = PlayInfo(name: name, hostPattern: play.hosts, index: compiled.index,
-                              checkMode: play.checkMode ?? options.checkMode)
+                              checkMode: play.checkMode ?? options.checkMode, location: play.location)
         events.emit(.playStarted(header))
 
         let pattern = (try? templar.renderString(play.hosts, headerVars).renderedString) ?? play.hosts
@@ -119,7 +119,9 @@ struct PlayRun {
                 if index > 0 { events.emit(.playStarted(header)) }
             case .runTask(let task, let hosts, let once):
                 events.emit(.taskStarted(TaskInfo(name: bannerName(task, host: hosts[0], hosts: scheduler.hosts), kind: .task,
-                                                  location: task.task.location, checkMode: options.checkMode)))
+                                                  location: task.task.location, checkMode: options.checkMode,
+                                                  module: task.task.module, args: task.task.args,
+                                                  noLog: Self.literalNoLog(task), id: "\(task.id)")))
                 let targets = once ? [hosts[0]] : hosts
                 let outcomes = await run(task, on: targets, hosts: scheduler.hosts, kind: .task)
                 var applied: [String: HostTaskOutcome] = [:]
@@ -141,7 +143,9 @@ struct PlayRun {
                 scheduler.report(await runIncludedHandler(handler.include!, hosts: hosts, playHosts: scheduler.hosts))
             case .runHandler(let handler, let hosts):
                 events.emit(.taskStarted(TaskInfo(name: bannerName(handler, host: hosts[0], hosts: scheduler.hosts),
-                                                  kind: .handler, location: handler.task.location)))
+                                                  kind: .handler, location: handler.task.location,
+                                                  module: handler.task.module, args: handler.task.args,
+                                                  noLog: Self.literalNoLog(handler), id: "\(handler.id)")))
                 let outcomes = await run(handler, on: hosts, hosts: scheduler.hosts, kind: .handler)
                 for host in hosts { if let outcome = outcomes[host] { record(outcome, handler) } }
                 scheduler.report(hosts.compactMap { outcomes[$0].map(HostReport.init) })
@@ -158,6 +162,13 @@ struct PlayRun {
                 return
             }
         }
+    }
+
+    /// `no_log` written as a plain boolean: what the callbacks that see the task before any host
+    /// (junit's test case names) may know of it; a templated value counts as hidden.
+    static func literalNoLog(_ task: CompiledTask) -> Bool {
+        guard let value = task.keywords.noLog else { return false }
+        return ValueCoercion.bool(value) ?? true
     }
 
     /// A templated task name is shown rendered with the first host's variables, as Ansible's

@@ -79,6 +79,9 @@ public struct ModuleTraits: Sendable, Hashable {
     /// Its work is one command on the target that can run detached (`async:`); the module
     /// starts it through `ModuleContext.asyncJob` and the runner polls the job file.
     public var supportsAsync = false
+    /// Its result is a command's output (`command`, `shell`, `raw`: Ansible's MODULE_NO_JSON): the
+    /// ad-hoc callbacks (`minimal`, `oneline`) print its rc and output rather than the JSON.
+    public var commandOutput = false
 
     public init(runsOnController: Bool = false, bypassesHostLoop: Bool = false, performedByStrategy: Bool = false,
                 display: ResultDisplay = .standard, factsPrecedence: FactsPrecedence = .variables) {

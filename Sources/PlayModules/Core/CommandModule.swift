@@ -21,7 +21,7 @@ public struct CommandModule: Module {
         ArgumentSpec("stdin_add_newline", .bool, defaultValue: true),
         ArgumentSpec("strip_empty_ends", .bool, defaultValue: true),
         ArgumentSpec("expand_argument_vars", .bool, defaultValue: true),
-    ], freeForm: .rawParams, traits: .remoteAsync)
+    ], freeForm: .rawParams, traits: .commandAsync)
 
     public func run(_ context: ModuleContext) async throws -> TaskResult {
         guard let raw = CommandText.raw(context) else {

@@ -13,7 +13,11 @@ public struct RawModule: Module {
 
     public let spec = ModuleSpec(name: "raw", arguments: [
         ArgumentSpec("executable", .string),
-    ], freeForm: .rawParams)
+    ], freeForm: .rawParams, traits: {
+        var traits = ModuleTraits.remote
+        traits.commandOutput = true
+        return traits
+    }())
 
     public func run(_ context: ModuleContext) async throws -> TaskResult {
         if context.checkMode { return TaskResult(["changed": false, "skipped": true]) }

@@ -18,7 +18,7 @@ public struct ShellModule: Module {
         ArgumentSpec("stdin", .string),
         ArgumentSpec("stdin_add_newline", .bool, defaultValue: true),
         ArgumentSpec("strip_empty_ends", .bool, defaultValue: true),
-    ], freeForm: .rawParams, traits: .remoteAsync)
+    ], freeForm: .rawParams, traits: .commandAsync)
 
     public func run(_ context: ModuleContext) async throws -> TaskResult {
         guard let text = CommandText.raw(context) else {
