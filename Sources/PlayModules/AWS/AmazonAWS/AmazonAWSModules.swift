@@ -10,7 +10,7 @@ enum AmazonAWSModules {
         ] + [
             // IAM, CloudFormation, Auto Scaling, launch templates, Route 53 (aws-iam).
             CloudFormationModule(), CloudFormationInfoModule(), IAMRoleModule(), IAMRoleInfoModule(), IAMPolicyModule(),
-            IAMInstanceProfileModule(),
+            IAMInstanceProfileModule(), AutoScalingGroupModule(), AutoScalingGroupInfoModule(), AutoScalingLaunchConfigModule(),
         ]
     }
 }
