@@ -19,11 +19,8 @@ struct AutoScalingGroups {
 
     /// The group called `name`, or nil.
     func group(_ name: String) async throws -> XMLTree? {
-        var request = client.request("DescribeAutoScalingGroups")
-        request.members("AutoScalingGroupNames", [name])
-        return try await AWSModuleError.wrapping("describing auto scaling group '\(name)'") {
-            try await client.members(request, list: "AutoScalingGroups")
-        }.first
+        try await first("DescribeAutoScalingGroups", names: "AutoScalingGroupNames", name, list: "AutoScalingGroups",
+                        doing: "describing auto scaling group '\(name)'")
     }
 
     func allGroups() async throws -> [XMLTree] {
@@ -33,11 +30,14 @@ struct AutoScalingGroups {
     }
 
     func launchConfiguration(_ name: String) async throws -> XMLTree? {
-        var request = client.request("DescribeLaunchConfigurations")
-        request.members("LaunchConfigurationNames", [name])
-        return try await AWSModuleError.wrapping("describing launch configuration '\(name)'") {
-            try await client.members(request, list: "LaunchConfigurations")
-        }.first
+        try await first("DescribeLaunchConfigurations", names: "LaunchConfigurationNames", name, list: "LaunchConfigurations",
+                        doing: "describing launch configuration '\(name)'")
+    }
+
+    private func first(_ action: String, names: String, _ name: String, list: String, doing: String) async throws -> XMLTree? {
+        var request = client.request(action)
+        request.members(names, [name])
+        return try await AWSModuleError.wrapping(doing) { try await client.members(request, list: list) }.first
     }
 
     /// A member as boto3 returns it (CamelCase keys), for the fields the collection passes through raw.
