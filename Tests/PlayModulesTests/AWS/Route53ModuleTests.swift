@@ -7,7 +7,7 @@ import PlayExecutor
 import PlayTestSupport
 import XCTest
 
-/// route53 and route53_info against a real moto_server (the zone made directly): create, the
+/// route53_zone, route53 and route53_info against a real moto_server: the zone, then create, the
 /// same record unchanged, a different one refused without `overwrite`, replaced with it, read,
 /// listed, check mode, deleted. The keys asserted are the ones amazon.aws 10 returns (recorded
 /// from the collection against moto), typo'd `resource_records_sets` included.
@@ -16,14 +16,17 @@ final class Route53ModuleTests: AWSModuleTestCase {
         let server = try await moto()
         let runner = AWSModuleRunner(moto: server)
         let zone = "z\(UUID().uuidString.prefix(6).lowercased()).example.com"
-        let session = server.session()
-        defer { session.shutdown() }
-        let created = try await session.route53().send("CreateHostedZone", "POST", path: "hostedzone", body: """
-            <?xml version="1.0" encoding="UTF-8"?><CreateHostedZoneRequest xmlns="https://route53.amazonaws.com/doc/2013-04-01/">\
-            <Name>\(zone)</Name><CallerReference>\(UUID().uuidString)</CallerReference></CreateHostedZoneRequest>
-            """, idempotent: false)
-        let zoneID = Route53Client.bareID(created.string("HostedZone", "Id") ?? "")
-        XCTAssertFalse(zoneID.isEmpty)
+        let made = try await runner.run(Route53ZoneModule(), ["zone": .string(zone), "comment": "first", "tags": ["app": "dns"]])
+        XCTAssertTrue(made.changed, made.text)
+        XCTAssertEqual(made["name"]?.renderedString, zone + ".")
+        XCTAssertEqual(made["tags"], ["app": "dns"])
+        XCTAssertEqual(made["result"]?["private_zone"], false)
+        let zoneID = made["zone_id"]?.renderedString ?? ""
+        let sameZone = try await runner.run(Route53ZoneModule(), ["zone": .string(zone), "comment": "first", "tags": ["app": "dns"]])
+        XCTAssertFalse(sameZone.changed, sameZone.text)
+        let commented = try await runner.run(Route53ZoneModule(), ["zone": .string(zone), "comment": "second"])
+        XCTAssertTrue(commented.changed, commented.text)
+        XCTAssertEqual(commented["comment"], "second")
 
         func record(_ state: String, _ extra: OrderedDictionary<String, Value> = [:]) async throws -> TaskResult {
             let base: OrderedDictionary<String, Value> = ["state": .string(state), "zone": .string(zone), "record": .string("www.\(zone)"),
@@ -34,11 +37,11 @@ final class Route53ModuleTests: AWSModuleTestCase {
         let wouldCreate = try await record("present")
         XCTAssertTrue(wouldCreate.changed)
         runner.checkMode = false
-        let made = try await record("present", ["wait": true])
-        XCTAssertTrue(made.changed, made.text)
-        XCTAssertEqual(made["resource_record_sets"]?[0]?["values"], .list(["192.0.2.10", "192.0.2.11"]))
-        XCTAssertEqual(made["resource_record_sets"]?[0]?["ttl"], "300", "the collection reports the TTL as text")
-        XCTAssertTrue(made["wait_id"]?.renderedString.hasPrefix("/change/") ?? false, made.text)
+        let written = try await record("present", ["wait": true])
+        XCTAssertTrue(written.changed, written.text)
+        XCTAssertEqual(written["resource_record_sets"]?[0]?["values"], .list(["192.0.2.10", "192.0.2.11"]))
+        XCTAssertEqual(written["resource_record_sets"]?[0]?["ttl"], "300", "the collection reports the TTL as text")
+        XCTAssertTrue(written["wait_id"]?.renderedString.hasPrefix("/change/") ?? false, written.text)
 
         let same = try await record("present")
         XCTAssertFalse(same.changed, same.text)
@@ -67,6 +70,8 @@ final class Route53ModuleTests: AWSModuleTestCase {
         XCTAssertTrue(deleted.changed, "check mode deleted nothing: \(deleted.text)")
         let twice = try await record("absent")
         XCTAssertFalse(twice.changed)
+        let zoneGone = try await runner.run(Route53ZoneModule(), ["zone": .string(zone), "state": "absent"])
+        XCTAssertTrue(zoneGone.changed, zoneGone.text)
         let missingZone = try await runner.run(Route53Module(), ["state": "get", "zone": "nowhere.example.org", "record": "a.nowhere.example.org",
                                                                  "type": "A"])
         XCTAssertTrue(missingZone.failed)

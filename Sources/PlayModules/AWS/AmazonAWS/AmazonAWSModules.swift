@@ -11,7 +11,7 @@ enum AmazonAWSModules {
             // IAM, CloudFormation, Auto Scaling, launch templates, Route 53 (aws-iam).
             CloudFormationModule(), CloudFormationInfoModule(), IAMRoleModule(), IAMRoleInfoModule(), IAMPolicyModule(),
             IAMInstanceProfileModule(), AutoScalingGroupModule(), AutoScalingGroupInfoModule(), AutoScalingLaunchConfigModule(),
-            EC2LaunchTemplateModule(), Route53Module(), Route53InfoModule(),
+            EC2LaunchTemplateModule(), Route53Module(), Route53InfoModule(), Route53ZoneModule(),
         ]
     }
 }
