@@ -111,7 +111,7 @@ struct ShapeComparison {
     var differences: [String] = []
     var matched: [String: Int] = [:]
     static let ignoredKeys: Set<String> = ["failed", "deprecations", "warnings", "invocation"]
-    static let valueDictionaries: Set<String> = ["tags", "added_tags", "removed_tags", "policy"]
+    static let valueDictionaries: Set<String> = ["tags", "added_tags", "removed_tags", "policy", "instance_facts"]
 
     mutating func compare(_ expected: Value, _ actual: Value, path: String) {
         guard kind(expected) == kind(actual) else {

@@ -7,6 +7,11 @@ enum AmazonAWSModules {
         EC2DescribeInfoModule.all as [any Module] + [
             EC2InstanceModule(), AWSCallerInfoModule(), EC2TagModule(), EC2KeyModule(), S3ObjectModule(), S3BucketModule(), EC2EIPModule(),
             ELBTargetModule(), ELBTargetInfoModule(), ELBTargetGroupInfoModule(), ELBApplicationLBInfoModule(),
+        ] + [
+            // IAM, CloudFormation, Auto Scaling, launch templates, Route 53 (aws-iam).
+            CloudFormationModule(), CloudFormationInfoModule(), IAMRoleModule(), IAMRoleInfoModule(), IAMPolicyModule(),
+            IAMInstanceProfileModule(), AutoScalingGroupModule(), AutoScalingGroupInfoModule(), AutoScalingLaunchConfigModule(),
+            EC2LaunchTemplateModule(), Route53Module(), Route53InfoModule(), Route53ZoneModule(),
         ]
     }
 }

@@ -18,33 +18,14 @@ enum ELBv2ResultShape {
     ]
     static let structures: Set<String> = ["Matcher", "State", "TargetHealth", "Target", "ForwardConfig", "TargetGroupStickinessConfig"]
 
-    static func dict(_ node: XMLTree) -> OrderedDictionary<String, Value> {
-        var out = OrderedDictionary<String, Value>()
-        for child in node.children { out[EC2ResultShape.snakeCase(child.name)] = value(child) }
-        return out
-    }
+    /// The same walk as the other `member`-list services, with ELBv2's model types.
+    static let shape = QueryResultShape(integers: integers, times: times, lists: lists, structures: structures)
 
-    static func members(_ nodes: [XMLTree]) -> [Value] { nodes.map { .dict(dict($0)) } }
+    static func dict(_ node: XMLTree) -> OrderedDictionary<String, Value> { shape.dict(node) }
 
-    static func value(_ node: XMLTree) -> Value {
-        if !node.children.isEmpty {
-            if node.children.allSatisfy({ $0.name == "member" }) {
-                return .list(node.children.map { $0.children.isEmpty ? .string($0.text) : .dict(dict($0)) })
-            }
-            return .dict(dict(node))
-        }
-        let text = node.text
-        if text.isEmpty {
-            if lists.contains(node.name) { return .list([]) }
-            if structures.contains(node.name) { return .dict([:]) }
-            return .string("")
-        }
-        if integers.contains(node.name), let number = Int(text) { return .int(number) }
-        if times.contains(node.name) { return .string(EC2ResultShape.isoTime(text)) }
-        if text == "true" { return .bool(true) }
-        if text == "false" { return .bool(false) }
-        return .string(text)
-    }
+    static func members(_ nodes: [XMLTree]) -> [Value] { shape.members(nodes) }
+
+    static func value(_ node: XMLTree) -> Value { shape.value(node) }
 
     /// A Describe…Attributes answer's `Key`/`Value` pairs merged into `dict`, dots in keys made
     /// underscores (`deregistration_delay.timeout_seconds` → `deregistration_delay_timeout_seconds`).

@@ -1,0 +1,13 @@
+/// The services added for the collections' CloudFormation, Auto Scaling and Route 53 modules
+/// (IAM is in `AWSService`).
+extension AWSService {
+    public static let cloudFormation = AWSService(name: "CloudFormation", signingName: "cloudformation",
+                                                  endpointPrefix: "cloudformation", environmentSuffix: "CLOUDFORMATION",
+                                                  configKey: "cloudformation", iamPrefix: "cloudformation", isGlobal: false)
+    public static let autoScaling = AWSService(name: "AutoScaling", signingName: "autoscaling",
+                                               endpointPrefix: "autoscaling", environmentSuffix: "AUTO_SCALING",
+                                               configKey: "auto_scaling", iamPrefix: "autoscaling", isGlobal: false)
+
+    public static let route53 = AWSService(name: "Route53", signingName: "route53", endpointPrefix: "route53",
+                                           environmentSuffix: "ROUTE_53", configKey: "route_53", iamPrefix: "route53", isGlobal: true)
+}
