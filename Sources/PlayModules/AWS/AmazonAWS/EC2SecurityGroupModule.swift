@@ -77,7 +77,7 @@ public struct EC2SecurityGroupModule: Module {
                 _ = try await AWSModuleError.wrapping("\(request.action) on \(id)") { try await ec2.send(request) }
             }
         }
-        if try await EC2TagSync.sync(context, ec2, id: id, have: EC2TagSync.strings(current["tags"])) { changed = true }
+        if try await CollectionTags.syncEC2(context, ec2, id: id, have: CollectionTags.strings(current["tags"])) { changed = true }
         if changed && !context.checkMode { current = try await describe(ec2, [EC2Filter("group-id", [id])]).first ?? current }
         return .ok(changed: changed, current)
     }

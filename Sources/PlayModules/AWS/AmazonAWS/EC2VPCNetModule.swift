@@ -146,7 +146,7 @@ public struct EC2VPCNetModule: Module {
             try await send(request, "associating DHCP options \(options)")
         }
         let name = context.string("name").map { ["Name": $0] } ?? [:]
-        if try await EC2TagSync.sync(context, ec2, id: id, have: EC2TagSync.strings(vpc["tags"]), extra: name) { changed = true }
+        if try await CollectionTags.syncEC2(context, ec2, id: id, have: CollectionTags.strings(vpc["tags"]), extra: name) { changed = true }
         return changed
     }
 

@@ -102,7 +102,7 @@ public struct EC2VPCSubnetModule: Module {
         }
         let assign = context.bool("assign_instances_ipv6", default: false)
         if (subnet["assign_ipv6_address_on_creation"]?.boolValue ?? false) != assign { try await modify("AssignIpv6AddressOnCreation", assign) }
-        if try await EC2TagSync.sync(context, ec2, id: id, have: EC2TagSync.strings(subnet["tags"])) { changed = true }
+        if try await CollectionTags.syncEC2(context, ec2, id: id, have: CollectionTags.strings(subnet["tags"])) { changed = true }
         return changed
     }
 

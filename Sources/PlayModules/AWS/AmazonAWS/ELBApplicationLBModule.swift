@@ -59,7 +59,7 @@ public struct ELBApplicationLBModule: Module {
     private func apply(_ context: ModuleContext) async throws -> TaskResult {
         let name = context.string("name") ?? ""
         let elb = try await context.awsSession().elbv2
-        var balancer = try await find(elb, name)
+        var balancer = try await ELBv2Lookup.loadBalancer(elb, named: name)
         if context.string("state") == "absent" {
             guard let arn = balancer?.nonEmpty("LoadBalancerArn") else { return .ok(changed: false, [:]) }
             if !context.checkMode {
@@ -99,21 +99,9 @@ public struct ELBApplicationLBModule: Module {
                                                                    : "IN CHECK MODE - no changes to make to ALB specified.")])
         }
         let described = try await AWSModuleError.wrapping("describing load balancer '\(name)'") {
-            try await ELBApplicationLBInfoModule.describe([try await find(elb, name) ?? current], elb)
+            try await ELBApplicationLBInfoModule.describe([try await ELBv2Lookup.loadBalancer(elb, named: name) ?? current], elb)
         }
         return .ok(changed: changed, described.first?.dictValue ?? [:])
-    }
-
-    private func find(_ elb: ELBv2Client, _ name: String) async throws -> XMLTree? {
-        var request = ELBv2Request("DescribeLoadBalancers")
-        request.members("Names", [name])
-        do {
-            return try await elb.describeMembers(request, list: "LoadBalancers").first { $0.string("LoadBalancerName") == name }
-        } catch let error as AWSError where error.code == "LoadBalancerNotFound" {
-            return nil
-        } catch let error as AWSError {
-            throw AWSModuleError(error, while: "looking up load balancer '\(name)'")
-        }
     }
 
     /// Subnets, security groups, attributes and tags of an existing load balancer as given.
@@ -159,19 +147,7 @@ public struct ELBApplicationLBModule: Module {
         if !context.checkMode {
             for request in requests { _ = try await AWSModuleError.wrapping("changing load balancer \(arn)") { try await elb.send(request) } }
         }
-        if context.args["tags"]?.isNull == false {
-            let have = try await AWSModuleError.wrapping("reading the tags of \(arn)") { try await elb.describeTags(resourceARNs: [arn])[arn] ?? [:] }
-            let (add, remove) = ResourceTags.changes(have, ResourceTags.given(context), purge: context.bool("purge_tags", default: true))
-            if !add.isEmpty || !remove.isEmpty {
-                changed = true
-                if !context.checkMode {
-                    try await AWSModuleError.wrapping("tagging \(arn)") {
-                        if !add.isEmpty { try await elb.addTags(resourceARNs: [arn], tags: add) }
-                        if !remove.isEmpty { try await elb.removeTags(resourceARNs: [arn], keys: remove) }
-                    }
-                }
-            }
-        }
+        if try await CollectionTags.syncELBv2(context, elb, arn: arn) { changed = true }
         return changed
     }
 }

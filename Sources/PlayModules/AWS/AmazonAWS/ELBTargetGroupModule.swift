@@ -63,7 +63,7 @@ public struct ELBTargetGroupModule: Module {
             }
         }
         let elb = try await context.awsSession().elbv2
-        var existing = try await find(elb, name)
+        var existing = try await ELBv2Lookup.targetGroup(elb, named: name)
         if context.string("state") == "absent" {
             guard let arn = existing?.nonEmpty("TargetGroupArn") else { return .ok(changed: false, [:]) }
             if !context.checkMode {
@@ -86,25 +86,13 @@ public struct ELBTargetGroupModule: Module {
         if try await settings.healthCheck(group) { changed = true }
         if try await settings.attributes() { changed = true }
         if try await settings.targets() { changed = true }
-        if try await settings.tags() { changed = true }
+        if try await CollectionTags.syncELBv2(context, elb, arn: arn) { changed = true }
         if context.bool("wait", default: false), !context.checkMode { try await settings.waitUntilHealthy() }
-        let current = try await find(elb, name) ?? group
+        let current = try await ELBv2Lookup.targetGroup(elb, named: name) ?? group
         let described = try await AWSModuleError.wrapping("describing target group '\(name)'") {
             try await ELBTargetGroupInfoModule.describe([current], elb, health: false)
         }
         return .ok(changed: changed, described.first?.dictValue ?? [:])
-    }
-
-    private func find(_ elb: ELBv2Client, _ name: String) async throws -> XMLTree? {
-        var request = ELBv2Request("DescribeTargetGroups")
-        request.members("Names", [name])
-        do {
-            return try await elb.describeMembers(request, list: "TargetGroups").first { $0.string("TargetGroupName") == name }
-        } catch let error as AWSError where error.code == "TargetGroupNotFound" {
-            return nil
-        } catch let error as AWSError {
-            throw AWSModuleError(error, while: "looking up target group '\(name)'")
-        }
     }
 
     /// Port, protocol and VPC are fixed when a group is made.

@@ -104,19 +104,6 @@ struct ELBTargetGroupSettings {
         return true
     }
 
-    func tags() async throws -> Bool {
-        guard context.args["tags"]?.isNull == false else { return false }
-        let have = try await AWSModuleError.wrapping("reading the tags of \(arn)") { try await elb.describeTags(resourceARNs: [arn])[arn] ?? [:] }
-        let (add, remove) = ResourceTags.changes(have, ResourceTags.given(context), purge: context.bool("purge_tags", default: true))
-        guard !add.isEmpty || !remove.isEmpty else { return false }
-        if context.checkMode { return true }
-        try await AWSModuleError.wrapping("tagging \(arn)") {
-            if !add.isEmpty { try await elb.addTags(resourceARNs: [arn], tags: add) }
-            if !remove.isEmpty { try await elb.removeTags(resourceARNs: [arn], keys: remove) }
-        }
-        return true
-    }
-
     /// Polls target health until every target of the group is healthy, or `wait_timeout` passes.
     func waitUntilHealthy() async throws {
         var loop = PollLoop(timeout: Double(context.int("wait_timeout") ?? 200))
