@@ -42,6 +42,14 @@ final class AWSCompatTests: XCTestCase {
         XCTAssertEqual(actual["tagged"]?["tags"], expected["tagged"]?["tags"])
     }
 
+    /// The environment both tools get to reach `moto` (and no AWS configuration of this machine).
+    static func awsEnvironment(_ moto: MotoServer, work: URL) -> [String: String] {
+        ["AWS_ACCESS_KEY_ID": moto.accessKey, "AWS_SECRET_ACCESS_KEY": moto.secretKey, "AWS_DEFAULT_REGION": moto.region,
+         "AWS_REGION": moto.region, "AWS_ENDPOINT_URL": moto.endpoint,
+         "AWS_CONFIG_FILE": work.appendingPathComponent("no-config").path,
+         "AWS_SHARED_CREDENTIALS_FILE": work.appendingPathComponent("no-credentials").path]
+    }
+
     /// Runs Fixtures/aws-compat/`fixture` under ansible-playbook with the collections and under
     /// play, each against its own moto_server, and compares the results the playbook wrote to
     /// `out`: every difference not in `expectedDifferences` fails, and so does an expected one
@@ -62,12 +70,7 @@ final class AWSCompatTests: XCTestCase {
         let (forAnsible, forPlay) = try await (ansibleMoto, playMoto)
         defer { forAnsible.stop(); forPlay.stop() }
 
-        func environment(_ moto: MotoServer) -> [String: String] {
-            ["AWS_ACCESS_KEY_ID": moto.accessKey, "AWS_SECRET_ACCESS_KEY": moto.secretKey, "AWS_DEFAULT_REGION": moto.region,
-             "AWS_REGION": moto.region, "AWS_ENDPOINT_URL": moto.endpoint,
-             "AWS_CONFIG_FILE": work.appendingPathComponent("no-config").path,
-             "AWS_SHARED_CREDENTIALS_FILE": work.appendingPathComponent("no-credentials").path]
-        }
+        func environment(_ moto: MotoServer) -> [String: String] { awsEnvironment(moto, work: work) }
         let ansibleOut = work.appendingPathComponent("ansible.json").path
         let playOut = work.appendingPathComponent("play.json").path
         async let ansibleRun = Task.detached {
