@@ -55,21 +55,32 @@ final class AWSCompatTests: XCTestCase {
     /// `out`: every difference not in `expectedDifferences` fails, and so does an expected one
     /// that went away. Returns both results for value checks, nil when a run failed.
     static func compareWithCollections(_ fixture: String, expectedDifferences: [String: String]) async throws -> (Value, Value)? {
+        try await withCollectionsAndMotos { ansiblePlaybook, work, forAnsible, forPlay in
+            try await compare(fixture, expectedDifferences, ansiblePlaybook, work, forAnsible, forPlay)
+        }
+    }
+
+    /// The venv's ansible-playbook, a scratch directory and a moto_server for each tool, for `body`
+    /// (all gone when it returns); nil, and a failure, when the venv is missing.
+    static func withCollectionsAndMotos<T>(_ body: (String, URL, MotoServer, MotoServer) async throws -> T?) async throws -> T? {
         let ansiblePlaybook = Self.venv + "/bin/ansible-playbook"
         guard FileManager.default.isExecutableFile(atPath: ansiblePlaybook) else {
             XCTFail("\(ansiblePlaybook) is missing: run scripts/setup.sh (it makes the venv with the amazon.aws collections)")
             return nil
         }
-        let playbook = PlayProcess.fixtures.appendingPathComponent("aws-compat/\(fixture)").path
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("aws-compat-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
-
         async let ansibleMoto = MotoServer.start()
         async let playMoto = MotoServer.start()
         let (forAnsible, forPlay) = try await (ansibleMoto, playMoto)
         defer { forAnsible.stop(); forPlay.stop() }
+        return try await body(ansiblePlaybook, work, forAnsible, forPlay)
+    }
 
+    private static func compare(_ fixture: String, _ expectedDifferences: [String: String], _ ansiblePlaybook: String, _ work: URL,
+                                _ forAnsible: MotoServer, _ forPlay: MotoServer) async throws -> (Value, Value)? {
+        let playbook = PlayProcess.fixtures.appendingPathComponent("aws-compat/\(fixture)").path
         func environment(_ moto: MotoServer) -> [String: String] { awsEnvironment(moto, work: work) }
         let ansibleOut = work.appendingPathComponent("ansible.json").path
         let playOut = work.appendingPathComponent("play.json").path

@@ -7,20 +7,15 @@ import XCTest
 /// up again, down and down again succeed with the same recap (the second of each changes nothing).
 final class EnvironmentPlaybookCollectionsTests: XCTestCase {
     func testUpTwiceDownTwiceRecapsMatchAnsible() async throws {
-        let ansiblePlaybook = AWSCompatTests.venv + "/bin/ansible-playbook"
-        guard FileManager.default.isExecutableFile(atPath: ansiblePlaybook) else {
-            return XCTFail("\(ansiblePlaybook) is missing: run scripts/setup.sh (it makes the venv with the amazon.aws collections)")
-        }
         let playbook = PlayProcess.fixtures.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("playbooks/environment.yml").path
-        let work = FileManager.default.temporaryDirectory.appendingPathComponent("environment-collections-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: work) }
-        async let ansibleMoto = MotoServer.start()
-        async let playMoto = MotoServer.start()
-        let (forAnsible, forPlay) = try await (ansibleMoto, playMoto)
-        defer { forAnsible.stop(); forPlay.stop() }
+        _ = try await AWSCompatTests.withCollectionsAndMotos { ansiblePlaybook, work, forAnsible, forPlay in
+            try await Self.compare(playbook, ansiblePlaybook, work, forAnsible, forPlay)
+        }
+    }
 
+    private static func compare(_ playbook: String, _ ansiblePlaybook: String, _ work: URL, _ forAnsible: MotoServer,
+                                _ forPlay: MotoServer) async throws -> Bool? {
         let common = ["-i", "localhost,", "-c", "local", "-e", "environment_name=envcmp", "-e", "vpc_cidr=10.91.0.0/16",
                       "-e", "{\"subnet_cidrs\": [\"10.91.1.0/24\", \"10.91.2.0/24\"]}"]
         let steps = ["up", "up", "down", "down"]
@@ -46,6 +41,7 @@ final class EnvironmentPlaybookCollectionsTests: XCTestCase {
             XCTAssertEqual(actual, expected, "run \(index + 1) (--tags \(tag))")
             if index % 2 == 1 { XCTAssertTrue(actual?.contains("changed=0") ?? false, "run \(index + 1) changed something: \(actual ?? "")") }
         }
+        return true
     }
 
     /// `ok=7    changed=5 ...` of the localhost recap line, spaces collapsed.
