@@ -5,7 +5,9 @@ import XCTest
 /// version 1 (the translate-api deploy), replaced one at a time by instances of the version-2 AMI
 /// under load (no failed request of at least 1,000, the load balancer never routes to fewer than
 /// N-1 targets, version 2 served after, the old instances terminated), then the bad version-3 AMI
-/// (exit code 2 with the reason, version 2 keeps serving, no version-3 instance left).
+/// (exit code 2 with the reason, version 2 keeps serving, no version-3 instance left). The first
+/// run is configured with the seed rolling script's config.json (ARN objects, a list of security
+/// groups), the second with the per-environment vars file (names).
 final class RollingAMIDeployTests: SandboxTestCase {
     private static let playbook = "playbooks/rolling-ami.yml"
 
@@ -49,8 +51,29 @@ final class RollingAMIDeployTests: SandboxTestCase {
         return ami
     }
 
-    private func rolling(_ sandbox: DeploySandbox, version: String, name: String) throws -> DeploySandbox.PlayResult {
-        let vars = try varsFile(sandbox, version: version)
+    /// The seed rolling script's own `config.json` (Fixtures/rolling-config.json is the sample from
+    /// its README, seeds/001), every key filled as that script takes it: the security groups as a
+    /// list, the target group and load balancer as `{"arn": ...}` objects.
+    private func seedConfig(_ sandbox: DeploySandbox, version: String) throws -> String {
+        let env = try environment(sandbox)
+        let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/rolling-config.json")
+        guard var config = try JSONSerialization.jsonObject(with: Data(contentsOf: sample)) as? [String: Any],
+              let targetGroupARN = env["target_group_arn"] as? String, let balancerARN = env["load_balancer_arn"] as? String else {
+            throw DeployTestFailure("the config.json sample or env.json's target_group_arn/load_balancer_arn is missing")
+        }
+        let filled: [String: Any] = [
+            "region": env["region"] ?? "", "ssh-key": env["key_name"] ?? "", "security-group-id": [env["security_group_id"] ?? ""],
+            "instance-type": "t3.micro", "target-group": ["arn": targetGroupARN], "loadbalancer": ["arn": balancerARN], "version": version,
+        ]
+        XCTAssertEqual(Set(filled.keys), Set(config.keys), "the script's keys, no more and no fewer")
+        config.merge(filled) { $1 }
+        let path = sandbox.workDirectory + "/config-\(version).json"
+        try JSONSerialization.data(withJSONObject: config, options: [.sortedKeys]).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    private func rolling(_ sandbox: DeploySandbox, version: String, name: String, seedConfig useSeed: Bool = false) throws -> DeploySandbox.PlayResult {
+        let vars = useSeed ? try seedConfig(sandbox, version: version) : try varsFile(sandbox, version: version)
         return try sandbox.play(["-e", "ami_id=" + (try image(sandbox, version: version)), "-e", "@" + vars],
                                 name: name, playbook: Self.playbook, timeout: 120)
     }
@@ -81,8 +104,10 @@ final class RollingAMIDeployTests: SandboxTestCase {
         XCTAssertEqual(oldIDs.count, 2, before.summary)
         XCTAssertEqual(before.healthyTargetIDs, oldIDs, before.summary)
 
-        // Version 2's AMI replaces them one at a time under load.
-        let (second, report, fewest) = try underLoad(sandbox, "2") { try rolling(sandbox, version: "2", name: "rolling-2") }
+        // Version 2's AMI replaces them one at a time under load, configured by the seed script's config.json.
+        let (second, report, fewest) = try underLoad(sandbox, "2") {
+            try rolling(sandbox, version: "2", name: "rolling-2", seedConfig: true)
+        }
         XCTAssertEqual(second.exitCode, 0, second.output)
         XCTAssertEqual(report.failures, 0, "failed requests: \(report.summary)")
         XCTAssertGreaterThanOrEqual(report.requests, Self.minimumRequests, report.summary)

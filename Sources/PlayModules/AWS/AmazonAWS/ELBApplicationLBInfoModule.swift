@@ -34,28 +34,36 @@ public struct ELBApplicationLBInfoModule: Module {
             let rules = context.bool("include_listener_rules", default: true)
             let listeners = rules || context.bool("include_listeners", default: true)
             let attributes = context.bool("include_attributes", default: true)
-            var out: [Value] = []
-            try await AWSModuleError.wrapping("describing load balancers") {
-                let arns = balancers.compactMap { $0.nonEmpty("LoadBalancerArn") }
-                let tags = try await ELBv2ResultShape.tags(elbv2, arns: arns)
-                for balancer in balancers {
-                    let arn = balancer.nonEmpty("LoadBalancerArn") ?? ""
-                    var dict = ELBv2ResultShape.dict(balancer)
-                    if attributes {
-                        var describe = ELBv2Request("DescribeLoadBalancerAttributes")
-                        describe.set("LoadBalancerArn", arn)
-                        ELBv2ResultShape.mergeAttributes(try await elbv2.send(describe), into: &dict)
-                    }
-                    if listeners { dict["listeners"] = .list(try await describeListeners(elbv2, arn, rules: rules)) }
-                    dict["tags"] = tags[arn] ?? .dict([:])
-                    out.append(.dict(dict))
-                }
+            let out = try await AWSModuleError.wrapping("describing load balancers") {
+                try await Self.describe(balancers, elbv2, attributes: attributes, listeners: listeners, rules: rules)
             }
             return .ok(changed: false, ["load_balancers": .list(out)])
         }
     }
 
-    private func describeListeners(_ elbv2: ELBv2Client, _ arn: String, rules: Bool) async throws -> [Value] {
+    /// Load balancers in the collection's shape: the answer's fields, attributes, listeners with
+    /// their rules, tags (elb_application_lb reports the same).
+    static func describe(_ balancers: [XMLTree], _ elbv2: ELBv2Client, attributes: Bool = true, listeners: Bool = true,
+                         rules: Bool = true) async throws -> [Value] {
+        let arns = balancers.compactMap { $0.nonEmpty("LoadBalancerArn") }
+        let tags = try await ELBv2ResultShape.tags(elbv2, arns: arns)
+        var out: [Value] = []
+        for balancer in balancers {
+            let arn = balancer.nonEmpty("LoadBalancerArn") ?? ""
+            var dict = ELBv2ResultShape.dict(balancer)
+            if attributes {
+                var describe = ELBv2Request("DescribeLoadBalancerAttributes")
+                describe.set("LoadBalancerArn", arn)
+                ELBv2ResultShape.mergeAttributes(try await elbv2.send(describe), into: &dict)
+            }
+            if listeners { dict["listeners"] = .list(try await describeListeners(elbv2, arn, rules: rules)) }
+            dict["tags"] = tags[arn] ?? .dict([:])
+            out.append(.dict(dict))
+        }
+        return out
+    }
+
+    private static func describeListeners(_ elbv2: ELBv2Client, _ arn: String, rules: Bool) async throws -> [Value] {
         var request = ELBv2Request("DescribeListeners")
         request.set("LoadBalancerArn", arn)
         var out: [Value] = []
