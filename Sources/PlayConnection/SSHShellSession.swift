@@ -267,7 +267,7 @@ final class SSHShellSession: @unchecked Sendable {
                 var wait: Int32 = 100
                 if let deadline {
                     let left = deadline - clock.now
-                    if left <= .zero { return .timedOut(stderr: stderr) }
+                    if left <= .zero { return .timedOut(stderr: stderr.result().data) }
                     wait = Int32(max(1, min(100, left.wholeMilliseconds)))
                 }
                 var fds = [pollfd(fd: output, events: Int16(POLLIN), revents: 0),
