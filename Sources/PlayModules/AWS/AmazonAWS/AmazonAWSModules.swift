@@ -7,6 +7,9 @@ enum AmazonAWSModules {
         EC2DescribeInfoModule.all as [any Module] + [
             EC2InstanceModule(), AWSCallerInfoModule(), EC2TagModule(), EC2KeyModule(), S3ObjectModule(), S3BucketModule(), EC2EIPModule(),
             ELBTargetModule(), ELBTargetInfoModule(), ELBTargetGroupInfoModule(), ELBApplicationLBInfoModule(),
+        ] + [
+            // Network, storage and images (branch aws-net).
+            EC2VPCIGWModule(), EC2VPCRouteTableModule(), EC2VPCNATGatewayModule(),
         ]
     }
 }
