@@ -132,7 +132,7 @@ public struct EC2SnapshotModule: Module {
     /// A snapshot as boto3 names it (`status` is `State`), tags as a dictionary.
     static func shape(_ snapshot: XMLTree) -> OrderedDictionary<String, Value> {
         var out = OrderedDictionary<String, Value>()
-        for (key, value) in EC2ResultShape.dict(snapshot) { out[key == "status" ? "state" : key] = value }
+        for (key, value) in EC2ResultShape.dict(snapshot) where key != "request_id" { out[key == "status" ? "state" : key] = value }
         if let size = snapshot.int("volumeSize") { out["volume_size"] = .int(size) }
         if let time = snapshot.string("startTime") { out["start_time"] = .string(EC2ResultShape.isoTime(time)) }
         if out["tags"] == nil { out["tags"] = .dict([:]) }
