@@ -3,7 +3,7 @@ import PlayBase
 import XCTest
 
 /// Fixtures/aws-compat/network.yml (internet gateways, route tables, NAT gateways, volumes,
-/// snapshots, under amazon.aws and community.aws names and the bare names) run by the real
+/// snapshots, images, under amazon.aws and community.aws names and the bare names) run by the real
 /// collections and by `play`, each against its own moto_server: the registered results must have
 /// the same keys, nesting, value types and `changed`.
 final class AWSCompatNetworkTests: XCTestCase {
@@ -40,5 +40,11 @@ final class AWSCompatNetworkTests: XCTestCase {
         XCTAssertEqual(actual["vol_attached"]?["volume"]?["attachment_set"]?[0]?["device"], .string("/dev/sdf"))
         XCTAssertEqual(actual["snap"]?["tags"], expected["snap"]?["tags"])
         XCTAssertEqual(actual["snap_reused"]?["snapshot_id"], actual["snap"]?["snapshot_id"])
+        for task in ["ami_shared", "ami_again"] {
+            XCTAssertEqual(actual[task]?["changed"], expected[task]?["changed"], task)
+            XCTAssertEqual(actual[task]?["launch_permissions"], expected[task]?["launch_permissions"], task)
+            XCTAssertEqual(actual[task]?["tags"], expected[task]?["tags"], task)
+        }
+        XCTAssertEqual(actual["ami_gone"]?["snapshots_deleted"]?.listValue?.count, 1)
     }
 }

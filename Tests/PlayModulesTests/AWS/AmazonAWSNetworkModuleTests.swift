@@ -136,6 +136,39 @@ final class AmazonAWSNetworkModuleTests: AWSModuleTestCase {
         XCTAssertFalse(deletedAgain.changed, deletedAgain.text)
     }
 
+    func testImageFromSnapshotIsRegisteredSharedAndDeregisteredWithItsSnapshots() async throws {
+        let (_, runner) = try await setUpAWS()
+        let zone = try await moto().region + "a"
+        let volume = try await runner.run(EC2VolumeModule(), ["volume_size": 2, "zone": .string(zone)])
+        let snap = try await runner.run(EC2SnapshotModule(), ["volume_id": volume["volume_id"] ?? .null])
+        XCTAssertFalse(snap.failed, snap.text)
+        let name = "ami-\(UUID().uuidString.prefix(6))"
+        let register: OrderedDictionary<String, Value> = [
+            "name": .string(name), "root_device_name": "/dev/sda1", "tags": ["app": "t"],
+            "device_mapping": [["device_name": "/dev/sda1", "snapshot_id": snap["snapshot_id"] ?? .null, "volume_size": 2]],
+        ]
+        runner.checkMode = true
+        runner.resetMetrics()
+        let check = try await runner.run(EC2AMIModule(), register)
+        XCTAssertTrue(check.changed, check.text)
+        XCTAssertEqual(runner.requests("EC2.RegisterImage"), 0)
+        runner.checkMode = false
+        let image = try await runner.run(EC2AMIModule(), register)
+        XCTAssertTrue(image.changed, image.text)
+        XCTAssertEqual(image["name"]?.renderedString, name)
+        XCTAssertEqual(image["tags"]?["app"], "t")
+        // moto registers an image with a root snapshot of its own, whatever the mappings say.
+        let root = try XCTUnwrap(image["block_device_mapping"]?["/dev/sda1"]?["snapshot_id"]?.renderedString, image.text)
+        let share: OrderedDictionary<String, Value> = ["image_id": image["image_id"] ?? .null, "launch_permissions": ["group_names": ["all"]]]
+        let shared = try await runner.run(EC2AMIModule(), share)
+        XCTAssertTrue(shared.changed, shared.text)
+        XCTAssertEqual(shared["launch_permissions"], [["group": "all"]])
+        let same = try await runner.run(EC2AMIModule(), share)
+        XCTAssertFalse(same.changed, same.text)
+        let gone = try await runner.run(EC2AMIModule(), ["image_id": image["image_id"] ?? .null, "state": "absent", "delete_snapshot": true])
+        XCTAssertEqual(gone.strings("snapshots_deleted"), [root], gone.text)
+    }
+
     func testTheCollectionsRedirectedNamesResolveToTheirTargets() {
         let registry = BuiltinModules.registry()
         XCTAssertEqual(registry.spec(named: "aws_s3")?.name, "s3_object")
