@@ -3,7 +3,7 @@ import PlayBase
 import XCTest
 
 /// Fixtures/aws-compat/network.yml (internet gateways, route tables, NAT gateways, volumes,
-/// snapshots, images, under amazon.aws and community.aws names and the bare names) run by the real
+/// snapshots, images, assumed roles, under amazon.aws and community.aws names and the bare names) run by the real
 /// collections and by `play`, each against its own moto_server: the registered results must have
 /// the same keys, nesting, value types and `changed`.
 final class AWSCompatNetworkTests: XCTestCase {
@@ -46,5 +46,6 @@ final class AWSCompatNetworkTests: XCTestCase {
             XCTAssertEqual(actual[task]?["tags"], expected[task]?["tags"], task)
         }
         XCTAssertEqual(actual["ami_gone"]?["snapshots_deleted"]?.listValue?.count, 1)
+        XCTAssertEqual(actual["assumed"]?["sts_user"]?["arn"], expected["assumed"]?["sts_user"]?["arn"])
     }
 }

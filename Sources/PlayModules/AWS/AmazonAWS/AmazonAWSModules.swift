@@ -9,7 +9,7 @@ enum AmazonAWSModules {
             ELBTargetModule(), ELBTargetInfoModule(), ELBTargetGroupInfoModule(), ELBApplicationLBInfoModule(),
         ] + [
             // Network, storage and images (branch aws-net).
-            EC2VPCIGWModule(), EC2VPCRouteTableModule(), EC2VPCNATGatewayModule(), EC2VolumeModule(), EC2SnapshotModule(), EC2AMIModule(),
+            EC2VPCIGWModule(), EC2VPCRouteTableModule(), EC2VPCNATGatewayModule(), EC2VolumeModule(), EC2SnapshotModule(), EC2AMIModule(), STSAssumeRoleModule(),
         ]
     }
 }
