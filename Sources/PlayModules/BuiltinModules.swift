@@ -1,11 +1,13 @@
 import PlayExecutor
 
-/// The table of modules every run starts with, plus external modules found on disk.
+/// The table of modules every run starts with (with the collections' old names for the modules
+/// they redirect), plus external modules found on disk.
 public enum BuiltinModules {
     /// Built-in modules, then external executables from `externalDirectories` (`library/` beside the
     /// playbook, `--module-path`); an external module with a built-in's name replaces it, as in Ansible.
     public static func registry(externalDirectories: [String] = []) -> ModuleRegistry {
         var registry = ModuleRegistry(all)
+        for (old, target) in CollectionRedirects.modules { registry.alias(old, to: target) }
         for module in ExternalModule.discover(in: externalDirectories) { registry.register(module) }
         return registry
     }

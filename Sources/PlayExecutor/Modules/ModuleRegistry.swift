@@ -19,6 +19,14 @@ public struct ModuleRegistry: ModuleCatalog, Sendable {
         for name in [module.spec.name] + module.spec.aliases { traitsByName[name] = module.spec.traits }
     }
 
+    /// Makes `name` another name of the module registered as `target`, unless `name` is taken or
+    /// no module is `target` (the collections' redirects of old names).
+    public mutating func alias(_ name: String, to target: String) {
+        guard modules[name] == nil, let module = modules[target] else { return }
+        modules[name] = module
+        traitsByName[name] = module.spec.traits
+    }
+
     public func module(named name: String) -> (any Module)? { modules[name] }
 
     public func spec(named name: String) -> ModuleSpec? { modules[name]?.spec }

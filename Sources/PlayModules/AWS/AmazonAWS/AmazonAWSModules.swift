@@ -12,6 +12,8 @@ enum AmazonAWSModules {
             CloudFormationModule(), CloudFormationInfoModule(), IAMRoleModule(), IAMRoleInfoModule(), IAMPolicyModule(),
             IAMInstanceProfileModule(), AutoScalingGroupModule(), AutoScalingGroupInfoModule(), AutoScalingLaunchConfigModule(),
             EC2LaunchTemplateModule(), Route53Module(), Route53InfoModule(), Route53ZoneModule(),
+            // Network, storage and images (branch aws-net).
+            EC2VPCIGWModule(), EC2VPCRouteTableModule(), EC2VPCNATGatewayModule(), EC2VolumeModule(), EC2SnapshotModule(), EC2AMIModule(), STSAssumeRoleModule(),
         ]
     }
 }
