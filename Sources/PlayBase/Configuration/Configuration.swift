@@ -41,6 +41,12 @@ public struct Configuration: Sendable {
         var ini: ConfigINI?
         var text: String?
         if let path = found.path {
+            // Ansible reads ini files only, and knows them by their extension.
+            let ext = (path as NSString).pathExtension
+            guard ext == "cfg" || ext == "ini" else {
+                throw .error(at: .synthetic(path), "Unsupported configuration file extension for \(path): \(ext.isEmpty ? "" : "." + ext)",
+                             notes: ["name the file ansible.cfg (or *.ini), as Ansible requires"])
+            }
             guard let read = try? String(contentsOfFile: path, encoding: .utf8) else {
                 throw .error(at: .synthetic(path), "cannot read the config file \(path)")
             }
