@@ -68,6 +68,41 @@ enum PlayProcess {
                              stderr: String(decoding: errData, as: UTF8.self))
     }
 
+    /// Runs with exactly `environment` (none of `PlayProcess.environment`'s settings).
+    static func runClean(_ executable: String, _ arguments: [String], cwd: URL, environment: [String: String]) throws -> ProcessResult {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = environment
+        process.currentDirectoryURL = cwd
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let group = DispatchGroup()
+        nonisolated(unsafe) var errData = Data()
+        group.enter()
+        DispatchQueue.global().async {
+            errData = err.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        return ProcessResult(exitCode: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                             stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// An Ansible tool (`ansible-config`, `ansible-playbook`) from pyenv's shims or PATH.
+    static func ansibleTool(_ name: String) throws -> String {
+        let candidates = ["\(NSHomeDirectory())/.pyenv/shims"] + (environment["PATH"] ?? "").split(separator: ":").map(String.init)
+        guard let path = candidates.map({ "\($0)/\(name)" }).first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw MissingTool()
+        }
+        return path
+    }
+
     static func play(_ arguments: [String], cwd: URL? = nil, stdin: String? = nil,
                      environment: [String: String] = [:]) throws -> ProcessResult {
         try run(playPath, arguments, cwd: cwd, stdin: stdin, environment: environment)
