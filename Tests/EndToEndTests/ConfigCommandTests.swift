@@ -68,8 +68,9 @@ final class ConfigCommandTests: XCTestCase {
             [:],
             ["ANSIBLE_FORKS": "9", "ANSIBLE_REMOTE_USER": "ops", "ANSIBLE_ROLES_PATH": "envroles:/srv/roles", "NO_COLOR": "1"],
         ]
-        for environment in environments {
-            for arguments in [["dump", "--only-changed"], ["view"]] {
+        for (index, environment) in environments.enumerated() {
+            // The file's text does not depend on the environment: view is compared once.
+            for arguments in index == 0 ? [["dump", "--only-changed"], ["view"]] : [["dump", "--only-changed"]] {
                 let (ours, theirs) = try both(arguments, cwd: directory, environment: environment)
                 XCTAssertEqual(theirs.exitCode, 0, theirs.stderr)
                 XCTAssertEqual(ours.exitCode, 0, ours.stderr)

@@ -1,16 +1,17 @@
 /// `play config dump` and `play config view`, printed as `ansible-config` 2.19 prints them.
 extension Configuration {
-    /// `NAME(ORIGIN) = VALUE` for the base settings `play` knows, sorted by name, after
+    /// `NAME(ORIGIN) = VALUE` for the base settings `play` knows, sorted by name with
     /// `CONFIG_FILE()`; with `onlyChanged`, the ones not at their default. Values print as
     /// Python prints them (`True`, `None`, `['a', 'b']`). Ansible ends the listing with the
     /// (here always empty) Galaxy servers.
     public func dump(onlyChanged: Bool) -> String {
-        var text = "CONFIG_FILE() = \(file ?? "None")\n"
-        for setting in ConfigSetting.table.filter({ $0.plugin == nil }).sorted(by: { $0.name < $1.name }) {
+        var lines = [(name: "CONFIG_FILE", line: "CONFIG_FILE() = \(file ?? "None")")]
+        for setting in ConfigSetting.table where setting.plugin == nil {
             let resolved = self[setting.name]
             if onlyChanged && resolved.origin == .defaultValue { continue }
-            text += "\(setting.name)(\(resolved.origin.label)) = \(Self.pythonText(resolved.value))\n"
+            lines.append((setting.name, "\(setting.name)(\(resolved.origin.label)) = \(Self.pythonText(resolved.value))"))
         }
+        let text = lines.sorted { $0.name < $1.name }.map { $0.line + "\n" }.joined()
         return text + "\nGALAXY_SERVERS:\n"
     }
 

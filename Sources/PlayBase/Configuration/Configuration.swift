@@ -76,8 +76,10 @@ public struct Configuration: Sendable {
 
     /// The configuration of this process (its environment, directory and home).
     public static func forProcess() throws(Diagnostic) -> Configuration {
-        try load(environment: ProcessInfo.processInfo.environment,
-                 currentDirectory: FileManager.default.currentDirectoryPath, home: NSHomeDirectory())
+        let environment = ProcessInfo.processInfo.environment
+        // `~` is $HOME, as Python's expanduser reads it.
+        return try load(environment: environment, currentDirectory: FileManager.default.currentDirectoryPath,
+                        home: environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory())
     }
 
     public subscript(name: String) -> Resolved {
