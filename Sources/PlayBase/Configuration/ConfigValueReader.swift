@@ -40,7 +40,7 @@ struct ConfigValueReader {
     func typed(_ text: String, _ setting: ConfigSetting, base: String, fromFile: Bool,
                at location: SourceLocation?) throws(Diagnostic) -> Value {
         func path(_ item: String) -> Value {
-            .string(ConfigPath.resolve(item.trimmingCharacters(in: .whitespaces), base: base, home: home, environment: environment))
+            .string(ConfigPath.resolve(item.trimmingCharacters(in: .whitespacesAndNewlines), base: base, home: home, environment: environment))
         }
         switch setting.kind {
         case .string:
@@ -54,7 +54,7 @@ struct ConfigValueReader {
             return .bool(Self.boolean(text))
         case .list:
             return .list(text.split(separator: ",", omittingEmptySubsequences: false)
-                .map { .string(Self.unquoted($0.trimmingCharacters(in: .whitespaces))) })
+                .map { .string(Self.unquoted($0.trimmingCharacters(in: .whitespacesAndNewlines))) })
         case .path:
             return path(Self.unquoted(text))
         case .pathList:

@@ -19,19 +19,18 @@ def main(sandbox_dir, version):
     from sandboxlib import vaultfile            # noqa: E402 - after SANDBOX_DIR is set
     from sandboxlib.config import Settings      # noqa: E402
     import boto3
+    from botocore.config import Config
 
     settings = Settings.from_env()
     creds = vaultfile.read(settings.paths, settings.vault_cmd)
     with open(os.path.join(sandbox_dir, "env.json")) as f:
         env = json.load(f)
-    s3 = boto3.client("s3", endpoint_url=env["endpoint_url"], region_name=env["region"],
-                      aws_access_key_id=creds["aws_access_key_id"], aws_secret_access_key=creds["aws_secret_access_key"])
-    # Listed without a trailing "/" (moto's signature check refuses one in the prefix).
-    listed = s3.list_objects_v2(Bucket="th3-builds", Prefix="th3-server/" + version)
-    for item in listed.get("Contents", []):
-        if item["Key"].startswith("th3-server/" + version + "/"):
-            s3.delete_object(Bucket="th3-builds", Key=item["Key"])
-
+    # Straight to moto: the counting endpoint in front of it is play's alone.
+    s3 = boto3.client("s3", endpoint_url=env["moto_url"], region_name=env["region"],
+                      aws_access_key_id=creds["aws_access_key_id"], aws_secret_access_key=creds["aws_secret_access_key"],
+                      config=Config(s3={"addressing_style": "path"}))
+    # The sandbox's layout (sandbox/README.md): one archive per build.
+    s3.delete_object(Bucket="th3-builds", Key=f"th3-server/{version}/th3-server-{version}.tar.gz")
 
 if __name__ == "__main__":
     main(sys.argv[1], sys.argv[2])
