@@ -32,5 +32,6 @@ def main(sandbox_dir, version):
     # The sandbox's layout (sandbox/README.md): one archive per build.
     s3.delete_object(Bucket="th3-builds", Key=f"th3-server/{version}/th3-server-{version}.tar.gz")
 
+
 if __name__ == "__main__":
     main(sys.argv[1], sys.argv[2])
