@@ -15,26 +15,6 @@ extension Configuration {
         }
     }
 
-    /// The environment the vault secrets are gathered with: the vault loader reads
-    /// `ANSIBLE_VAULT_*` variables, so a value from the config file is handed over as one (a real
-    /// variable of the same name came first and is kept).
-    func vaultEnvironment(_ environment: [String: String]) -> [String: String] {
-        var result = environment
-        let handover = [("DEFAULT_VAULT_PASSWORD_FILE", "ANSIBLE_VAULT_PASSWORD_FILE"),
-                        ("DEFAULT_VAULT_IDENTITY_LIST", "ANSIBLE_VAULT_IDENTITY_LIST"),
-                        ("DEFAULT_VAULT_ID_MATCH", "ANSIBLE_VAULT_ID_MATCH")]
-        for (name, variable) in handover {
-            guard case .file = self[name].origin else { continue }
-            switch self[name].value {
-            case .list(let items): result[variable] = items.compactMap(\.stringValue).joined(separator: ",")
-            case .bool(let b): result[variable] = b ? "true" : "false"
-            case .string(let s): result[variable] = s
-            default: break
-            }
-        }
-        return result
-    }
-
     /// The settings a run follows where plays and hosts say nothing.
     func apply(to options: inout RunOptions) {
         options.configFile = file

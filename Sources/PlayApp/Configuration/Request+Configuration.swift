@@ -7,12 +7,7 @@ extension PlaybookSession.Request {
     func withConfiguredDefaults() -> Self {
         var request = self
         let config = configuration
-        if request.inventories.isEmpty {
-            let configured = config.strings("DEFAULT_HOST_LIST")
-            // Ansible's default /etc/ansible/hosts counts only where it exists.
-            request.inventories = config.isSet("DEFAULT_HOST_LIST")
-                ? configured : configured.filter { FileManager.default.fileExists(atPath: $0) }
-        }
+        if request.inventories.isEmpty { request.inventories = config.inventorySources }
         request.forks = request.forks ?? config.int("DEFAULT_FORKS")
         request.verbosity += config.int("DEFAULT_VERBOSITY") ?? 0
         request.user = request.user ?? config.string("DEFAULT_REMOTE_USER")

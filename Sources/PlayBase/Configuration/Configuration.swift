@@ -113,6 +113,34 @@ public struct Configuration: Sendable {
         }
     }
 
+    /// The environment vault secrets are gathered with (by play and by vault): the vault library reads
+    /// `ANSIBLE_VAULT_*` variables, so a value from the config file is handed over as one (a real
+    /// variable of the same name came first and is kept).
+    public func vaultEnvironment(_ environment: [String: String]) -> [String: String] {
+        var result = environment
+        let handover = [("DEFAULT_VAULT_PASSWORD_FILE", "ANSIBLE_VAULT_PASSWORD_FILE"),
+                        ("DEFAULT_VAULT_IDENTITY_LIST", "ANSIBLE_VAULT_IDENTITY_LIST"),
+                        ("DEFAULT_VAULT_ID_MATCH", "ANSIBLE_VAULT_ID_MATCH"),
+                        ("DEFAULT_VAULT_ENCRYPT_IDENTITY", "ANSIBLE_VAULT_ENCRYPT_IDENTITY")]
+        for (name, variable) in handover {
+            guard case .file = self[name].origin else { continue }
+            switch self[name].value {
+            case .list(let items): result[variable] = items.compactMap(\.stringValue).joined(separator: ",")
+            case .bool(let b): result[variable] = b ? "true" : "false"
+            case .string(let s): result[variable] = s
+            default: break
+            }
+        }
+        return result
+    }
+
+    /// The inventory when no `-i` is given: the configured one, or Ansible's default
+    /// /etc/ansible/hosts where it exists.
+    public var inventorySources: [String] {
+        let configured = strings("DEFAULT_HOST_LIST")
+        return isSet("DEFAULT_HOST_LIST") ? configured : configured.filter { FileManager.default.fileExists(atPath: $0) }
+    }
+
     /// Settings given in the file or the environment that `play` has no use for, each named once
     /// as it was given (`[defaults] log_path`, `ANSIBLE_STRATEGY`), with the file's keys that no
     /// setting knows.
