@@ -42,8 +42,11 @@ final class MainJobCommandsTests: SandboxTestCase {
         let rollback = try typed(sandbox, ["play", "translate-api.yml", "--tags", "rollback", "--ask-vault-pass"],
                                  in: checkout + "/playbooks", password: password, name: "rollback-latest")
         XCTAssertEqual(rollback.exitCode, 0, rollback.output)
-        let said = "Rolling back th3-server to 1 (the version the last deploy replaced, kept stopped) on \(v1.joined(separator: ", "))"
+        let said = "Rolling back th3-server to 1 (the version the last deploy replaced, kept stopped) on "
         let chose1 = try XCTUnwrap(rollback.output.range(of: said), rollback.output)
+        let line = rollback.output[chose1.upperBound...].prefix { $0 != "\"" }
+        XCTAssertEqual(line.split(separator: ";")[0].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.sorted(), v1)
+        XCTAssertTrue(line.hasSuffix("; serving now: 2"), String(line))
         let started = try XCTUnwrap(rollback.output.range(of: "TASK [Start the rollback instances"), rollback.output)
         XCTAssertLessThan(chose1.lowerBound, started.lowerBound)
         state = try sandbox.state()
