@@ -39,12 +39,16 @@ enum PlayProcess {
 
     static func run(_ executable: String, _ arguments: [String], cwd: URL? = nil, stdin: String? = nil,
                     environment extra: [String: String] = [:]) throws -> ProcessResult {
+        try runClean(executable, arguments, cwd: cwd, stdin: stdin, environment: environment.merging(extra) { _, new in new })
+    }
+
+    /// Runs with exactly `environment` (none of `PlayProcess.environment`'s settings unless given).
+    static func runClean(_ executable: String, _ arguments: [String], cwd: URL?, stdin: String? = nil,
+                         environment: [String: String]) throws -> ProcessResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        var env = environment
-        for (k, v) in extra { env[k] = v }
-        process.environment = env
+        process.environment = environment
         if let cwd { process.currentDirectoryURL = cwd }
         let out = Pipe(), err = Pipe(), input = Pipe()
         process.standardOutput = out
@@ -54,32 +58,6 @@ enum PlayProcess {
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try input.fileHandleForWriting.close()
         // Read both pipes fully before waiting, so a large output cannot block the child.
-        let group = DispatchGroup()
-        nonisolated(unsafe) var errData = Data()
-        group.enter()
-        DispatchQueue.global().async {
-            errData = err.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return ProcessResult(exitCode: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                             stderr: String(decoding: errData, as: UTF8.self))
-    }
-
-    /// Runs with exactly `environment` (none of `PlayProcess.environment`'s settings).
-    static func runClean(_ executable: String, _ arguments: [String], cwd: URL, environment: [String: String]) throws -> ProcessResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = environment
-        process.currentDirectoryURL = cwd
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
         let group = DispatchGroup()
         nonisolated(unsafe) var errData = Data()
         group.enter()
