@@ -38,8 +38,12 @@ let package = Package(
         .target(name: "PlayConnection", dependencies: [.product(name: "OrderedCollections", package: "swift-collections"), "PlayBase"], swiftSettings: strict),
         // ansible-vault compatible encryption.
         .target(name: "PlayVault", dependencies: [.product(name: "OrderedCollections", package: "swift-collections"), "PlayBase", "CLibCrypto"], swiftSettings: strict),
+        // `--version`: release, git commit (recorded at build time by the BuildInfo plugin), build
+        // kind, Swift, the libcrypto and libcurl found, the configuration in use.
+        .plugin(name: "BuildInfo", capability: .buildTool()),
+        .target(name: "PlayVersion", dependencies: ["PlayBase", "CLibCrypto"], swiftSettings: strict, plugins: ["BuildInfo"]),
         // The `vault` command tree (create/edit/view/...), shared by `vault` and `play vault`.
-        .target(name: "VaultCommand", dependencies: ["PlayVault", "PlayBase", .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: strict),
+        .target(name: "VaultCommand", dependencies: ["PlayVault", "PlayBase", "PlayVersion", .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: strict),
         // libcurl, dlopen()ed on the first HTTP request (never linked): typed non-variadic wrappers.
         .target(name: "CCurl"),
         // AWS: credentials, SigV4, HTTP transport, EC2 / ELBv2 / S3 / ECS clients.
@@ -73,7 +77,7 @@ let package = Package(
 
         // Thin executables: parse flags, call the libraries, end the process with their exit code.
         .executableTarget(name: "play", dependencies: [
-            "PlayApp", "VaultCommand", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "PlayApp", "VaultCommand", "PlayVersion", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         .executableTarget(name: "vault", dependencies: [
             "VaultCommand", .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -22,7 +22,7 @@ public enum PlaybookSession {
         public var limit: String?
         public var check: Bool
         public var diff: Bool
-        public var forks: Int
+        public var forks: Int?
         public var verbosity: Int
         public var listTasks: Bool
         public var listTags: Bool
@@ -49,15 +49,19 @@ public enum PlaybookSession {
         public var reportPath: String?
         /// `--load-report FILE`: a load generator's report the page shows beside a deploy.
         public var loadReportPath: String?
+        /// ansible.cfg and `ANSIBLE_*` settings; the flags above win over them (`nil`, empty or
+        /// false flags leave the setting in force).
+        public var configuration: Configuration
 
         public init(playbooks: [String], inventories: [String] = [], extraVars: [String] = [], tags: [String] = [],
                     skipTags: [String] = [], limit: String? = nil, check: Bool = false, diff: Bool = false,
-                    forks: Int = 5, verbosity: Int = 0, listTasks: Bool = false, listTags: Bool = false,
+                    forks: Int? = nil, verbosity: Int = 0, listTasks: Bool = false, listTags: Bool = false,
                     listHosts: Bool = false, syntaxCheck: Bool = false, graph: Bool = false, json: Bool = false,
                     colour: Bool = false, askVaultPass: Bool = false, vaultPasswordFiles: [String] = [],
                     vaultIDs: [String] = [], forceHandlers: Bool = false, modulePaths: [String] = [],
                     connection: String? = nil, user: String? = nil, privateKey: String? = nil, become: Bool? = nil,
-                    becomeUser: String? = nil, environment: [String: String] = [:]) {
+                    becomeUser: String? = nil, environment: [String: String] = [:],
+                    configuration: Configuration = .defaults(home: NSHomeDirectory())) {
             self.playbooks = playbooks
             self.inventories = inventories
             self.extraVars = extraVars
@@ -86,6 +90,7 @@ public enum PlaybookSession {
             self.become = become
             self.becomeUser = becomeUser
             self.environment = environment
+            self.configuration = configuration
         }
     }
 
@@ -94,8 +99,10 @@ public enum PlaybookSession {
     /// `terminate` ends the process with the code it is given; it is called only on a second
     /// Ctrl-C or SIGTERM during a run, from a signal queue, after connections are closed. The
     /// executable provides it, since no library ends the process.
-    public static func run(_ request: Request, output: any SessionOutput,
+    public static func run(_ given: Request, output: any SessionOutput,
                            terminate: @escaping @Sendable (Int32) -> Never) async -> Int32 {
+        let request = given.withConfiguredDefaults()
+        request.configuration.announce(verbosity: request.verbosity, output: output)
         // Whatever came out of a vault is blanked in everything the run prints.
         let redactor = SecretRedactor()
         let output = RedactingOutput(output, redactor: redactor)
@@ -114,7 +121,7 @@ public enum PlaybookSession {
         do {
             let secrets = try VaultKeyring.loadSecrets(
                 vaultIDs: request.vaultIDs, passwordFiles: request.vaultPasswordFiles,
-                askVaultPass: request.askVaultPass, environment: request.environment,
+                askVaultPass: request.askVaultPass, environment: request.configuration.vaultEnvironment(request.environment),
                 warn: { output.error("[WARNING]: \($0)\n") })
             // Listings never need vaulted values (Ansible decrypts lazily), so they work without a password.
             let listingOnly = request.syntaxCheck || request.listTasks || request.listTags || request.listHosts || request.graph
@@ -191,7 +198,7 @@ public enum PlaybookSession {
         }
 
         var options = RunOptions()
-        options.forks = request.forks
+        options.forks = request.forks ?? 5
         options.checkMode = request.check
         options.diffMode = request.diff
         options.verbosity = request.verbosity
@@ -208,7 +215,7 @@ public enum PlaybookSession {
         options.inventorySources = request.inventories.map { source in
             source.contains(",") ? source : URL(fileURLWithPath: (source as NSString).expandingTildeInPath).standardizedFileURL.path
         }
-        options.configFile = AnsibleConfig.path
+        request.configuration.apply(to: &options)
 
         let recorder = request.reportPath.map { _ in RunRecorder() }
         let sink: StreamingSink
@@ -246,6 +253,7 @@ public enum PlaybookSession {
                 }
                 let outcome = await executor.run(inventory: inventory, pool: pool, interrupt: interrupt)
                 exitCode = PlayExitCode.of(outcome)
+                RetryFile.write(outcome, playbook: request.playbooks[0], configuration: request.configuration, output: output)
             }
         } catch {
             report(error)

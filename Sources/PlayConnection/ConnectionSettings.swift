@@ -102,11 +102,13 @@ public struct ConnectionSettings: Sendable, Hashable {
     /// Reads Ansible's connection variables for one host. Later names in each list are
     /// aliases Ansible also accepts. Host-key checking: the `host_key_checking` /
     /// `ansible_host_key_checking` / `ansible_ssh_host_key_checking` variable wins over
-    /// `ANSIBLE_HOST_KEY_CHECKING` in `environment`; on by default.
+    /// `ANSIBLE_HOST_KEY_CHECKING` in `environment`; on by default. `defaults` (ansible.cfg and
+    /// `ANSIBLE_*` settings, resolved by the caller) apply where the host's variables are silent.
     public static func from(
         hostName: String,
         variables: OrderedDictionary<String, Value>,
-        environment: [String: String]
+        environment: [String: String],
+        defaults: ConnectionDefaults = ConnectionDefaults()
     ) -> ConnectionSettings {
         var problems: [String] = []
         func first(_ names: [String]) -> (String, Value)? {
@@ -163,20 +165,20 @@ public struct ConnectionSettings: Sendable, Hashable {
         case "local": settings.kind = .local
         case let other?: settings.kind = .unsupported(other)
         }
-        settings.port = int("ansible_port", "ansible_ssh_port")
+        settings.port = int("ansible_port", "ansible_ssh_port") ?? defaults.port
         if let port = settings.port, !(1...65535).contains(port) {
             problems.append("ansible_port must be 1..65535, got \(port)")
             settings.port = nil
         }
         settings.user = string("ansible_user", "ansible_ssh_user")
         settings.privateKeyFile = string("ansible_ssh_private_key_file", "ansible_private_key_file")
-        settings.sshExecutable = string("ansible_ssh_executable") ?? "ssh"
-        settings.sshArgs = string("ansible_ssh_args")
-        settings.sshCommonArgs = string("ansible_ssh_common_args")
-        settings.sshExtraArgs = string("ansible_ssh_extra_args")
+        settings.sshExecutable = string("ansible_ssh_executable") ?? defaults.sshExecutable ?? "ssh"
+        settings.sshArgs = string("ansible_ssh_args") ?? defaults.sshArgs
+        settings.sshCommonArgs = string("ansible_ssh_common_args") ?? defaults.sshCommonArgs
+        settings.sshExtraArgs = string("ansible_ssh_extra_args") ?? defaults.sshExtraArgs
         settings.hostKeyChecking = bool(["host_key_checking", "ansible_host_key_checking", "ansible_ssh_host_key_checking"],
-                                        orEnvironment: "ANSIBLE_HOST_KEY_CHECKING") ?? true
-        if let t = duration("ansible_ssh_timeout", "ansible_timeout") { settings.connectTimeout = t }
+                                        orEnvironment: "ANSIBLE_HOST_KEY_CHECKING") ?? defaults.hostKeyChecking ?? true
+        if let t = duration("ansible_ssh_timeout", "ansible_timeout") ?? defaults.connectTimeout { settings.connectTimeout = t }
         var commandTimeout = duration("play_command_timeout", "ansible_command_timeout") ?? Self.defaultCommandTimeout
         if first(["play_command_timeout", "ansible_command_timeout"]) == nil, let text = environment["PLAY_COMMAND_TIMEOUT"] {
             if let seconds = Double(text.trimmingCharacters(in: .whitespaces)), seconds >= 0 {
@@ -189,7 +191,7 @@ public struct ConnectionSettings: Sendable, Hashable {
         settings.persistentShell = bool(["play_ssh_persistent_shell"], orEnvironment: "PLAY_SSH_PERSISTENT_SHELL") ?? true
         settings.become = bool("ansible_become") ?? false
         settings.becomeUser = string("ansible_become_user")
-        settings.becomeMethod = string("ansible_become_method") ?? "sudo"
+        settings.becomeMethod = string("ansible_become_method") ?? defaults.becomeMethod ?? "sudo"
         settings.problems = problems
         return settings
     }

@@ -1,5 +1,6 @@
 import OrderedCollections
 import PlayBase
+import PlayConnection
 import PlayLanguage
 
 /// How a run behaves: the command line's choices, as the library sees them.
@@ -25,6 +26,11 @@ public struct RunOptions: Sendable {
     public var inventorySources: [String] = []
     /// The ansible.cfg in use (`ansible_config_file`), if any.
     public var configFile: String?
+    /// Settings from ansible.cfg and `ANSIBLE_*` variables that apply where a play or a host
+    /// says nothing: `gathering` (implicit, explicit or smart), `any_errors_fatal`, and how to connect.
+    public var gathering = "implicit"
+    public var anyErrorsFatal = false
+    public var connectionDefaults = ConnectionDefaults()
 
     public init() {}
 }

@@ -1,5 +1,7 @@
 import ArgumentParser
+import PlayBase
 import PlayVault
+import PlayVersion
 
 /// `vault`: ansible-vault's commands, options, messages and exit codes, on play's vault library.
 /// Reachable as the `vault` executable and as `play vault ...` (play's main hands it every argument
@@ -19,9 +21,22 @@ public struct VaultCommand: ParsableCommand {
             EncryptCommand.self, EncryptStringCommand.self, RekeyCommand.self,
         ])
 
+    @Flag(name: .long, help: "Show the version, the build and the configuration in use, and exit.")
+    var version = false
+
     public init() {}
 
     public mutating func run() throws {
+        if version {
+            let text: String
+            do {
+                text = VersionReport.text(program: "vault", configuration: try Configuration.forProcess())
+            } catch {
+                text = VersionReport.text(program: "vault", configuration: nil, configurationProblem: error.description)
+            }
+            print(text, terminator: "")
+            return
+        }
         throw ValidationError("a command is required: create, decrypt, edit, view, encrypt, encrypt_string or rekey")
     }
 

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import PlayBase
 import PlayVault
 
 /// What every subcommand shares: the environment, the console, and loading secrets the way
@@ -19,7 +20,8 @@ struct VaultSession {
         umask(0o077)
         self.options = options
         self.console = console
-        environment = ProcessInfo.processInfo.environment
+        // ansible.cfg's vault settings reach the loader as the ANSIBLE_VAULT_* variables it reads.
+        environment = try Configuration.forProcess().vaultEnvironment(ProcessInfo.processInfo.environment)
         loader = VaultSecretLoader(environment: environment)
         for id in options.vaultIDs {
             do { _ = try VaultID.parse(id) } catch { throw VaultCLIError.options(error.message) }

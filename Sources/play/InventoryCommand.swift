@@ -56,10 +56,11 @@ struct InventoryCommand: AsyncParsableCommand {
         } else {
             action = .list(export: export, yaml: yaml)
         }
+        let configuration = try LoadedConfiguration.forProcess()
         let request = InventorySession.Request(
-            inventories: inventory, action: action, limit: limit, outputFile: output, vaultIDs: vault.vaultIDs,
-            vaultPasswordFiles: vault.vaultPasswordFiles, askVaultPass: vault.askVaultPass,
-            colour: isatty(STDERR_FILENO) == 1 && environment["NO_COLOR"] == nil, environment: environment)
+            inventories: inventory.isEmpty ? configuration.inventorySources : inventory, action: action, limit: limit, outputFile: output, vaultIDs: vault.vaultIDs,
+            vaultPasswordFiles: vault.vaultPasswordFiles, askVaultPass: vault.askVaultPass || configuration.bool("DEFAULT_ASK_VAULT_PASS"),
+            colour: isatty(STDERR_FILENO) == 1 && environment["NO_COLOR"] == nil, environment: configuration.vaultEnvironment(environment))
         let code = await InventorySession.run(request, output: StandardStreams())
         if code != 0 { throw ExitCode(code) }
     }

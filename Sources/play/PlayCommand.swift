@@ -7,7 +7,13 @@ struct PlayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "play",
         abstract: "Run Ansible-compatible playbooks against hosts over SSH, locally, and on AWS.",
-        discussion: "`play vault ...` runs the vault command (see `vault --help`); `play inventory ...` shows the inventory as ansible-inventory does (see `play inventory --help`).")
+        discussion: """
+            `play vault ...` runs the vault command (see `vault --help`); `play inventory ...` shows the inventory as \
+            ansible-inventory does (see `play inventory --help`); `play config dump [--only-changed]` and \
+            `play config view` show the ansible.cfg and ANSIBLE_* settings as ansible-config does.
+            Settings not given as flags come from ANSIBLE_* variables, then ansible.cfg (ANSIBLE_CONFIG, \
+            ./ansible.cfg, ~/.ansible.cfg, /etc/ansible/ansible.cfg: the first found), then Ansible's defaults.
+            """)
 
     @Argument(help: "Playbook files to run, in order.")
     var playbooks: [String] = []
@@ -33,8 +39,8 @@ struct PlayCommand: AsyncParsableCommand {
     @Flag(name: [.customShort("D"), .long], help: "Show the differences of changed files.")
     var diff = false
 
-    @Option(name: [.customShort("f"), .long], help: "Hosts to run in parallel (default 5).")
-    var forks: Int = 5
+    @Option(name: [.customShort("f"), .long], help: "Hosts to run in parallel (default: forks in ansible.cfg, else 5).")
+    var forks: Int?
 
     @Flag(name: .customShort("v"), help: "More output (-vvvv for the most).")
     var verbose: Int
@@ -86,17 +92,29 @@ struct PlayCommand: AsyncParsableCommand {
     @Option(name: .customLong("load-report"), help: "A load generator's JSON report to show in the --report page.")
     var loadReport: String?
 
+    @Flag(name: .long, help: "Show the version, the build and the configuration in use, and exit.")
+    var version = false
+
     enum OutputFormat: String, ExpressibleByArgument { case human, json }
 
     func validate() throws {
+        if version { return }
         if playbooks.isEmpty { throw ValidationError("the following arguments are required: playbook") }
-        if forks < 1 { throw ValidationError("forks must be at least 1") }
+        if let forks, forks < 1 { throw ValidationError("forks must be at least 1") }
     }
 
     func run() async throws {
-        let terminal = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-            && ProcessInfo.processInfo.environment["ANSIBLE_NOCOLOR"] == nil
-        let base = PlaybookSession.Request(
+        if version {
+            FileHandle.standardOutput.write(Data(VersionText.text(program: "play").utf8))
+            return
+        }
+        let configuration = try LoadedConfiguration.forProcess()
+        if let forks = configuration.int("DEFAULT_FORKS"), forks < 1, self.forks == nil {
+            throw ValidationError("forks must be at least 1 (DEFAULT_FORKS is \(forks))")
+        }
+        let terminal = (isatty(STDOUT_FILENO) == 1 && !configuration.bool("ANSIBLE_NOCOLOR")
+            && ProcessInfo.processInfo.environment["NO_COLOR"] == nil) || configuration.bool("ANSIBLE_FORCE_COLOR")
+        var request = PlaybookSession.Request(
             playbooks: playbooks, inventories: inventory, extraVars: extraVars,
             tags: tags.flatMap { $0.split(separator: ",").map(String.init) },
             skipTags: skipTags.flatMap { $0.split(separator: ",").map(String.init) },
@@ -106,10 +124,14 @@ struct PlayCommand: AsyncParsableCommand {
             vaultPasswordFiles: vault.vaultPasswordFiles, vaultIDs: vault.vaultIDs, forceHandlers: forceHandlers,
             modulePaths: modulePaths.flatMap { $0.split(separator: ":").map(String.init) },
             connection: connection, user: user, privateKey: privateKey, become: become ? true : nil,
-            becomeUser: becomeUser, environment: ProcessInfo.processInfo.environment)
-        var request = base
+            becomeUser: becomeUser, environment: ProcessInfo.processInfo.environment, configuration: configuration)
         request.reportPath = report
         request.loadReportPath = loadReport
+        // stdout_callback and callbacks_enabled from the configuration (its ANSIBLE_* variables
+        // already over the file); the result format is the default callback's own option (its
+        // ANSIBLE_CALLBACK_RESULT_FORMAT is read by OutputSettings).
+        request.outputSettings = OutputSettings(stdoutCallback: configuration.string("DEFAULT_STDOUT_CALLBACK"),
+                                                callbacksEnabled: configuration.strings("CALLBACKS_ENABLED"))
         // Only the executable ends the process: a second Ctrl-C during the run ends it here.
         let code = await PlaybookSession.run(request, output: StandardStreams(), terminate: { Foundation.exit($0) })
         if code != 0 { throw ExitCode(code) }

@@ -39,6 +39,8 @@ if arguments.first == "vault" {
 @Sendable func runPlay(_ arguments: [String]) async {
     if arguments.first == "inventory" {
         await runCommand(InventoryCommand.self, Array(arguments.dropFirst()))
+    } else if arguments.first == "config" {
+        await runCommand(ConfigCommand.self, Array(arguments.dropFirst()))
     } else {
         await runCommand(PlayCommand.self, arguments)
     }
@@ -46,10 +48,14 @@ if arguments.first == "vault" {
 
 /// Parses and runs one command. Bad options exit 5, as ansible-playbook and ansible-inventory
 /// do; help and version still exit 0.
-@Sendable func runCommand<Command: AsyncParsableCommand>(_ type: Command.Type, _ arguments: [String]) async {
+@Sendable func runCommand<Command: ParsableCommand>(_ type: Command.Type, _ arguments: [String]) async {
     do {
-        var command = try Command.parse(arguments)
-        try await command.run()
+        var command = try Command.parseAsRoot(arguments)
+        if var asyncCommand = command as? any AsyncParsableCommand {
+            try await asyncCommand.run()
+        } else {
+            try command.run()
+        }
     } catch {
         if error is ExitCode || Command.exitCode(for: error) == .success {
             Command.exit(withError: error)

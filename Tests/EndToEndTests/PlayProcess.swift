@@ -39,12 +39,16 @@ enum PlayProcess {
 
     static func run(_ executable: String, _ arguments: [String], cwd: URL? = nil, stdin: String? = nil,
                     environment extra: [String: String] = [:]) throws -> ProcessResult {
+        try runClean(executable, arguments, cwd: cwd, stdin: stdin, environment: environment.merging(extra) { _, new in new })
+    }
+
+    /// Runs with exactly `environment` (none of `PlayProcess.environment`'s settings unless given).
+    static func runClean(_ executable: String, _ arguments: [String], cwd: URL?, stdin: String? = nil,
+                         environment: [String: String]) throws -> ProcessResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        var env = environment
-        for (k, v) in extra { env[k] = v }
-        process.environment = env
+        process.environment = environment
         if let cwd { process.currentDirectoryURL = cwd }
         let out = Pipe(), err = Pipe(), input = Pipe()
         process.standardOutput = out
@@ -89,6 +93,15 @@ enum PlayProcess {
         text += String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         return (process, text)
+    }
+
+    /// An Ansible tool (`ansible-config`, `ansible-playbook`) from pyenv's shims or PATH.
+    static func ansibleTool(_ name: String) throws -> String {
+        let candidates = ["\(NSHomeDirectory())/.pyenv/shims"] + (environment["PATH"] ?? "").split(separator: ":").map(String.init)
+        guard let path = candidates.map({ "\($0)/\(name)" }).first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw MissingTool()
+        }
+        return path
     }
 
     static func play(_ arguments: [String], cwd: URL? = nil, stdin: String? = nil,

@@ -10,9 +10,11 @@ extension PlayRun {
         return FactGathering.section(for: play, index: compiled.index)
     }
 
-    /// `gather_facts`: absent means true; a template renders with the play's vars and `-e`.
+    /// `gather_facts`: absent means true unless the `gathering` setting is `explicit` (`smart`
+    /// gathers as `implicit` does: play keeps no fact cache between runs); a template renders
+    /// with the play's vars and `-e`.
     private var gathersFacts: Bool {
-        guard let value = play.gatherFacts else { return true }
+        guard let value = play.gatherFacts else { return options.gathering != "explicit" }
         guard case .string(let text) = value else { return ValueCoercion.bool(value) ?? true }
         guard let rendered = try? templar.render(.string(text), variables.headerVariables) else { return true }
         return ValueCoercion.bool(rendered) ?? rendered.isTruthy

@@ -69,7 +69,7 @@ struct PlayRun {
         }
 
         let modules = executor.modules
-        let settings = PlayScheduler.Settings(serial: play.serial, anyErrorsFatal: play.anyErrorsFatal ?? false,
+        let settings = PlayScheduler.Settings(serial: play.serial, anyErrorsFatal: play.anyErrorsFatal ?? options.anyErrorsFatal,
                                               maxFailPercentage: play.maxFailPercentage,
                                               forceHandlers: options.forceHandlers || play.forceHandlers == true)
         let sections = (factGatheringSection().map { [$0] } ?? []) + compiled.sections

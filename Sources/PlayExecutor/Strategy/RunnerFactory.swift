@@ -34,7 +34,8 @@ struct RunnerFactory {
                     own.merge(facts[target] ?? [:]) { _, new in new }
                     settingsVars = try ConnectionVariables.render(from: TaskVariables(layers: [own]), templar: templar)
                 }
-                let settings = ConnectionSettings.from(hostName: target, variables: settingsVars, environment: environment)
+                let settings = ConnectionSettings.from(hostName: target, variables: settingsVars, environment: environment,
+                                                       defaults: options.connectionDefaults)
                 return try await pool.connection(for: target, settings: settings)
             },
             delegateLabel: { delegate in

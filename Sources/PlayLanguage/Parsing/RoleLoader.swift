@@ -5,29 +5,25 @@ import PlayBase
 /// Finding roles on disk and expanding them into blocks: `roles:` entries, `import_role`, and
 /// (through `PlaybookParser.parseRole`) `include_role` at run time.
 extension ParseSession {
-    /// Where a role name is looked for, in Ansible's order: `roles/` beside the playbook,
-    /// ANSIBLE_ROLES_PATH (else ansible.cfg's roles_path, else the default roles path), then the
-    /// playbook's directory itself.
+    /// Where a role name is looked for, in Ansible's order: `roles/` beside the playbook, the
+    /// roles path (ANSIBLE_ROLES_PATH, else ansible.cfg's roles_path, else Ansible's default), then
+    /// the playbook's directory itself.
     var roleSearchPaths: [String] {
         var paths = [Self.join(playbookDirectory, "roles")]
-        let env = ProcessInfo.processInfo.environment
-        let configured = env["ANSIBLE_ROLES_PATH"].map { $0.split(separator: ":").map(String.init) }
-            ?? AnsibleConfig.paths(["roles_path"])
-            ?? ["~/.ansible/roles", "/usr/share/ansible/roles", "/etc/ansible/roles"]
-        paths += configured.filter { !$0.isEmpty }.map(Self.expandingTilde)
+        paths += configuredPaths("DEFAULT_ROLES_PATH")
         paths.append(playbookDirectory)
         return paths
     }
 
-    /// Collection roots (each holding `ansible_collections/`), from ANSIBLE_COLLECTIONS_PATH(S)
-    /// or ansible.cfg's collections_path.
-    var collectionSearchPaths: [String] {
-        let env = ProcessInfo.processInfo.environment
-        let configured = (env["ANSIBLE_COLLECTIONS_PATH"] ?? env["ANSIBLE_COLLECTIONS_PATHS"])
-            .map { $0.split(separator: ":").map(String.init) }
-            ?? AnsibleConfig.paths(["collections_path", "collections_paths"])
-            ?? ["~/.ansible/collections", "/usr/share/ansible/collections"]
-        return configured.filter { !$0.isEmpty }.map(Self.expandingTilde)
+    /// Collection roots (each holding `ansible_collections/`): ANSIBLE_COLLECTIONS_PATH, else
+    /// ansible.cfg's collections_path, else Ansible's default.
+    var collectionSearchPaths: [String] { configuredPaths("COLLECTIONS_PATHS") }
+
+    /// A path list of the process's configuration; a config file that cannot be read was
+    /// reported when the run started, so its defaults apply here.
+    private func configuredPaths(_ name: String) -> [String] {
+        let configuration = (try? Configuration.forProcess()) ?? Configuration.defaults(home: NSHomeDirectory())
+        return configuration.strings(name).filter { !$0.isEmpty }
     }
 
     static func expandingTilde(_ path: String) -> String {
