@@ -54,12 +54,13 @@ public enum InventorySession {
                 vaultIDs: request.vaultIDs, passwordFiles: request.vaultPasswordFiles,
                 askVaultPass: request.askVaultPass, environment: request.environment,
                 warn: { output.error("[WARNING]: \($0)\n") })
-            let loader = YAMLLoader(secrets: secrets)
+            let vaulted = InventoryVaultValues(secrets)
+            let loader = YAMLLoader(secrets: vaulted)
             let inventory = try await Inventory.load(
                 sources: request.inventories, playbookDirectory: nil, loader: loader,
                 plugins: BuiltinInventoryPlugins.all(environment: request.environment))
             for warning in inventory.warnings { output.error(renderer.render(warning)) }
-            let text = try render(inventory, request)
+            let text = try render(inventory, request, vaulted: vaulted)
             if let path = request.outputFile {
                 do {
                     try Data((text + "\n").utf8).write(to: URL(fileURLWithPath: path))
@@ -82,14 +83,15 @@ public enum InventorySession {
     }
 
     /// The text for the action, as ansible-inventory prints it (JSON with sorted keys, indented 4).
-    static func render(_ inventory: Inventory, _ request: Request) throws -> String {
+    static func render(_ inventory: Inventory, _ request: Request, vaulted: InventoryVaultValues) throws -> String {
         switch request.action {
         case .list(let export, let yaml):
             if yaml {
-                let text = try inventory.yamlListing(limit: request.limit, export: export).yamlString(indent: 2)
+                let text = try vaulted.restoringEnvelopes(inventory.yamlListing(limit: request.limit, export: export)).yamlString(indent: 2)
                 return text.hasSuffix("\n") ? String(text.dropLast()) : text
             }
-            return try inventory.listing(limit: request.limit, export: export).jsonString(sortKeys: true, pretty: true)
+            return try vaulted.restoringEnvelopes(inventory.listing(limit: request.limit, export: export))
+                .jsonString(sortKeys: true, pretty: true)
         case .graph(let group, let showVariables):
             return try inventory.graphListing(group: group, showVariables: showVariables)
         case .host(let pattern):
@@ -99,7 +101,7 @@ public enum InventorySession {
                                        notes: hosts.isEmpty ? Suggestions.didYouMean(pattern, in: inventory.hostNames)
                                                             : ["'\(pattern)' matches \(hosts.count) hosts"])
             }
-            return Value.dict(inventory.listedVariables(for: hosts[0])).jsonString(sortKeys: true, pretty: true)
+            return vaulted.restoringEnvelopes(.dict(inventory.listedVariables(for: hosts[0]))).jsonString(sortKeys: true, pretty: true)
         }
     }
 }

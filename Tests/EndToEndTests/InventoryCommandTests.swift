@@ -26,6 +26,29 @@ final class InventoryCommandTests: XCTestCase {
         }
     }
 
+    /// A `!vault` host var is listed as its envelope, as ansible-inventory lists it, never as its
+    /// plaintext (the password opens it for the load; the listing does not print what it opened).
+    func testVaultedValuesAreListedAsTheirEnvelopes() throws {
+        let cwd = FileManager.default.temporaryDirectory.appendingPathComponent("inventory-vault-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: cwd.appendingPathComponent("host_vars"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: cwd) }
+        try "h1 ansible_connection=local\n".write(to: cwd.appendingPathComponent("hosts"), atomically: true, encoding: .utf8)
+        try "pw\n".write(to: cwd.appendingPathComponent("pass.txt"), atomically: true, encoding: .utf8)
+        let encrypted = try PlayProcess.run(PlayProcess.vaultPath, ["encrypt_string", "--vault-password-file", "pass.txt",
+                                                                     "inventory-secret-value", "--name", "secret_var"], cwd: cwd)
+        XCTAssertEqual(encrypted.exitCode, 0, encrypted.stderr)
+        try encrypted.stdout.write(to: cwd.appendingPathComponent("host_vars/h1.yml"), atomically: true, encoding: .utf8)
+        for arguments in [["--list"], ["--host", "h1"]] {
+            let full = ["-i", "hosts", "--vault-password-file", "pass.txt"] + arguments
+            let theirs = try ansibleInventory(full, cwd: cwd)
+            let ours = try PlayProcess.play(["inventory"] + full, cwd: cwd)
+            XCTAssertEqual(ours.exitCode, 0, ours.stderr)
+            XCTAssertFalse(ours.stdout.contains("inventory-secret-value"), ours.stdout)
+            XCTAssertTrue(ours.stdout.contains("__ansible_vault"), ours.stdout)
+            XCTAssertEqual(ours.stdout, theirs.stdout, arguments.joined(separator: " "))
+        }
+    }
+
     /// Where hosts share a group_vars value PyYAML writes an anchor and aliases (`&id001`,
     /// `*id001`) and play writes the value again: the documents read back the same.
     func testYAMLListingReadsBackAsAnsibleInventorys() throws {

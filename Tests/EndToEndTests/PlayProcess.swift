@@ -20,6 +20,7 @@ enum PlayProcess {
     }
 
     static var playPath: String { binDirectory.appendingPathComponent("play").path }
+    static var vaultPath: String { binDirectory.appendingPathComponent("vault").path }
 
     static var fixtures: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
