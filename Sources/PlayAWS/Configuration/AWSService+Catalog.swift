@@ -10,4 +10,6 @@ extension AWSService {
 
     public static let route53 = AWSService(name: "Route53", signingName: "route53", endpointPrefix: "route53",
                                            environmentSuffix: "ROUTE_53", configKey: "route_53", iamPrefix: "route53", isGlobal: true)
+    public static let kms = AWSService(name: "KMS", signingName: "kms", endpointPrefix: "kms", environmentSuffix: "KMS",
+                                       configKey: "kms", iamPrefix: "kms", isGlobal: false)
 }

@@ -14,8 +14,8 @@ enum AmazonAWSModules {
             EC2LaunchTemplateModule(), Route53Module(), Route53InfoModule(), Route53ZoneModule(),
             // Network, storage and images (branch aws-net).
             EC2VPCIGWModule(), EC2VPCRouteTableModule(), EC2VPCNATGatewayModule(), EC2VolumeModule(), EC2SnapshotModule(), EC2AMIModule(), STSAssumeRoleModule(),
-            // Containers.
-            ECSClusterModule(),
+            // Containers, keys.
+            ECSClusterModule(), KMSKeyInfoModule(),
         ]
     }
 }
