@@ -31,7 +31,7 @@ final class ControlModuleTests: XCTestCase {
         }
         XCTAssertEqual(traits["debug"]?.display, .message)
         XCTAssertEqual(traits["assert"]?.display, .alwaysVerbose)
-        XCTAssertEqual(traits["command"], .remoteAsync, "a remote command that can also run as an async job")
+        XCTAssertEqual(traits["command"], .commandAsync, "a remote command that can also run as an async job, its result its output")
         XCTAssertEqual(traits["add_host"]?.bypassesHostLoop, true)
         XCTAssertEqual(traits["meta"]?.performedByStrategy, true)
     }

@@ -46,8 +46,9 @@ final class DeployLockStoreTests: ECSTestCase {
         else { return XCTFail("a current lease is not taken over") }
         XCTAssertEqual(holder.record?.run, dead.run)
 
-        // Waiting out the lease: then two runs try at once and one wins.
-        try await Task.sleep(for: .milliseconds(3500))
+        // Waiting out the lease (2 s, the second of margin, and a second more for the whole-second
+        // precision of S3's Last-Modified and Date): then two runs try at once and one wins.
+        try await Task.sleep(for: .milliseconds(4500))
         let winners = try await withThrowingTaskGroup(of: DeployLockRecord?.self) { group in
             for n in 0..<2 {
                 group.addTask {
