@@ -147,8 +147,8 @@ final class ConfigCommandTests: XCTestCase {
         XCTAssertEqual(ours.exitCode, theirs.exitCode)
         XCTAssertEqual(try String(contentsOfFile: directory.path + "/site.retry", encoding: .utf8), "web2\n")
         XCTAssertTrue(ours.stdout.contains("Using \(cfg) as config file"), ours.stdout)
-        XCTAssertTrue(ours.stdout.contains("Settings play has no use for (they have no effect): [defaults] log_path, [defaults] made_up, [ssh_connection] pipelining"),
-                      ours.stdout)
+        XCTAssertTrue(ours.stderr.contains("Settings play has no use for (they have no effect): [defaults] log_path, [defaults] made_up, [ssh_connection] pipelining"),
+                      ours.stderr)
         // Flags and the environment win over the file.
         let flagged = try PlayProcess.runClean(PlayProcess.playPath, ["site.yml", "-f", "2", "-u", "root", "-l", "web1"], cwd: directory,
                                                environment: cleanEnvironment(["ANSIBLE_GATHERING": "implicit"]))

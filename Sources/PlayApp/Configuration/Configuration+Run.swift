@@ -11,7 +11,8 @@ extension Configuration {
         output.write(file.map { "Using \($0) as config file\n" } ?? "No config file found; using defaults\n")
         let unused = unusedSettings
         if !unused.isEmpty {
-            output.write("Settings play has no use for (they have no effect): \(unused.joined(separator: ", "))\n")
+            // On stderr: stdout stays what ansible-playbook -v prints.
+            output.error("Settings play has no use for (they have no effect): \(unused.joined(separator: ", "))\n")
         }
     }
 

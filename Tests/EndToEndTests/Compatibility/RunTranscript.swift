@@ -65,7 +65,7 @@ struct RunTranscript {
                 pendingDiff.append(line)
                 inExplanation = false
             } else if starts {
-                units.append((host(of: line), pendingDiff + [line]))
+                units.append((host(of: line), pendingDiff + [sortingIncludedHosts(line)]))
                 pendingDiff = []
                 inExplanation = false
             } else if inExplanation {
@@ -79,6 +79,16 @@ struct RunTranscript {
         let hosts = units.map(\.host).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }.sorted()
         let ordered = hosts.flatMap { h in units.filter { $0.host == h }.flatMap(\.lines) }
         return ([banner] + explanations.sorted() + ordered + Array(repeating: "", count: trailingBlanks)).joined(separator: "\n")
+    }
+
+    /// `included: FILE for h2, h1 => (item=...)` with its hosts sorted: Ansible lists them in the
+    /// order their results arrived, which varies from run to run.
+    static func sortingIncludedHosts(_ line: String) -> String {
+        guard line.hasPrefix("included: "), let forRange = line.range(of: " for ") else { return line }
+        let rest = line[forRange.upperBound...]
+        let end = rest.range(of: " => ")?.lowerBound ?? rest.endIndex
+        let hosts = rest[..<end].components(separatedBy: ", ").sorted().joined(separator: ", ")
+        return String(line[..<forRange.upperBound]) + hosts + String(rest[end...])
     }
 
     /// The first `[name]` of a result line: `ok: [h1] => ...` → `h1`.
