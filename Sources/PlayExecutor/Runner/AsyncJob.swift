@@ -56,12 +56,16 @@ public enum AsyncJob {
         return result(ofJobFile: answer.stdout, jid: jid)
     }
 
+    /// `sh` that kills the processes of the job whose file is `$_f` (its process group when it has one).
+    static let killProcesses =
+        #"if [ -f "$_f.pid" ]; then read _p _g < "$_f.pid"; if [ "$_g" = 1 ]; then kill -KILL -- "-$_p"; else kill -KILL "$_p"; fi; fi 2>/dev/null"#
+
     /// Kills the job's processes (its process group when it has one) and writes Ansible's
     /// timeout result into the job file, for a runner that gave up before the watchdog fired.
     public static func kill(_ jid: String, message: String, context: ModuleContext) async throws {
         let script = """
             _f="$HOME/.ansible_async/"\(ShellWords.quote(jid))
-            if [ -f "$_f.pid" ]; then read _p _g < "$_f.pid"; if [ "$_g" = 1 ]; then kill -KILL -- "-$_p"; else kill -KILL "$_p"; fi; fi 2>/dev/null
+            \(killProcesses)
             printf '{"started": 1, "finished": 1, "failed": 1, "ansible_job_id": "%s", "results_file": "%s", "msg": "%s", "stdout": "", "stderr": ""}\\n' \
               \(ShellWords.quote(jid)) "$_f" \(ShellWords.quote(message)) > "$_f.tmp" && mv "$_f.tmp" "$_f"
             rm -f "$_f.sh" "$_f.in" "$_f.out" "$_f.err" "$_f.cmd" "$_f.pid"

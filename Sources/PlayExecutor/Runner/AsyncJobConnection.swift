@@ -63,10 +63,8 @@ struct AsyncJobConnection: Connection {
             }
             if ContinuousClock.now >= deadline + .seconds(poll) {
                 // The job's own watchdog should have ended it: end it from here.
-                _ = try await base.run(CommandRequest(command: """
-                    _f=\(ShellWords.quote(file)); if [ -f "$_f.pid" ]; then read _p _g < "$_f.pid"; \
-                    if [ "$_g" = 1 ]; then kill -KILL -- "-$_p"; else kill -KILL "$_p"; fi; fi 2>/dev/null
-                    """, become: request.become, becomeUser: request.becomeUser))
+                _ = try await base.run(CommandRequest(command: "_f=\(ShellWords.quote(file)); \(AsyncJob.killProcesses)",
+                                                      become: request.become, becomeUser: request.becomeUser))
                 try await remove(file, request)
                 throw .timedOut(host: hostName, after: .seconds(seconds))
             }
