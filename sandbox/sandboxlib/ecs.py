@@ -279,10 +279,8 @@ class Ecs:
                 dep["pendingCount"] = sum(1 for t in group if t.last_status in ("PROVISIONING", "PENDING", "ACTIVATING"))
             svc["runningCount"] = sum(d["runningCount"] for d in deps)
             svc["pendingCount"] = sum(d["pendingCount"] for d in deps)
-            self.circuit_breaker(svc, primary)
-            primary = svc["deployments"][0]
-            if primary["id"] != (mine[0].deployment_id if mine else primary["id"]):
-                return     # rolled back just now: next tick works on the new deployment
+            if self.circuit_breaker(svc, primary):
+                return     # rolled back just now: the next tick works on the new deployment
             # Stop: tasks of old deployments that are not healthy, then healthy ones while enough stay.
             to_stop = [t for t in others if t.arn not in healthy]
             spare = len(healthy) - min_healthy
@@ -324,7 +322,7 @@ class Ecs:
                 primary["rolloutStateReason"] = f"ECS deployment {primary['id']} completed."
                 primary["updatedAt"] = now()
                 svc["deployments"] = [primary]
-                svc["lastCompleted"] = primary["taskDefinition"]
+                svc["lastCompleted"] = {"id": primary["id"], "taskDefinition": primary["taskDefinition"]}
                 self.event(svc, f"(deployment {primary['id']}) deployment completed.")
                 self.event(svc, "has reached a steady state.")
             elif done and len(svc["deployments"]) > 1:
@@ -334,22 +332,23 @@ class Ecs:
                 self.event(svc, "has been deleted; its tasks are stopped.")
 
     def circuit_breaker(self, svc, primary):
+        """Fails the rollout at the threshold of failed tasks; True when it rolled back."""
         breaker = svc["deploymentConfiguration"].get("deploymentCircuitBreaker") or {}
         if not breaker.get("enable") or primary["rolloutState"] != "IN_PROGRESS":
-            return
+            return False
         if primary["failedTasks"] < circuit_threshold(primary["desiredCount"] or 1):
-            return
+            return False
         primary["rolloutState"] = "FAILED"
         primary["rolloutStateReason"] = "ECS deployment circuit breaker: tasks failed to start."
         primary["updatedAt"] = now()
         self.event(svc, f"(deployment {primary['id']}) deployment failed: tasks failed to start.")
-        target = svc.get("lastCompleted")
-        if breaker.get("rollback") and target and target != primary["taskDefinition"]:
-            primary["status"] = "ACTIVE"
-            back = self.new_deployment(svc, target, primary.get("networkConfiguration"))
-            self.event(svc, f"rolling back to deployment {back['id']}.")
-            svc["taskDefinition"] = target
-            self.pool.submit(self._moto_taskdef, svc, target)
+        last = svc.get("lastCompleted")
+        if breaker.get("rollback") and last and last["taskDefinition"] != primary["taskDefinition"]:
+            self.event(svc, f"rolling back to deployment {last['id']}.")
+            self.new_deployment(svc, last["taskDefinition"], primary.get("networkConfiguration"))
+            self.pool.submit(self._moto_taskdef, svc, last["taskDefinition"])
+            return True
+        return False
 
     def _moto_taskdef(self, svc, taskdef_arn):
         """moto's service keeps the task definition the rollback went back to."""

@@ -135,9 +135,10 @@ class TaskRecord:
         waiting = [(c, p) for c in self.containers for p in c.ports]
         while waiting and time.monotonic() < deadline and self.desired_status == "RUNNING":
             waiting = [(c, p) for c, p in waiting if not _listening(self.ip, p)]
-            exited = [c for c in self.containers if c.essential and c.proc.poll() is not None]
-            if exited:
-                return False          # the monitor records the exit
+            if self.exited_essential() is not None:   # exited before its ports answered
+                self.kill(stop_grace)
+                self.finish("EssentialContainerExited", "Essential container in task exited")
+                return False
             if waiting:
                 time.sleep(0.05)
         if self.desired_status != "RUNNING":
