@@ -85,7 +85,7 @@ class EcsSteps:
                                      "deploymentCircuitBreaker": {"enable": True, "rollback": True}})["service"]
         self.assertEqual(created["deployments"][0]["rolloutState"], "IN_PROGRESS")
         self.assertTrue(created["deploymentConfiguration"]["deploymentCircuitBreaker"]["rollback"])
-        self.wait_until("the service to settle on build 2", lambda: self.settled(st["td"]["2"]), 30, 0.3)
+        self.wait_until("the service to settle on build 2", lambda: self.settled(st["td"]["2"]), 90, 0.3)
         tasks = [self.task(a) for a in self.service_tasks()]
         ips = sorted(self.ip_of(t) for t in tasks)
         prefix = self.settings.task_subnet_cidr.rsplit(".", 1)[0] + "."
@@ -119,12 +119,12 @@ class EcsSteps:
         for pid in pids:
             os.kill(pid, 9)
         stopped = self.wait_until("the killed task to stop", lambda: (t := self.task(victim))["lastStatus"] == "STOPPED"
-                             and t, 10, 0.2)
+                             and t, 45, 0.2)
         self.assertEqual((stopped["stopCode"], stopped["stoppedReason"]),
                          ("EssentialContainerExited", "Essential container in task exited"))
         self.assertEqual(stopped["containers"][0]["exitCode"], 137)
         self.wait_until("a replacement task, healthy", lambda: self.settled(st["td"]["2"]) and victim not in self.service_tasks()
-                   and len(self.healthy_targets()) == 2, 20, 0.3)
+                   and len(self.healthy_targets()) == 2, 60, 0.3)
         self.assertNotIn(self.ip_of(stopped), self.healthy_targets())
 
     def test_22_ecs_images_unknown_digest_and_exit_codes(self):
@@ -137,20 +137,20 @@ class EcsSteps:
         oneoff = self.ecs.run_task(cluster=CLUSTER, taskDefinition=self.register(
             "th3-server:2", "th3-oneoff", command=["sh", "-c", "test -f th3_server.py && exit 3"]),
             launchType="FARGATE", networkConfiguration=net)["tasks"][0]["taskArn"]
-        t = self.wait_until("the unknown image to fail", lambda: (t := self.task(bad))["lastStatus"] == "STOPPED" and t, 10, 0.2)
+        t = self.wait_until("the unknown image to fail", lambda: (t := self.task(bad))["lastStatus"] == "STOPPED" and t, 45, 0.2)
         self.assertEqual(t["stopCode"], "TaskFailedToStart")
         self.assertTrue(t["stoppedReason"].startswith("CannotPullContainerError: "), t["stoppedReason"])
         self.assertIn("th3-server:99", t["stoppedReason"])
         self.assertEqual(t["containers"][0]["reason"], t["stoppedReason"])
-        t = self.wait_until("the pinned task to run", lambda: (t := self.task(pinned))["lastStatus"] == "RUNNING" and t, 10, 0.2)
+        t = self.wait_until("the pinned task to run", lambda: (t := self.task(pinned))["lastStatus"] == "RUNNING" and t, 45, 0.2)
         self.assertEqual(t["containers"][0]["imageDigest"], digest)
         self.assertEqual(json.loads(self.http_get(self.ip_of(t), 8080, "/")[1])["version"], "1")
         self.ecs.stop_task(cluster=CLUSTER, task=pinned, reason="selftest")
-        t = self.wait_until("the pinned task to stop", lambda: (t := self.task(pinned))["lastStatus"] == "STOPPED" and t, 10, 0.2)
+        t = self.wait_until("the pinned task to stop", lambda: (t := self.task(pinned))["lastStatus"] == "STOPPED" and t, 45, 0.2)
         self.assertEqual((t["stopCode"], t["stoppedReason"], t["containers"][0]["exitCode"]), ("UserInitiated", "selftest", 0))
         self.assertFalse(self.task_pids(pinned))
         self.assertFalse(self.port_open(self.ip_of(t), 8080))
-        t = self.wait_until("the one-off task to exit", lambda: (t := self.task(oneoff))["lastStatus"] == "STOPPED" and t, 10, 0.2)
+        t = self.wait_until("the one-off task to exit", lambda: (t := self.task(oneoff))["lastStatus"] == "STOPPED" and t, 45, 0.2)
         self.assertEqual((t["stopCode"], t["containers"][0]["exitCode"]), ("EssentialContainerExited", 3))
         self.assertEqual(self.ecs.describe_tasks(cluster=CLUSTER, tasks=["nope"])["failures"][0]["reason"], "MISSING")
 
@@ -159,10 +159,10 @@ class EcsSteps:
         proc, out = self.start_load("ecs-bad", st["url"])
         self.ecs.update_service(cluster=CLUSTER, service=SERVICE, taskDefinition=st["td"]["3"])
         failed = self.wait_until("the rollout to fail", lambda: next(
-            (d for d in self.service()["deployments"] if d["rolloutState"] == "FAILED"), None), 30, 0.3)
+            (d for d in self.service()["deployments"] if d["rolloutState"] == "FAILED"), None), 90, 0.3)
         self.assertEqual(failed["taskDefinition"], st["td"]["3"])
         self.assertGreaterEqual(failed["failedTasks"], 3)
-        self.wait_until("the rollback to build 2 to complete", lambda: self.settled(st["td"]["2"]), 30, 0.3)
+        self.wait_until("the rollback to build 2 to complete", lambda: self.settled(st["td"]["2"]), 90, 0.3)
         report = self.stop_load(proc, out)
         events = [e["message"] for e in self.service()["events"]]
         self.assertTrue(any("deployment failed: tasks failed to start." in e for e in events), events)
@@ -180,7 +180,7 @@ class EcsSteps:
         proc, out = self.start_load("ecs-deploy", st["url"])
         time.sleep(1)
         self.ecs.update_service(cluster=CLUSTER, service=SERVICE, taskDefinition=st["td"]["1"])
-        self.wait_until("the deployment of build 1 to complete", lambda: self.settled(st["td"]["1"]), 30, 0.3)
+        self.wait_until("the deployment of build 1 to complete", lambda: self.settled(st["td"]["1"]), 90, 0.3)
         time.sleep(1)
         report = self.stop_load(proc, out)
         self.assertEqual(report["failures"], 0, report["failure_reasons"])
@@ -191,17 +191,17 @@ class EcsSteps:
         before = set(self.service_tasks())
         self.ecs.update_service(cluster=CLUSTER, service=SERVICE, forceNewDeployment=True)
         self.wait_until("the forced deployment to complete", lambda: self.settled(st["td"]["1"])
-                   and not before & set(self.service_tasks()), 30, 0.3)
+                   and not before & set(self.service_tasks()), 90, 0.3)
 
     def test_25_ecs_delete_service_drains_and_stops_its_tasks(self):
         arns = self.service_tasks()
         self.ecs.update_service(cluster=CLUSTER, service=SERVICE, desiredCount=0)
         deleted = self.ecs.delete_service(cluster=CLUSTER, service=SERVICE)["service"]
         self.assertEqual(deleted["status"], "DRAINING")
-        self.wait_until("the service's tasks to stop", lambda: all(self.task(a)["lastStatus"] == "STOPPED" for a in arns), 20, 0.3)
+        self.wait_until("the service's tasks to stop", lambda: all(self.task(a)["lastStatus"] == "STOPPED" for a in arns), 60, 0.3)
         self.assertFalse(any(self.task_pids(a) for a in arns))
         self.wait_until("its targets to be gone", lambda: not self.elb.describe_target_health(
-            TargetGroupArn=self.ecs_state["tg"])["TargetHealthDescriptions"], 15, 0.3)
+            TargetGroupArn=self.ecs_state["tg"])["TargetHealthDescriptions"], 45, 0.3)
         status = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", self.ecs_state["url"]],
                                 capture_output=True, text=True, timeout=10).stdout
         self.assertEqual(status, "503")

@@ -411,5 +411,6 @@ class Ecs:
         """The agent stops: every task's processes go with it (no draining)."""
         with self.lock:
             live = [t for t in self.tasks.values() if t.last_status != "STOPPED"]
-        for rec in live:
-            rec.kill(1.0)
+        if live:     # all at once: `down` gives the agent only a couple of seconds
+            with concurrent.futures.ThreadPoolExecutor(len(live)) as pool:
+                list(pool.map(lambda rec: rec.kill(1.0), live))
