@@ -7,9 +7,11 @@ methods."""
 import json
 import os
 import subprocess
+import tempfile
 import time
+import unittest
 
-from sandboxlib import procs
+from sandboxlib import ecs, images, loadbalancers, nginx, procs
 
 CLUSTER = "th3-ecs"
 SERVICE = "th3-web"
@@ -205,3 +207,44 @@ class EcsSteps:
         status = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", self.ecs_state["url"]],
                                 capture_output=True, text=True, timeout=10).stdout
         self.assertEqual(status, "503")
+
+
+class EcsLogicTests(unittest.TestCase):
+    """The pure parts: image references, the circuit breaker's threshold, listener ports, nginx."""
+
+    def test_image_references(self):
+        self.assertEqual(images.parse("th3-server:2"), (None, "th3-server", "2", None))
+        self.assertEqual(images.parse(f"{ECR}:2"), ("123456789012.dkr.ecr.us-east-1.amazonaws.com", "th3-server", "2", None))
+        digest = "sha256:" + "ab" * 32
+        self.assertEqual(images.parse(f"docker.io/library/th3-server@{digest}"), ("docker.io", "th3-server", None, digest))
+        self.assertEqual(images.parse("th3-server"), (None, "th3-server", None, None))
+        self.assertEqual(images.canonical("th3-server:2"), "docker.io/library/th3-server:2")
+        self.assertEqual(images.canonical("acme/th3-server:2"), "docker.io/acme/th3-server:2")
+        self.assertEqual(images.canonical(f"{ECR}:2"), f"{ECR}:2")
+        with self.assertRaises(images.PullError):
+            images.parse("Th3-Server:2")
+
+    def test_circuit_breaker_threshold(self):
+        self.assertEqual([ecs.circuit_threshold(n) for n in (1, 2, 6, 7, 10, 1000)], [3, 3, 3, 4, 5, 200])
+
+    def test_listener_ports(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "lb-ports.json")
+            ports = loadbalancers.Ports(path, "arn:main", 18080)
+            first = ports.assign([("arn:main", "l-test", 8443), ("arn:main", "l-prod", 80), ("arn:web", "l-web", 80)])
+            self.assertEqual(first["l-prod"], 18080, "the main ALB's port-80 listener keeps the sandbox LB port")
+            self.assertEqual(len({first["l-test"], first["l-web"], 18080}), 3)
+            again = loadbalancers.Ports(path, "arn:main", 18080).assign([("arn:web", "l-web", 80)])
+            self.assertEqual(again["l-web"], first["l-web"], "kept across restarts")
+        groups = loadbalancers.forward_groups([{"Type": "forward", "ForwardConfig": {"TargetGroups": [
+            {"TargetGroupArn": "blue", "Weight": 0}, {"TargetGroupArn": "green", "Weight": 3}]}}])
+        self.assertEqual(groups, [("blue", 0), ("green", 3)])
+        self.assertEqual(loadbalancers.forward_groups([{"Type": "fixed-response"}]), [])
+
+    def test_nginx_serves_each_listener_on_its_own_port(self):
+        conf = nginx.render("/p", "/l", 8080, [], 5, [(40001, [("127.0.2.4", 8080, 1)]), (40002, [])])
+        self.assertIn("listen 127.0.0.1:8080;", conf)
+        self.assertIn("listen 127.0.0.1:40001;", conf)
+        self.assertIn("server 127.0.2.4:8080 weight=1 max_fails=0;", conf)
+        self.assertIn("proxy_pass http://targets_40001;", conf)
+        self.assertEqual(conf.count("return 503;"), 2)

@@ -271,7 +271,7 @@ class LogicTests(unittest.TestCase):
         self.assertIn("only loopback", r.stderr)
 
 
-from ecs_selftest import EcsSteps  # noqa: E402  (the ECS steps of the scenario, test_20...)
+from ecs_selftest import EcsLogicTests, EcsSteps  # noqa: E402,F401  (ECS: pure parts; scenario steps test_20...)
 
 
 # --------------------------------------------------------------------------------------------
