@@ -75,21 +75,14 @@ class Settings:
     @staticmethod
     def from_env():
         state_dir = os.path.abspath(os.environ.get("SANDBOX_DIR") or os.path.join(SANDBOX_ROOT, "run"))
-        subnet = os.environ.get("SANDBOX_SUBNET") or "127.0.1.0/24"
-        try:
-            net = ipaddress.ip_network(subnet)
-        except ValueError:
-            raise ConfigError(f"SANDBOX_SUBNET={subnet!r} is not a CIDR block such as 127.0.1.0/24") from None
-        if net.prefixlen != 24 or not net.subnet_of(VPC_CIDR) or net.network_address.packed[2] == 0:
-            raise ConfigError(f"SANDBOX_SUBNET={subnet} must be a /24 inside {VPC_CIDR} other than "
-                              "127.0.0.0/24 (which holds the load balancer), e.g. 127.0.1.0/24")
+        subnet = _subnet("SANDBOX_SUBNET", "127.0.1.0/24")
         task_subnet = _subnet("SANDBOX_TASK_SUBNET", "127.0.2.0/24")
-        if task_subnet == str(net):
+        if task_subnet == subnet:
             raise ConfigError(f"SANDBOX_TASK_SUBNET={task_subnet} must differ from SANDBOX_SUBNET")
         return Settings(
             state_dir=state_dir,
             region=os.environ.get("SANDBOX_REGION") or "us-east-1",
-            subnet_cidr=str(net),
+            subnet_cidr=subnet,
             lb_port=_int("SANDBOX_LB_PORT", 8080, 1, 65535),
             endpoint_port=_int("SANDBOX_ENDPOINT_PORT", 0, 0, 65535),
             ssh_port=_int("SANDBOX_SSH_PORT", 2222, 1, 65535),
