@@ -11,7 +11,7 @@ import tempfile
 import time
 import unittest
 
-from sandboxlib import ecs, images, loadbalancers, nginx, procs
+from sandboxlib import ecsdeployments, images, loadbalancers, nginx, procs
 
 CLUSTER = "th3-ecs"
 SERVICE = "th3-web"
@@ -202,8 +202,15 @@ class EcsSteps:
         self.assertEqual(deleted["status"], "DRAINING")
         self.wait_until("the service's tasks to stop", lambda: all(self.task(a)["lastStatus"] == "STOPPED" for a in arns), 60, 0.3)
         self.assertFalse(any(self.task_pids(a) for a in arns))
-        self.wait_until("its targets to be gone", lambda: not self.elb.describe_target_health(
-            TargetGroupArn=self.ecs_state["tg"])["TargetHealthDescriptions"], 45, 0.3)
+        left = []
+
+        def targets_gone():
+            left[:] = self.elb.describe_target_health(TargetGroupArn=self.ecs_state["tg"])["TargetHealthDescriptions"]
+            return not left
+        try:
+            self.wait_until("its targets to be gone", targets_gone, 45, 0.3)
+        except AssertionError:
+            self.fail(f"targets left after DeleteService: {left}")
         status = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", self.ecs_state["url"]],
                                 capture_output=True, text=True, timeout=10).stdout
         self.assertEqual(status, "503")
@@ -225,7 +232,7 @@ class EcsLogicTests(unittest.TestCase):
             images.parse("Th3-Server:2")
 
     def test_circuit_breaker_threshold(self):
-        self.assertEqual([ecs.circuit_threshold(n) for n in (1, 2, 6, 7, 10, 1000)], [3, 3, 3, 4, 5, 200])
+        self.assertEqual([ecsdeployments.circuit_threshold(n) for n in (1, 2, 6, 7, 10, 1000)], [3, 3, 3, 4, 5, 200])
 
     def test_listener_ports(self):
         with tempfile.TemporaryDirectory() as tmp:

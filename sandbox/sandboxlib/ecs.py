@@ -25,21 +25,13 @@ import time
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from . import control
+from . import control, ecsdeployments as deployments
 from .ecstasks import TaskRecord, now
 from .images import Registry
 
 TICK = 0.2
 EVENTS_KEPT = 100
 STOPPED_KEPT = 3600.0        # stopped tasks stay visible for an hour, as on ECS
-
-
-def deployment_id():
-    return "ecs-svc/" + "".join(random.choice("0123456789") for _ in range(19))
-
-
-def circuit_threshold(desired):
-    return max(3, min(200, math.ceil(desired * 0.5)))
 
 
 class Ecs:
@@ -116,6 +108,9 @@ class Ecs:
             rec.kill(self.s.stop_grace)
             rec.finish("TaskFailedToStart", f"sandbox: {e}")
             ok = False
+        if not ok and any(c.proc is not None and c.proc.poll() is None for c in rec.containers):
+            rec.kill(self.s.stop_grace)    # stopped while starting: what started after the stop goes too
+            rec.finish(rec.stop_code or "UserInitiated", rec.stopped_reason or "Task stopped while starting")
         if ok and rec.service_arn:
             with self.lock:
                 svc = self.services.get(rec.service_arn)
@@ -138,15 +133,19 @@ class Ecs:
                     self.event(svc, f"failed to register targets in (target-group {arn}): {e}")
                 continue
             self.agent.on_event("RegisterTargets", arn, [{"id": rec.ip, "port": port}])
-            rec.targets.append((arn, port))
             with self.lock:
+                rec.targets.append((arn, port))
                 self.event(svc, f"registered 1 targets in (target-group {arn})")
+        if not rec.live:
+            self._deregister(rec)     # stopped while registering: its _stop may have seen no target
 
     def _deregister(self, rec):
         """Deregisters the task's targets; returns the longest draining time of their groups."""
         delay = 0.0
         svc = self.services.get(rec.service_arn)
-        for arn, port in rec.targets:
+        with self.lock:
+            targets, rec.targets = rec.targets, []
+        for arn, port in targets:
             try:
                 self.agent.elb.deregister_targets(TargetGroupArn=arn, Targets=[{"Id": rec.ip, "Port": port}])
             except (ClientError, BotoCoreError):
@@ -156,7 +155,6 @@ class Ecs:
             if svc is not None:
                 with self.lock:
                     self.event(svc, f"deregistered 1 targets in (target-group {arn})")
-        rec.targets = []
         return delay
 
     def stop_task(self, rec, stop_code, reason, drain=True):
@@ -336,7 +334,7 @@ class Ecs:
         breaker = svc["deploymentConfiguration"].get("deploymentCircuitBreaker") or {}
         if not breaker.get("enable") or primary["rolloutState"] != "IN_PROGRESS":
             return False
-        if primary["failedTasks"] < circuit_threshold(primary["desiredCount"] or 1):
+        if primary["failedTasks"] < deployments.circuit_threshold(primary["desiredCount"] or 1):
             return False
         primary["rolloutState"] = "FAILED"
         primary["rolloutStateReason"] = "ECS deployment circuit breaker: tasks failed to start."
@@ -358,21 +356,7 @@ class Ecs:
             pass
 
     def new_deployment(self, svc, taskdef_arn, network):
-        for dep in svc["deployments"]:
-            if dep["status"] == "PRIMARY":
-                dep["status"] = "ACTIVE"
-        t = now()
-        dep = {"id": deployment_id(), "status": "PRIMARY", "taskDefinition": taskdef_arn,
-               "desiredCount": svc["desiredCount"], "pendingCount": 0, "runningCount": 0, "failedTasks": 0,
-               "createdAt": t, "updatedAt": t, "launchType": svc["launchType"],
-               "rolloutState": "IN_PROGRESS", "rolloutStateReason": "ECS deployment in progress."}
-        dep["rolloutStateReason"] = f"ECS deployment {dep['id']} in progress."
-        if svc["launchType"] == "FARGATE":
-            dep["platformVersion"], dep["platformFamily"] = "1.4.0", "Linux"
-        if network:
-            dep["networkConfiguration"] = network
-        svc["deployments"].insert(0, dep)
-        svc["taskDefinition"] = taskdef_arn
+        dep = deployments.new(svc, taskdef_arn, network)
         self.changed.set()
         return dep
 
