@@ -20,8 +20,10 @@ import json
 import math
 import os
 import random
+import sys
 import threading
 import time
+import traceback
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -366,17 +368,12 @@ class Ecs:
             try:
                 self.tick()
             except Exception:   # noqa: BLE001 - the scheduler must survive an unexpected answer
-                import traceback
-                self.agent_log("ecs scheduler error:\n" + traceback.format_exc())
+                sys.stderr.write(time.strftime("%H:%M:%S ") + "ecs scheduler error:\n" + traceback.format_exc())
             if self.changed.is_set():
                 self.changed.clear()
                 self.write_state()
             stopping.wait(TICK)
         self.shutdown()
-
-    def agent_log(self, msg):
-        from .agent import log
-        log(msg)
 
     def snapshot(self):
         with self.lock:

@@ -190,10 +190,8 @@ class TaskRecord:
                 # A process killed by a signal exits 128+N in a container (137 after SIGKILL).
                 c.exit_code = 128 - code if code is not None and code < 0 else code
                 c.last_status = "STOPPED"
-        # Anything the containers left behind (double forks) carries the task's marker.
-        left = {p for p in procs.find_marked(self.run_id) if procs.read_environ(p).get(TASK_MARKER) == self.id}
-        if left:
-            procs.terminate(left, 1.0)
+        # The signals go to each container's process group; a process that left it (setsid)
+        # still carries SANDBOX_RUN, so `down` sweeps it.
 
     def finish(self, stop_code, reason):
         self.desired_status = "STOPPED"
