@@ -182,7 +182,16 @@ class EcsSteps:
         proc, out = self.start_load("ecs-deploy", st["url"])
         time.sleep(1)
         self.ecs.update_service(cluster=CLUSTER, service=SERVICE, taskDefinition=st["td"]["1"])
-        self.wait_until("the deployment of build 1 to complete", lambda: self.settled(st["td"]["1"]), 90, 0.3)
+        samples = []
+
+        def deployed():
+            # minimumHealthyPercent 100 and maximumPercent 200 of 2: never under 2 healthy, never over 4 tasks.
+            samples.append((len(self.healthy_targets()), len(self.service_tasks())))
+            return self.settled(st["td"]["1"])
+        self.wait_until("the deployment of build 1 to complete", deployed, 90, 0.3)
+        self.assertGreaterEqual(min(h for h, _ in samples), 2, samples)
+        self.assertLessEqual(max(n for _, n in samples), 4, samples)
+        self.assertGreater(max(n for _, n in samples), 2, "new tasks start before old ones stop")
         time.sleep(1)
         report = self.stop_load(proc, out)
         self.assertEqual(report["failures"], 0, report["failure_reasons"])
