@@ -271,10 +271,15 @@ class LogicTests(unittest.TestCase):
         self.assertIn("only loopback", r.stderr)
 
 
+from ecs_selftest import EcsLogicTests, EcsSteps  # noqa: E402,F401  (ECS: pure parts; scenario steps test_20...)
+
+
 # --------------------------------------------------------------------------------------------
-def pick_subnet():
+def pick_subnet(avoid=None):
     """A /24 in 127.0.0.0/16 where nothing listens, so a developer's sandbox can run alongside."""
     busy = {ip.rsplit(".", 1)[0] for ip, _ in control.listening_addresses()}
+    if avoid:
+        busy.add(avoid.rsplit(".", 1)[0])
     for _ in range(200):
         c = random.randrange(100, 250)
         if f"127.0.{c}" not in busy:
@@ -282,14 +287,17 @@ def pick_subnet():
     raise AssertionError("no free /24 in 127.0.100-249")
 
 
-class SandboxScenario(unittest.TestCase):
+class SandboxScenario(EcsSteps, unittest.TestCase):
     """The sandbox end to end, driven as the deploy playbooks will drive it."""
+    wait_until, http_get, port_open = staticmethod(wait_until), staticmethod(http_get), staticmethod(port_open)
 
     @classmethod
     def setUpClass(cls):
         import boto3
         cls.dir = os.environ.get("SANDBOX_SELFTEST_DIR") or os.path.join(HERE, "run", "selftest")
-        settings_env = {"SANDBOX_DIR": cls.dir, "SANDBOX_SUBNET": pick_subnet(),
+        subnet = pick_subnet()
+        task_subnet = pick_subnet(avoid=subnet)     # ECS tasks' addresses (EcsSteps)
+        settings_env = {"SANDBOX_DIR": cls.dir, "SANDBOX_SUBNET": subnet, "SANDBOX_TASK_SUBNET": task_subnet,
                         "SANDBOX_LB_PORT": str(free_port())}
         cls.env = dict(os.environ, **settings_env)
         for k in list(cls.env):
@@ -319,6 +327,7 @@ class SandboxScenario(unittest.TestCase):
         cls.ec2 = boto3.client("ec2", **kw)
         cls.elb = boto3.client("elbv2", **kw)
         cls.s3 = boto3.client("s3", **kw)
+        cls.ecs = boto3.client("ecs", **kw)
         cls.tg = cls.sb["target_group_arn"]
         cls.lb_port = int(cls.sb["lb_url"].rsplit(":", 1)[1])
         cls.ids = []
@@ -380,9 +389,9 @@ class SandboxScenario(unittest.TestCase):
         wait_until(f"v{version} to answer on {ip}", lambda: port_open(ip, 8080), 10)
         self.assertEqual(json.loads(http_get(ip, 8080)[1])["version"], version)
 
-    def start_load(self, name):
+    def start_load(self, name, url=None):
         out = os.path.join(self.dir, f"load-{name}.json")
-        proc = subprocess.Popen([sys.executable, os.path.join(HERE, "loadgen.py"), "--url", self.sb["lb_url"],
+        proc = subprocess.Popen([sys.executable, os.path.join(HERE, "loadgen.py"), "--url", url or self.sb["lb_url"],
                                  "--status-file", out], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         wait_until("load to flow", lambda: os.path.exists(out), 10)
         return proc, out

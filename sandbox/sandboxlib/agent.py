@@ -31,8 +31,9 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from . import fleet, nginx
-from .config import Settings, VPC_CIDR
+from . import ecsapi, fleet, loadbalancers, nginx
+from .config import ACCOUNT_ID, Settings, VPC_CIDR
+from .ecs import Ecs
 from .targethealth import CheckResult, TargetTracker
 
 ATTRIBUTE_REFRESH = 5.0
@@ -131,22 +132,30 @@ class Agent:
         self.tgs = {}               # arn -> TargetGroup
         self.trackers = {}          # (tg arn, target id, port) -> TargetTracker
         self.target_running = {}    # same key -> moto says the target's instance runs
-        self.routing = []           # [(tg arn, weight)] the listener forwards to
+        self.routing = []           # [(tg arn, weight)] the main listener (th3-alb) forwards to
+        self.listeners = []         # every ALB listener (loadbalancers.read), each on its own port
+        self.ports = loadbalancers.Ports(self.paths.lb_ports, self.lb_arn,
+                                         settings.lb_port)
         self.applied = None         # server list nginx serves now
+        self.applied_all = None     # {local port: server list} of every listener nginx serves now
+        self.lb_file_text = None
         self.applied_groups = set() # target groups behind that list
         self.generation = 0
         self.reported = {}          # key -> last reported state, for the log
         self.fleet_pool = concurrent.futures.ThreadPoolExecutor(8, thread_name_prefix="fleet")
         self.check_pool = concurrent.futures.ThreadPoolExecutor(16, thread_name_prefix="check")
         self.last_state_json = None
+        self.ecs = Ecs(self, session, moto, cfg, ACCOUNT_ID)
 
     # ---------------------------------------------------------------- moto reads
     def read_moto(self):
         pages = self.ec2.get_paginator("describe_instances").paginate(
             Filters=[{"Name": "vpc-id", "Values": [self.vpc_id]}])
         instances = [i for page in pages for r in page["Reservations"] for i in r["Instances"]]
+        # Every target group, whatever its VPC: a playbook may build its own network (ECS tasks
+        # and ip targets live outside the sandbox VPC); only loopback addresses are checked.
         tg_descs = [tg for page in self.elb.get_paginator("describe_target_groups").paginate()
-                    for tg in page["TargetGroups"] if tg.get("VpcId") == self.vpc_id]
+                    for tg in page["TargetGroups"]]
         registered = {}
         for tg in tg_descs:
             try:
@@ -158,23 +167,8 @@ class Agent:
             registered[tg["TargetGroupArn"]] = {
                 (d["Target"]["Id"], d["Target"].get("Port")): d["TargetHealth"]["State"]
                 for d in descs["TargetHealthDescriptions"]}
-        routing = []
-        try:
-            listeners = self.elb.describe_listeners(LoadBalancerArn=self.lb_arn)["Listeners"]
-        except ClientError:
-            listeners = []
-        listeners.sort(key=lambda lst: (lst.get("Port") != 80, lst.get("Port") or 0))
-        if listeners:
-            for action in listeners[0].get("DefaultActions", []):
-                if action.get("Type") != "forward":
-                    continue
-                groups = (action.get("ForwardConfig") or {}).get("TargetGroups")
-                if groups:
-                    routing = [(g["TargetGroupArn"], int(g.get("Weight", 1))) for g in groups]
-                elif action.get("TargetGroupArn"):
-                    routing = [(action["TargetGroupArn"], 1)]
-                break
-        return instances, tg_descs, registered, routing
+        listeners = loadbalancers.read(self.elb, self.ports)
+        return instances, tg_descs, registered, listeners
 
     def refresh_attributes(self, tg, now):
         if now - tg.attrs_read < ATTRIBUTE_REFRESH and tg.delay is not None:
@@ -213,7 +207,7 @@ class Agent:
     # ---------------------------------------------------------------- poll and apply
     def poll(self):
         t0 = time.monotonic()
-        instances, tg_descs, registered, routing = self.read_moto()
+        instances, tg_descs, registered, listeners = self.read_moto()
         now = time.monotonic()
         for desc in tg_descs:
             arn = desc["TargetGroupArn"]
@@ -231,7 +225,8 @@ class Agent:
         with self.lock:
             self.apply_instances(instances, apps, now)
             self.apply_targets(registered, t0, now)
-            self.routing = routing
+            self.listeners = listeners
+            self.routing = next((lst["groups"] for lst in listeners if lst["local_port"] == self.s.lb_port), [])
 
     def apply_instances(self, described, apps, now):
         seen = set()
@@ -395,7 +390,10 @@ class Agent:
         if target_id.startswith("i-"):
             inst = self.instances.get(target_id)
             return inst.ip if inst else None
-        return target_id
+        try:   # ip targets: only loopback addresses are ever checked or routed to
+            return target_id if ipaddress.ip_address(target_id).is_loopback else None
+        except ValueError:
+            return None
 
     def health_loop(self):
         while not self.stopping.is_set():
@@ -428,29 +426,36 @@ class Agent:
 
     # ---------------------------------------------------------------- nginx
     def routable(self):
-        """[(ip, port, weight)], the tracker keys behind them and the target groups routed."""
-        weights, keys, groups = {}, set(), set()
+        """{local port: [(ip, port, weight)]} per listener, the tracker keys behind them and the
+        target groups routed."""
+        by_port, keys, groups = {}, set(), set()
         with self.lock:
-            for arn, weight in self.routing:
-                if weight <= 0:
-                    continue
-                groups.add(arn)
-                for key, tr in self.trackers.items():
-                    if key[0] != arn or tr.draining or tr.passing is not True:
+            listeners = self.listeners or [{"local_port": self.s.lb_port, "groups": self.routing}]
+            for lst in listeners:
+                weights = {}
+                for arn, weight in lst["groups"]:
+                    if weight <= 0:
                         continue
-                    ip = self.address(key[1])
-                    if not ip or not key[2] or not self.target_running.get(key, True):
-                        continue
-                    weights[(ip, key[2])] = weights.get((ip, key[2]), 0) + weight
-                    keys.add(key)
-        return sorted((ip, port, w) for (ip, port), w in weights.items()), keys, groups
+                    groups.add(arn)
+                    for key, tr in self.trackers.items():
+                        if key[0] != arn or tr.draining or tr.passing is not True:
+                            continue
+                        ip = self.address(key[1])
+                        if not ip or not key[2] or not self.target_running.get(key, True):
+                            continue
+                        weights[(ip, key[2])] = weights.get((ip, key[2]), 0) + weight
+                        keys.add(key)
+                by_port[lst["local_port"]] = sorted((ip, port, w) for (ip, port), w in weights.items())
+        by_port.setdefault(self.s.lb_port, [])
+        return by_port, keys, groups
 
     def reconcile_routing(self):
-        servers, keys, groups = self.routable()
-        if servers != self.applied:
+        by_port, keys, groups = self.routable()
+        if by_port != self.applied_all:
             self.generation += 1
+            extra = [(port, servers) for port, servers in by_port.items() if port != self.s.lb_port]
             nginx.write_config(self.paths.nginx, nginx.render(self.paths.nginx, self.paths.logs, self.s.lb_port,
-                                                              servers, self.generation))
+                                                              by_port[self.s.lb_port], self.generation, extra))
             try:
                 nginx.reload(self.nginx_pid)
             except ProcessLookupError:
@@ -460,16 +465,28 @@ class Agent:
                 log(f"nginx did not take configuration {self.generation} within 5 s; "
                     f"see {self.paths.log('nginx-error.log')}")
                 return
-            self.applied = servers
-            log(f"nginx generation {self.generation}: " +
-                (", ".join(f"{ip}:{port}" + (f"*{w}" if w != 1 else "") for ip, port, w in servers)
-                 or "no healthy target (503)"))
+            self.applied_all, self.applied = by_port, by_port[self.s.lb_port]
+            log(f"nginx generation {self.generation}: " + "; ".join(
+                f":{port} " + (", ".join(f"{ip}:{p}" + (f"*{w}" if w != 1 else "") for ip, p, w in servers)
+                               or "no healthy target (503)") for port, servers in sorted(by_port.items())))
         with self.lock:
             for key, tr in self.trackers.items():
                 tr.set_routed(key in keys)
             # Health reports follow the groups nginx really serves, not the listener's newest
             # answer: no flicker while a blue/green swap is being applied.
             self.applied_groups = groups
+        self.write_load_balancers()
+
+    def write_load_balancers(self):
+        """STATE/load-balancers.json: each ALB's URL and its listeners' (what nginx serves)."""
+        with self.lock:
+            text = json.dumps(loadbalancers.describe(self.listeners), indent=2, sort_keys=True)
+        if text != self.lb_file_text:
+            path = self.paths.load_balancers
+            with open(path + ".tmp", "w") as f:
+                f.write(text + "\n")
+            os.replace(path + ".tmp", path)
+            self.lb_file_text = text
 
     def expire_draining(self):
         now = time.monotonic()
@@ -497,6 +514,7 @@ class Agent:
                            "error": i.error} for i in self.instances.values() if i.phase != "gone"}
 
     def snapshot(self):
+        ecs_tasks = self.ecs_summary()    # before the agent's lock: the ECS scheduler takes them the other way round
         with self.lock:
             groups = {self.tgs[a].name if a in self.tgs else a: self.target_view(a)
                       for a in {k[0] for k in self.trackers}}
@@ -504,7 +522,17 @@ class Agent:
                     "routing": [{"target_group": self.tgs[a].name if a in self.tgs else a, "weight": w}
                                 for a, w in self.routing],
                     "nginx": {"generation": self.generation,
-                              "servers": [f"{ip}:{port}" for ip, port, _ in (self.applied or [])]}}
+                              "servers": [f"{ip}:{port}" for ip, port, _ in (self.applied or [])],
+                              "listeners": {str(p): [f"{ip}:{port}" for ip, port, _ in servers]
+                                            for p, servers in (self.applied_all or {}).items()}},
+                    "load_balancers": loadbalancers.describe(self.listeners)["load_balancers"],
+                    "ecs_tasks": ecs_tasks}
+
+    def ecs_summary(self):
+        with self.ecs.lock:
+            return [{"id": t.id, "group": t.group, "ip": t.ip, "lastStatus": t.last_status,
+                     "image": ", ".join(c.image for c in t.containers), "stopCode": t.stop_code}
+                    for t in self.ecs.tasks.values() if t.last_status != "STOPPED"]
 
     def log_transitions(self):
         with self.lock:
@@ -532,6 +560,8 @@ class Agent:
     # ---------------------------------------------------------------- main loop
     def run(self):
         threading.Thread(target=self.health_loop, name="health", daemon=True).start()
+        ecs_thread = threading.Thread(target=self.ecs.run, args=(self.stopping,), name="ecs", daemon=True)
+        ecs_thread.start()
         next_poll = 0.0
         failures = 0
         while not self.stopping.is_set():
@@ -556,6 +586,7 @@ class Agent:
                 log("agent loop error:\n" + traceback.format_exc())
             self.kick.wait(max(0.0, min(next_poll - time.monotonic(), 0.1)))
             self.kick.clear()
+        ecs_thread.join(10)    # the ECS scheduler stops its tasks' processes
 
 
 class ApiHandler(BaseHTTPRequestHandler):
@@ -588,6 +619,16 @@ class ApiHandler(BaseHTTPRequestHandler):
     def do_POST(self):
         agent = self.server.agent
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if self.path == "/ecs":     # an ECS call moto accepted: the sandbox's answer (ecsapi.py)
+            try:
+                ev = json.loads(body)
+                status, answer = ecsapi.handle(agent.ecs, ev["action"], ev.get("request"), ev["status"],
+                                               ev.get("response"))
+            except Exception as e:   # noqa: BLE001 - report it as the ECS error it becomes
+                log(f"ecs {body[:200]!r}: {traceback.format_exc()}")
+                status, answer = ecsapi.error("ServerException", f"sandbox: {e}", 500)
+            self.reply(200, {"status": status, "body": answer})
+            return
         if self.path != "/events":
             self.reply(404, {"error": "unknown path"})
             return

@@ -42,6 +42,18 @@ def _int(name, default, lo, hi):
     return value
 
 
+def _subnet(name, default):
+    raw = os.environ.get(name) or default
+    try:
+        net = ipaddress.ip_network(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a CIDR block such as {default}") from None
+    if net.prefixlen != 24 or not net.subnet_of(VPC_CIDR) or net.network_address.packed[2] == 0:
+        raise ConfigError(f"{name}={raw} must be a /24 inside {VPC_CIDR} other than 127.0.0.0/24 "
+                          f"(which holds the load balancer), e.g. {default}")
+    return str(net)
+
+
 @dataclass(frozen=True)
 class Settings:
     state_dir: str
@@ -56,24 +68,21 @@ class Settings:
     poll_interval: float
     stop_grace: float
     vault_cmd: str
+    task_subnet_cidr: str = "127.0.2.0/24"     # ECS tasks' addresses (SANDBOX_TASK_SUBNET)
     builds: tuple = field(default=("1", "2", "3"))
     broken_builds: tuple = field(default=("3",))
 
     @staticmethod
     def from_env():
         state_dir = os.path.abspath(os.environ.get("SANDBOX_DIR") or os.path.join(SANDBOX_ROOT, "run"))
-        subnet = os.environ.get("SANDBOX_SUBNET") or "127.0.1.0/24"
-        try:
-            net = ipaddress.ip_network(subnet)
-        except ValueError:
-            raise ConfigError(f"SANDBOX_SUBNET={subnet!r} is not a CIDR block such as 127.0.1.0/24") from None
-        if net.prefixlen != 24 or not net.subnet_of(VPC_CIDR) or net.network_address.packed[2] == 0:
-            raise ConfigError(f"SANDBOX_SUBNET={subnet} must be a /24 inside {VPC_CIDR} other than "
-                              "127.0.0.0/24 (which holds the load balancer), e.g. 127.0.1.0/24")
+        subnet = _subnet("SANDBOX_SUBNET", "127.0.1.0/24")
+        task_subnet = _subnet("SANDBOX_TASK_SUBNET", "127.0.2.0/24")
+        if task_subnet == subnet:
+            raise ConfigError(f"SANDBOX_TASK_SUBNET={task_subnet} must differ from SANDBOX_SUBNET")
         return Settings(
             state_dir=state_dir,
             region=os.environ.get("SANDBOX_REGION") or "us-east-1",
-            subnet_cidr=str(net),
+            subnet_cidr=subnet,
             lb_port=_int("SANDBOX_LB_PORT", 8080, 1, 65535),
             endpoint_port=_int("SANDBOX_ENDPOINT_PORT", 0, 0, 65535),
             ssh_port=_int("SANDBOX_SSH_PORT", 2222, 1, 65535),
@@ -83,6 +92,7 @@ class Settings:
             poll_interval=_float("SANDBOX_POLL_INTERVAL", 0.5, 0.05),
             stop_grace=_float("SANDBOX_STOP_GRACE", 2.0, 0.0),
             vault_cmd=os.environ.get("VAULT_CMD") or "ansible-vault",
+            task_subnet_cidr=task_subnet,
         )
 
     @property
@@ -120,6 +130,10 @@ class Paths:
         self.agent_state = os.path.join(root, "agent-state.json")
         self.agent_port = os.path.join(root, "agent.port")
         self.proxy_port = os.path.join(root, "proxy.port")
+        self.tasks = os.path.join(root, "tasks")                 # ECS tasks' homes (ecstasks.py)
+        self.ecs_state = os.path.join(root, "ecs.json")          # services, deployments, tasks
+        self.lb_ports = os.path.join(root, "lb-ports.json")      # ALB listener -> loopback port
+        self.load_balancers = os.path.join(root, "load-balancers.json")   # each ALB's URL
 
     def log(self, name):
         return os.path.join(self.logs, name)
@@ -131,4 +145,5 @@ class Paths:
     def runtime_parts(self):
         return [self.state, self.env_json, self.vars_yml, self.vault_dir, self.vault_password,
                 self.ssh_dir, self.builds, self.instances, self.nginx, self.agent_state,
-                self.agent_port, self.proxy_port]
+                self.agent_port, self.proxy_port, self.tasks, self.ecs_state, self.lb_ports,
+                self.load_balancers]

@@ -378,6 +378,18 @@ def status(settings, as_json=False):
             say(f"  {t['id']}:{t['port']}  {t['state']}" + (f" ({t['reason']})" if t.get("reason") else ""))
     ngx = agent_state.get("nginx", {})
     say(f"nginx routes to: {', '.join(ngx.get('servers') or []) or 'nothing (503)'}")
+    # Every ALB listener has its own loopback port (STATE/load-balancers.json names them).
+    listeners = ngx.get("listeners") or {}
+    for lb in agent_state.get("load_balancers", []):
+        say(f"load balancer {lb['name']}: {lb['url']}")
+        for lst in lb["listeners"]:
+            served = listeners.get(lst["url"].rsplit(":", 1)[1]) or []
+            say(f"  listener :{lst['port']} -> {lst['url']}  routes to {', '.join(served) or 'nothing (503)'}")
+    tasks = agent_state.get("ecs_tasks", [])
+    if tasks:
+        say(f"ECS tasks ({len(tasks)}):")
+        for t in sorted(tasks, key=lambda t: (t["group"], t["ip"])):
+            say(f"  {t['id']}  {t['lastStatus']:<12} {t['ip']:<12} {t['group']}  {t['image']}")
     return code
 
 

@@ -23,9 +23,11 @@ import signal
 import sys
 import threading
 import time
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+from . import ecsapi
 from .config import Settings
 from .instancestatus import rewrite_describe_instance_status
 from .targethealth import rewrite_describe_target_health
@@ -59,7 +61,9 @@ def classify(headers, path, body):
         params = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).items()}
     elif query and service in ("ec2", "elasticloadbalancing"):
         params = {k: v[0] for k, v in parse_qs(query, keep_blank_values=True).items()}
-    return service, params.get("Action", ""), params
+    # JSON protocols (ECS) name the action in X-Amz-Target: "AmazonEC2ContainerServiceV20141113.RunTask".
+    action = params.get("Action", "") or headers.get("X-Amz-Target", "").rsplit(".", 1)[-1]
+    return service, action, params
 
 
 def targets_of(params):
@@ -185,6 +189,11 @@ class Handler(BaseHTTPRequestHandler):
                 data = self.elb(proxy, action, params, data)
             elif status == 200 and service == "ec2" and action in EC2_STATE_CHANGES:
                 proxy.agent("POST", "/events", {"action": "Poll"})
+            elif service == "ecs":     # ECS runs in the sandbox: ecsapi.py answers task calls
+                answer = ecsapi.proxy_answer(proxy.agent, self.headers, body, status, data)
+                if answer is not None:
+                    status, headers, data = answer
+                    reason = HTTPStatus(status).phrase
             elif status == 200 and service == "ec2" and action == "DescribeInstanceStatus":
                 booted = {iid for iid, i in proxy.agent("GET", "/instances")["instances"].items()
                           if i["phase"] == "up"}
@@ -195,8 +204,12 @@ class Handler(BaseHTTPRequestHandler):
             headers = [("Content-Type", "text/xml")]
             data = elb_error("ServiceUnavailable", "The sandbox fleet agent is not answering; "
                              "see sandbox logs/agent.log and run sandboxctl status")
+            if service == "ecs":
+                headers = [("Content-Type", "application/x-amz-json-1.1")]
+                data = json.dumps({"__type": "ServerException", "message": "The sandbox fleet agent is not "
+                                   "answering; see sandbox logs/agent.log"}).encode()
         self.send(status, reason, headers, data, head_length)
-        if service in ("ec2", "elasticloadbalancing") or status >= 400:
+        if service in ("ec2", "elasticloadbalancing", "ecs") or status >= 400:
             log(f"{service or 'unsigned'} {action or self.command + ' ' + urlsplit(self.path).path} "
                 f"-> {status} {1000 * (time.monotonic() - started):.0f}ms")
 
