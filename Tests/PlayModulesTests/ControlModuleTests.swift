@@ -25,7 +25,7 @@ final class ControlModuleTests: XCTestCase {
     }
 
     func testControllerActionsSayHowTheyRunAndRender() {
-        let traits = Dictionary(uniqueKeysWithValues: BuiltinModules.all.map { ($0.spec.name, $0.spec.traits) })
+        let traits = Dictionary(uniqueKeysWithValues: BuiltinModules.all.map { ($0.names[0], $0.make().spec.traits) })
         for name in ["debug", "assert", "fail", "set_fact", "add_host", "group_by", "pause", "meta"] {
             XCTAssertEqual(traits[name]?.runsOnController, true, name)
         }

@@ -1,22 +1,33 @@
 import PlayLanguage
 
-/// The one table of modules a run knows: built-ins registered by name and aliases, plus external
-/// executables found in `library/` directories. It is also the catalog the parser checks tasks against.
+/// The one table of modules a run knows: built-ins by name and aliases (made on first use:
+/// `ModuleEntry`), plus external executables found in `library/` directories. It is also the
+/// catalog the parser checks tasks against.
 public struct ModuleRegistry: ModuleCatalog, Sendable {
-    private var modules: [String: any Module] = [:]
+    private var modules: [String: LazyModule] = [:]
     private var canonicalNames: [String] = []
-    /// Each name's traits apart, so the per-task questions copy no spec.
-    private var traitsByName: [String: ModuleTraits] = [:]
 
-    public init(_ modules: [any Module] = []) {
-        for m in modules { register(m) }
+    public init(_ entries: [ModuleEntry] = []) {
+        for entry in entries { register(entry) }
     }
 
+    public init(modules: [any Module]) {
+        for module in modules { register(module) }
+    }
+
+    public mutating func register(_ entry: ModuleEntry) {
+        add(entry.names, LazyModule(entry.make))
+    }
+
+    /// A module made already (external modules, test doubles).
     public mutating func register(_ module: any Module) {
-        if modules[module.spec.name] == nil { canonicalNames.append(module.spec.name) }
-        modules[module.spec.name] = module
-        for alias in module.spec.aliases { modules[alias] = module }
-        for name in [module.spec.name] + module.spec.aliases { traitsByName[name] = module.spec.traits }
+        add([module.spec.name] + module.spec.aliases, LazyModule(made: module))
+    }
+
+    private mutating func add(_ names: [String], _ module: LazyModule) {
+        guard let name = names.first else { return }
+        if modules[name] == nil { canonicalNames.append(name) }
+        for name in names { modules[name] = module }
     }
 
     /// Makes `name` another name of the module registered as `target`, unless `name` is taken or
@@ -24,14 +35,13 @@ public struct ModuleRegistry: ModuleCatalog, Sendable {
     public mutating func alias(_ name: String, to target: String) {
         guard modules[name] == nil, let module = modules[target] else { return }
         modules[name] = module
-        traitsByName[name] = module.spec.traits
     }
 
-    public func module(named name: String) -> (any Module)? { modules[name] }
+    public func module(named name: String) -> (any Module)? { modules[name]?.value.module }
 
-    public func spec(named name: String) -> ModuleSpec? { modules[name]?.spec }
+    public func spec(named name: String) -> ModuleSpec? { modules[name]?.value.module.spec }
 
-    public func traits(named name: String) -> ModuleTraits? { traitsByName[name] }
+    public func traits(named name: String) -> ModuleTraits? { modules[name]?.value.traits }
 
     public var moduleNames: [String] { canonicalNames }
 }

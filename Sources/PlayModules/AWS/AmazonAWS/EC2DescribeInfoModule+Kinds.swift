@@ -1,6 +1,7 @@
 import Foundation
 import OrderedCollections
 import PlayBase
+import PlayExecutor
 import PlayLanguage
 
 /// The amazon.aws Describe-and-report modules: what each one asks EC2 and where it puts the answer.
@@ -51,6 +52,12 @@ extension EC2DescribeInfoModule {
     public static let addresses = EC2DescribeInfoModule(Kind(
         name: "ec2_eip_info", action: "DescribeAddresses", ids: nil, set: "addressesSet", resultKey: "addresses"))
 
-    public static let all = [instances, vpcs, subnets, securityGroups, images, internetGateways, routeTables, addresses]
+    /// The registry's entries: each module is made (its spec built) when a task first names it.
+    static let entries: [ModuleEntry] = [
+        .init("ec2_instance_info") { instances }, .init("ec2_vpc_net_info") { vpcs }, .init("ec2_vpc_subnet_info") { subnets },
+        .init("ec2_security_group_info", aliases: ["ec2_group_info"]) { securityGroups }, .init("ec2_ami_info") { images },
+        .init("ec2_vpc_igw_info") { internetGateways }, .init("ec2_vpc_route_table_info") { routeTables },
+        .init("ec2_eip_info") { addresses },
+    ]
 
 }
