@@ -15,7 +15,7 @@ enum AmazonAWSModules {
             // Network, storage and images (branch aws-net).
             EC2VPCIGWModule(), EC2VPCRouteTableModule(), EC2VPCNATGatewayModule(), EC2VolumeModule(), EC2SnapshotModule(), EC2AMIModule(), STSAssumeRoleModule(),
             // Containers, keys.
-            ECSClusterModule(), KMSKeyInfoModule(),
+            ECSClusterModule(), ECSECRModule(), KMSKeyInfoModule(),
         ]
     }
 }

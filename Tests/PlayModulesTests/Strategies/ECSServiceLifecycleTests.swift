@@ -1,0 +1,138 @@
+import Foundation
+import OrderedCollections
+import PlayAWS
+import PlayBase
+import PlayExecutor
+@testable import PlayModules
+import PlayTestSupport
+import XCTest
+
+/// ecs_service's collection arguments against a real moto_server: a Fargate service behind a
+/// target group whose `wait` also needs the group's targets healthy (play's extension), updates,
+/// and deletion (absent, deleting).
+final class ECSServiceLifecycleTests: ECSTestCase {
+    private func fargateDefinition(_ runner: AWSModuleRunner, family: String) async throws -> TaskResult {
+        try await runner.run(ECSTaskDefinitionModule(), [
+            "family": .string(family), "network_mode": "awsvpc", "launch_type": "FARGATE", "cpu": "256", "memory": "512",
+            "containers": [["name": "web", "image": "th3-server:1", "essential": true, "portMappings": [["containerPort": 8080]]]],
+        ])
+    }
+
+    func testWaitNeedsTheTargetGroupHealthyAndAbsentDeletes() async throws {
+        let moto = try await moto()
+        let runner = AWSModuleRunner(moto: moto)
+        let session = moto.session()
+        let cluster = unique("lb"), family = unique("web"), name = unique("svc")
+        try await session.ecs().createCluster(name: cluster)
+        let vpc = try await session.ec2().createVpc(cidrBlock: "10.61.0.0/16")
+        let group = try await session.elbv2().createTargetGroup(ELBv2CreateTargetGroupRequest(
+            name: unique("tg"), port: 8080, vpcID: vpc.id, targetType: "ip"))
+        let definition = try await fargateDefinition(runner, family: family)
+        XCTAssertTrue(definition.changed, definition.text)
+        XCTAssertEqual(definition["taskdefinition"]?["networkMode"], "awsvpc")
+        XCTAssertEqual(definition["taskdefinition"]?["requiresCompatibilities"], ["FARGATE"])
+
+        let args: OrderedDictionary<String, Value> = [
+            "cluster": .string(cluster), "name": .string(name), "state": "present", "task_definition": .string(family),
+            "desired_count": .int(ECSMoto.runningTasks), "launch_type": "FARGATE",
+            "network_configuration": ["subnets": ["subnet-1"], "assign_public_ip": true],
+            "load_balancers": [["targetGroupArn": .string(group.arn), "containerName": "web", "containerPort": "8080"]],
+            "health_check_grace_period_seconds": 30,
+            "deployment_configuration": ["minimum_healthy_percent": "50", "maximum_percent": 200,
+                                         "deployment_circuit_breaker": ["enable": true, "rollback": "yes"]],
+        ]
+        // Running = desired at once in moto, but no target is healthy: not stable.
+        var waiting = args
+        waiting["wait"] = true
+        waiting["wait_timeout"] = 2
+        let unhealthy = try await runner.run(ECSServiceModule(), waiting)
+        XCTAssertTrue(unhealthy.failed, unhealthy.text)
+        XCTAssertTrue(unhealthy.message?.contains("0 of 2 targets healthy") ?? false, unhealthy.text)
+        XCTAssertEqual(unhealthy["service"]?["loadBalancers"]?[0]?["containerPort"], 8080)
+        let described = try await ECSServiceModule.describeRaw(session.ecs(), cluster: cluster, name: name)
+        XCTAssertEqual(described?["launchType"], "FARGATE")
+        XCTAssertEqual(described?["networkConfiguration"]?["awsvpcConfiguration"]?["assignPublicIp"], "ENABLED")
+        XCTAssertEqual(described?["healthCheckGracePeriodSeconds"], 30)
+        XCTAssertEqual(described?["deploymentConfiguration"]?["minimumHealthyPercent"], 50)
+        XCTAssertEqual(described?["deploymentConfiguration"]?["deploymentCircuitBreaker"]?["rollback"], true)
+
+        try await session.elbv2().registerTargets(targetGroupARN: group.arn, targets: [
+            ELBv2Target(id: "10.61.0.10", port: 8080), ELBv2Target(id: "10.61.0.11", port: 8080),
+        ])
+        let healthy = try await runner.run(ECSServiceModule(), waiting)
+        XCTAssertFalse(healthy.failed, healthy.text)
+        XCTAssertFalse(healthy.changed, healthy.text)
+        XCTAssertEqual(healthy["service"]?["runningCount"], .int(ECSMoto.runningTasks))
+
+        // A new deployment of the same revision is a change (and what `force_new_deployment` is for).
+        var forced = args
+        forced["force_new_deployment"] = true
+        let redeployed = try await runner.run(ECSServiceModule(), forced)
+        XCTAssertTrue(redeployed.changed, redeployed.text)
+
+        runner.checkMode = true
+        let preview = try await runner.run(ECSServiceModule(), ["cluster": .string(cluster), "name": .string(name), "state": "absent"])
+        runner.checkMode = false
+        XCTAssertTrue(preview.changed, preview.text)
+        XCTAssertEqual(preview["ansible_facts"]?["status"], "ACTIVE")
+        XCTAssertNil(preview["ansible_facts"]?["deployments"])
+
+        let gone = try await runner.run(ECSServiceModule(), ["cluster": .string(cluster), "name": .string(name), "state": "absent",
+                                                             "force_deletion": true, "wait": true, "delay": 0, "repeat": 5])
+        XCTAssertFalse(gone.failed, gone.text)
+        XCTAssertTrue(gone.changed, gone.text)
+        let again = try await runner.run(ECSServiceModule(), ["cluster": .string(cluster), "name": .string(name), "state": "absent"])
+        XCTAssertFalse(again.changed, again.text)
+        let deleting = try await runner.run(ECSServiceModule(), ["cluster": .string(cluster), "name": .string(name), "state": "deleting",
+                                                                 "delay": 0, "repeat": 2])
+        XCTAssertTrue(deleting.changed, deleting.text)
+        let never = try await runner.run(ECSServiceModule(), ["cluster": .string(cluster), "name": .string(unique("none")),
+                                                              "state": "deleting", "delay": 0, "repeat": 1])
+        XCTAssertTrue(never.failed)
+        XCTAssertTrue(never.message?.contains("not found") ?? false, never.text)
+    }
+
+    func testCollectionRefusals() async throws {
+        let moto = try await moto()
+        let runner = AWSModuleRunner(moto: moto)
+        let fargate = try await runner.run(ECSServiceModule(), ["name": "x", "task_definition": "x", "launch_type": "FARGATE"])
+        XCTAssertTrue(fargate.failed)
+        XCTAssertTrue(fargate.message?.contains("launch_type is FARGATE but all of the following are missing: network_configuration") ?? false,
+                      fargate.text)
+        let replica = try await runner.run(ECSServiceModule(), ["name": "x", "task_definition": "x", "scheduling_strategy": "REPLICA"])
+        XCTAssertTrue(replica.message?.contains("missing desired_count") ?? false, replica.text)
+        XCTAssertNotNil(runner.argumentError(ECSServiceModule(), ["name": "x", "launch_type": "EC2",
+                                                                  "capacity_provider_strategy": [["capacity_provider": "FARGATE"]]]))
+
+        let family = unique("td")
+        let bridgeFargate = try await runner.run(ECSTaskDefinitionModule(), [
+            "family": .string(family), "launch_type": "FARGATE", "cpu": "256", "memory": "512",
+            "containers": [["name": "web", "image": "a:1"]],
+        ])
+        XCTAssertTrue(bridgeFargate.message?.contains("network_mode must be awsvpc") ?? false, bridgeFargate.text)
+        let pinned = try await runner.run(ECSTaskDefinitionModule(), ["family": .string(family), "revision": 3,
+                                                                      "containers": [["name": "web", "image": "a:1"]]])
+        XCTAssertTrue(pinned.message?.contains("a created revision would be 1") ?? false, pinned.text)
+        let first = try await runner.run(ECSTaskDefinitionModule(), ["family": .string(family), "revision": 1,
+                                                                     "containers": [["name": "web", "image": "a:1"]]])
+        XCTAssertTrue(first.changed, first.text)
+        XCTAssertEqual(first["taskdefinition"]?["networkMode"], "bridge")
+        XCTAssertEqual(first["taskdefinition"]?["runtimePlatform"]?["cpuArchitecture"], "X86_64")
+        let forced = try await runner.run(ECSTaskDefinitionModule(), ["family": .string(family), "force_create": true,
+                                                                      "containers": [["name": "web", "image": "a:1"]]])
+        XCTAssertEqual(forced["revision"], 2, forced.text)
+        // An older revision with exactly these containers is found: nothing registered.
+        let old = try await runner.run(ECSTaskDefinitionModule(), ["family": .string(family), "containers": [["name": "web", "image": "a:1"]]])
+        XCTAssertFalse(old.changed, old.text)
+        XCTAssertEqual(old["revision"], 1)
+        let changedEnv = try await runner.run(ECSTaskDefinitionModule(), [
+            "family": .string(family), "containers": [["name": "web", "image": "a:1", "environment": [["name": "A", "value": "1"]]]],
+        ])
+        XCTAssertTrue(changedEnv.changed, changedEnv.text)
+        let otherEnv = try await runner.run(ECSTaskDefinitionModule(), [
+            "family": .string(family), "containers": [["name": "web", "image": "a:1", "environment": [["name": "A", "value": "2"]]]],
+        ])
+        XCTAssertTrue(otherEnv.changed, otherEnv.text)
+        XCTAssertEqual(otherEnv["revision"], 4)
+    }
+}
