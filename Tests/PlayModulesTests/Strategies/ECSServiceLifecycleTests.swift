@@ -24,9 +24,11 @@ final class ECSServiceLifecycleTests: ECSTestCase {
         let session = moto.session()
         let cluster = unique("lb"), family = unique("web"), name = unique("svc")
         try await session.ecs().createCluster(name: cluster)
-        let vpc = try await session.ec2().createVpc(cidrBlock: "10.61.0.0/16")
+        let network = try await fargateNetwork(moto, cidr: 61)
+        let subnets = try await session.ec2().describeSubnets(subnetIDs: [network.subnet])
+        let vpc = try XCTUnwrap(subnets.first?.vpcID)
         let group = try await session.elbv2().createTargetGroup(ELBv2CreateTargetGroupRequest(
-            name: unique("tg"), port: 8080, vpcID: vpc.id, targetType: "ip"))
+            name: unique("tg"), port: 8080, vpcID: vpc, targetType: "ip"))
         let definition = try await fargateDefinition(runner, family: family)
         XCTAssertTrue(definition.changed, definition.text)
         XCTAssertEqual(definition["taskdefinition"]?["networkMode"], "awsvpc")
@@ -35,7 +37,8 @@ final class ECSServiceLifecycleTests: ECSTestCase {
         let args: OrderedDictionary<String, Value> = [
             "cluster": .string(cluster), "name": .string(name), "state": "present", "task_definition": .string(family),
             "desired_count": .int(ECSMoto.runningTasks), "launch_type": "FARGATE",
-            "network_configuration": ["subnets": ["subnet-1"], "assign_public_ip": true],
+            "network_configuration": ["subnets": [.string(network.subnet)], "security_groups": [.string(network.groupName)],
+                                      "assign_public_ip": true],
             "load_balancers": [["targetGroupArn": .string(group.arn), "containerName": "web", "containerPort": "8080"]],
             "health_check_grace_period_seconds": 30,
             "deployment_configuration": ["minimum_healthy_percent": "50", "maximum_percent": 200,
@@ -52,17 +55,23 @@ final class ECSServiceLifecycleTests: ECSTestCase {
         let described = try await ECSServiceModule.describeRaw(session.ecs(), cluster: cluster, name: name)
         XCTAssertEqual(described?["launchType"], "FARGATE")
         XCTAssertEqual(described?["networkConfiguration"]?["awsvpcConfiguration"]?["assignPublicIp"], "ENABLED")
-        XCTAssertEqual(described?["healthCheckGracePeriodSeconds"], 30)
-        XCTAssertEqual(described?["deploymentConfiguration"]?["minimumHealthyPercent"], 50)
-        XCTAssertEqual(described?["deploymentConfiguration"]?["deploymentCircuitBreaker"]?["rollback"], true)
+        // The group given by name is sent as its id, looked up in the subnet's VPC.
+        XCTAssertEqual(described?["networkConfiguration"]?["awsvpcConfiguration"]?["securityGroups"], [.string(network.group)])
 
         try await session.elbv2().registerTargets(targetGroupARN: group.arn, targets: [
             ELBv2Target(id: "10.61.0.10", port: 8080), ELBv2Target(id: "10.61.0.11", port: 8080),
         ])
+        // moto's CreateService drops the grace period and the deployment configuration (its
+        // UpdateService keeps them), so this run updates the service: then it waits, now healthy.
         let healthy = try await runner.run(ECSServiceModule(), waiting)
         XCTAssertFalse(healthy.failed, healthy.text)
-        XCTAssertFalse(healthy.changed, healthy.text)
         XCTAssertEqual(healthy["service"]?["runningCount"], .int(ECSMoto.runningTasks))
+        XCTAssertEqual(healthy["service"]?["healthCheckGracePeriodSeconds"], 30)
+        XCTAssertEqual(healthy["service"]?["deploymentConfiguration"]?["minimumHealthyPercent"], 50)
+        XCTAssertEqual(healthy["service"]?["deploymentConfiguration"]?["deploymentCircuitBreaker"]?["rollback"], true)
+        let steady = try await runner.run(ECSServiceModule(), waiting)
+        XCTAssertFalse(steady.failed, steady.text)
+        XCTAssertFalse(steady.changed, steady.text)
 
         // A new deployment of the same revision is a change (and what `force_new_deployment` is for).
         var forced = args
@@ -107,30 +116,30 @@ final class ECSServiceLifecycleTests: ECSTestCase {
         let family = unique("td")
         let bridgeFargate = try await runner.run(ECSTaskDefinitionModule(), [
             "family": .string(family), "launch_type": "FARGATE", "cpu": "256", "memory": "512",
-            "containers": [["name": "web", "image": "a:1"]],
+            "containers": [["name": "web", "image": "a:1", "memory": 128]],
         ])
         XCTAssertTrue(bridgeFargate.message?.contains("network_mode must be awsvpc") ?? false, bridgeFargate.text)
         let pinned = try await runner.run(ECSTaskDefinitionModule(), ["family": .string(family), "revision": 3,
-                                                                      "containers": [["name": "web", "image": "a:1"]]])
+                                                                      "containers": [["name": "web", "image": "a:1", "memory": 128]]])
         XCTAssertTrue(pinned.message?.contains("a created revision would be 1") ?? false, pinned.text)
         let first = try await runner.run(ECSTaskDefinitionModule(), ["family": .string(family), "revision": 1,
-                                                                     "containers": [["name": "web", "image": "a:1"]]])
+                                                                     "containers": [["name": "web", "image": "a:1", "memory": 128]]])
         XCTAssertTrue(first.changed, first.text)
         XCTAssertEqual(first["taskdefinition"]?["networkMode"], "bridge")
         XCTAssertEqual(first["taskdefinition"]?["runtimePlatform"]?["cpuArchitecture"], "X86_64")
         let forced = try await runner.run(ECSTaskDefinitionModule(), ["family": .string(family), "force_create": true,
-                                                                      "containers": [["name": "web", "image": "a:1"]]])
+                                                                      "containers": [["name": "web", "image": "a:1", "memory": 128]]])
         XCTAssertEqual(forced["revision"], 2, forced.text)
         // An older revision with exactly these containers is found: nothing registered.
-        let old = try await runner.run(ECSTaskDefinitionModule(), ["family": .string(family), "containers": [["name": "web", "image": "a:1"]]])
+        let old = try await runner.run(ECSTaskDefinitionModule(), ["family": .string(family), "containers": [["name": "web", "image": "a:1", "memory": 128]]])
         XCTAssertFalse(old.changed, old.text)
         XCTAssertEqual(old["revision"], 1)
         let changedEnv = try await runner.run(ECSTaskDefinitionModule(), [
-            "family": .string(family), "containers": [["name": "web", "image": "a:1", "environment": [["name": "A", "value": "1"]]]],
+            "family": .string(family), "containers": [["name": "web", "image": "a:1", "memory": 128, "environment": [["name": "A", "value": "1"]]]],
         ])
         XCTAssertTrue(changedEnv.changed, changedEnv.text)
         let otherEnv = try await runner.run(ECSTaskDefinitionModule(), [
-            "family": .string(family), "containers": [["name": "web", "image": "a:1", "environment": [["name": "A", "value": "2"]]]],
+            "family": .string(family), "containers": [["name": "web", "image": "a:1", "memory": 128, "environment": [["name": "A", "value": "2"]]]],
         ])
         XCTAssertTrue(otherEnv.changed, otherEnv.text)
         XCTAssertEqual(otherEnv["revision"], 4)

@@ -16,14 +16,15 @@ final class ECSTaskAndECRTests: ECSTestCase {
         let ecs = moto.session().ecs()
         let cluster = unique("jobs"), family = unique("migrate")
         try await ecs.createCluster(name: cluster)
+        let network = try await fargateNetwork(moto, cidr: 62)
         let definition = try await runner.run(ECSTaskDefinitionModule(), [
             "family": .string(family), "network_mode": "awsvpc", "launch_type": "FARGATE", "cpu": "256", "memory": "512",
-            "containers": [["name": "migrate", "image": "th3-server:2", "command": ["migrate"]]],
+            "containers": [["name": "migrate", "image": "th3-server:2", "memory": 256, "command": ["migrate"]]],
         ])
         XCTAssertTrue(definition.changed, definition.text)
         let args: OrderedDictionary<String, Value> = [
             "operation": "run", "cluster": .string(cluster), "task_definition": .string(family + ":1"), "launch_type": "FARGATE",
-            "network_configuration": ["subnets": ["subnet-1"]], "started_by": "play", "wait_for_exit": true,
+            "network_configuration": ["subnets": [.string(network.subnet)], "security_groups": [.string(network.group)]], "started_by": "play", "wait_for_exit": true,
         ]
 
         runner.checkMode = true
