@@ -44,10 +44,11 @@ extension ECSClient {
         return arns
     }
 
-    /// DescribeServices as the API answers it (services with their tags, and failures), for
-    /// callers that report the raw objects; up to 10 names, AWS's limit.
-    public func describeServicesRaw(cluster: String?, services: [String]) async throws -> (services: [Value], failures: [Value]) {
-        var body: OrderedDictionary<String, Value> = ["services": .list(services.map(Value.string)), "include": ["TAGS"]]
+    /// DescribeServices as the API answers it (services, with their tags when asked, and failures),
+    /// for callers that report the raw objects; up to 10 names, AWS's limit.
+    public func describeServicesRaw(cluster: String?, services: [String], tags: Bool = true) async throws -> (services: [Value], failures: [Value]) {
+        var body: OrderedDictionary<String, Value> = ["services": .list(services.map(Value.string))]
+        if tags { body["include"] = ["TAGS"] }
         if let cluster { body["cluster"] = .string(cluster) }
         let result = try await call("DescribeServices", body)
         return (result["services"]?.listValue ?? [], result["failures"]?.listValue ?? [])

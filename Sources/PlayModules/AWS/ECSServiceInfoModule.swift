@@ -37,7 +37,7 @@ public struct ECSServiceInfoModule: Module {
                     let chunk = Array(names[start..<min(start + 10, names.count)])
                     start += 10
                     let (found, failures) = try await AWSModuleError.wrapping("Couldn't describe ECS services") {
-                        try await ecs.describeServicesRaw(cluster: cluster, services: chunk)
+                        try await ecs.describeServicesRaw(cluster: cluster, services: chunk, tags: false)
                     }
                     services += found.map { service(ECSResultShape.jsonized($0), events: context.bool("events", default: true)) }
                     missing += failures

@@ -108,9 +108,9 @@ struct ECSServiceRequest {
             "loadBalancers": .list(loadBalancers), "deploymentConfiguration": deploymentConfiguration,
             "placementStrategy": .list(args.list("placement_strategy") ?? []),
         ]
-        for key in ["client_token": "clientToken", "role": "role"] as KeyValuePairs {
-            if let text = args.string(key.key), !text.isEmpty { body[key.value] = .string(text) }
-        }
+        // Sent even when empty, as the collection sends them (ECS then records an empty `roleArn`).
+        body["clientToken"] = .string(args.string("client_token") ?? "")
+        body["role"] = .string(args.string("role") ?? "")
         if let networkConfiguration { body["networkConfiguration"] = networkConfiguration }
         if deploymentController.dictValue?.isEmpty == false { body["deploymentController"] = deploymentController }
         if let launch = args.string("launch_type") { body["launchType"] = .string(launch) }

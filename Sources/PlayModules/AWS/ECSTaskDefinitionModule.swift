@@ -95,6 +95,8 @@ public struct ECSTaskDefinitionModule: Module {
                                        "images": .list(containers.compactMap { $0["image"] })])
         }
         var extra = given(context)
+        // Sent even when empty, as the collection sends it.
+        extra["taskRoleArn"] = .string(context.string("task_role_arn") ?? "")
         if networkMode != "default" { extra["networkMode"] = .string(networkMode) }
         extra["runtimePlatform"] = context.args["runtime_platform"].flatMap { $0.isNull ? nil : $0 } ?? Self.defaultRuntimePlatform
         if let volumes = context.list("volumes") { extra["volumes"] = .list(volumes) }
