@@ -11,28 +11,24 @@ enum ECSContainerDefinitions {
         containers.map { container in
             guard case .dict(var fields) = container else { return container }
             for key in ["memory", "cpu", "memoryReservation", "startTimeout", "stopTimeout"] { integer(&fields, key) }
-            if let mappings = fields["portMappings"]?.listValue {
-                fields["portMappings"] = .list(mappings.map { mapping in
-                    guard case .dict(var ports) = mapping else { return mapping }
-                    integer(&ports, "hostPort")
-                    integer(&ports, "containerPort")
-                    return .dict(ports)
-                })
-            }
-            if let limits = fields["ulimits"]?.listValue {
-                fields["ulimits"] = .list(limits.map { limit in
-                    guard case .dict(var values) = limit else { return limit }
-                    integer(&values, "softLimit")
-                    integer(&values, "hardLimit")
-                    return .dict(values)
-                })
-            }
+            integers(&fields, "portMappings", ["hostPort", "containerPort"])
+            integers(&fields, "ulimits", ["softLimit", "hardLimit"])
             if case .dict(var linux)? = fields["linuxParameters"] {
                 for key in ["maxSwap", "swappiness", "sharedMemorySize"] { integer(&linux, key) }
                 fields["linuxParameters"] = .dict(linux)
             }
             return .dict(fields)
         }
+    }
+
+    /// `keys` made integers in each dictionary of the list `list`.
+    private static func integers(_ fields: inout OrderedDictionary<String, Value>, _ list: String, _ keys: [String]) {
+        guard let items = fields[list]?.listValue else { return }
+        fields[list] = .list(items.map { item in
+            guard case .dict(var values) = item else { return item }
+            for key in keys { integer(&values, key) }
+            return .dict(values)
+        })
     }
 
     private static func integer(_ fields: inout OrderedDictionary<String, Value>, _ key: String) {
@@ -108,18 +104,9 @@ enum ECSContainerDefinitions {
         return true
     }
 
-    /// Python's equality of decoded JSON, scalars by their text.
+    /// Python's equality of decoded JSON, scalars by their text: each holds all the other has.
     static func same(_ a: Value, _ b: Value) -> Bool {
-        switch (a, b) {
-        case (.dict(let x), .dict(let y)):
-            return x.count == y.count && x.allSatisfy { key, value in y[key].map { same(value, $0) } ?? false }
-        case (.list(let x), .list(let y)):
-            return x.count == y.count && zip(x, y).allSatisfy { same($0, $1) }
-        case (.dict, _), (_, .dict), (.list, _), (_, .list):
-            return false
-        default:
-            return a.renderedString == b.renderedString
-        }
+        ECSTaskDefinitionModule.contains(a, b) && ECSTaskDefinitionModule.contains(b, a)
     }
 
     /// Python's falsiness of a JSON value.

@@ -93,7 +93,7 @@ struct ECSServiceRequest {
     private func sameTags(_ existing: Value) -> Bool {
         let have = ECSResultShape.tagDictionary(existing["tags"]?.listValue ?? [])
         let want = args.args["tags"].flatMap { $0.isNull ? nil : $0 } ?? .dict([:])
-        return ECSTaskDefinitionModule.contains(have, want) && ECSTaskDefinitionModule.contains(want, have)
+        return ECSContainerDefinitions.same(have, want)
     }
 
     /// Same count, and every wanted item is in the existing list (values compared as text).
