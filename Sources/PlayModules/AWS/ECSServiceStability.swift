@@ -54,15 +54,19 @@ struct ECSServiceStability {
     private func unhealthyTargets(_ service: Value, _ view: ECSService) async throws -> [String] {
         let groups = (service["loadBalancers"]?.listValue ?? []).compactMap { $0["targetGroupArn"]?.stringValue }
         guard !groups.isEmpty, view.desiredCount > 0 else { return [] }
-        let addresses = try await taskAddresses()
+        let tasks = try await taskAddresses()
         var problems: [String] = []
         for group in Set(groups).sorted() {
             let health = try await elbv2.describeTargetHealth(targetGroupARN: group)
             let healthy = Set(health.filter(\.isHealthy).map(\.target.id))
             let label = group.split(separator: "/").dropLast().last.map(String.init) ?? group
-            if !addresses.isEmpty {
-                let waiting = addresses.filter { !healthy.contains($0) }
-                if !waiting.isEmpty { problems.append("\(label): \(waiting.count) of \(addresses.count) tasks not healthy yet") }
+            if let running = tasks {
+                let waiting = running.filter { !healthy.contains($0) }
+                if running.count < view.desiredCount {
+                    problems.append("\(label): \(running.count) of \(view.desiredCount) tasks running")
+                } else if !waiting.isEmpty {
+                    problems.append("\(label): \(waiting.count) of \(running.count) tasks not healthy yet")
+                }
             } else if healthy.count < view.desiredCount {
                 problems.append("\(label): \(healthy.count) of \(view.desiredCount) targets healthy")
             }
@@ -70,15 +74,18 @@ struct ECSServiceStability {
         return problems
     }
 
-    /// The private IPs of the service's running tasks (awsvpc/Fargate ENIs); empty when they have none.
-    private func taskAddresses() async throws -> [String] {
+    /// The private IPs of the service's RUNNING tasks when its tasks have IPs (awsvpc/Fargate
+    /// ENIs); nil when it has none with an IP (bridge or host networking: targets are instances).
+    private func taskAddresses() async throws -> [String]? {
         let arns = try await ecs.listTasks(cluster: cluster, serviceName: name, desiredStatus: "RUNNING")
-        guard !arns.isEmpty else { return [] }
+        guard !arns.isEmpty else { return nil }
         let tasks = try await ecs.describeTasks(cluster: cluster, tasks: arns).tasks
-        return tasks.filter { $0["lastStatus"]?.stringValue == "RUNNING" }.compactMap { task in
+        func address(_ task: Value) -> String? {
             let details = (task["attachments"]?.listValue ?? []).flatMap { $0["details"]?.listValue ?? [] }
             return details.first { $0["name"]?.stringValue == "privateIPv4Address" }?["value"]?.stringValue
         }
+        guard tasks.contains(where: { address($0) != nil }) else { return nil }
+        return tasks.filter { $0["lastStatus"]?.stringValue == "RUNNING" }.compactMap(address)
     }
 
     /// "2 of 3 running, 2 deployments (in_progress)" for progress lines and failures.

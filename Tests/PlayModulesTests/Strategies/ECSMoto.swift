@@ -40,3 +40,16 @@ extension ECSTestCase {
         return (subnet.id, group, name)
     }
 }
+
+extension ECSMoto {
+    /// Keeps moto's tasks where they are: by default each DescribeTasks moves a task one step from
+    /// RUNNING towards STOPPED (moto's ManagedState); with this, they stay RUNNING until StopTask.
+    static func holdTasks(_ moto: MotoServer) async throws {
+        let body = #"{"model_name": "ecs::task", "transition": {"progression": "manual", "times": 1000000}}"#
+        let request = HTTPRequest(method: "POST", scheme: "http", host: "127.0.0.1", port: moto.port,
+                                  path: "/moto-api/state-manager/set-transition", headers: ["Content-Type": "application/json"],
+                                  body: .data(Data(body.utf8)), timeout: 10)
+        let response = try await CurlTransport(defaultTimeout: 10).send(request)
+        XCTAssertTrue(response.isSuccess, String(decoding: response.body, as: UTF8.self))
+    }
+}

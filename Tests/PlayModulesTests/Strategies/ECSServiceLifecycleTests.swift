@@ -14,7 +14,7 @@ final class ECSServiceLifecycleTests: ECSTestCase {
     private func fargateDefinition(_ runner: AWSModuleRunner, family: String) async throws -> TaskResult {
         try await runner.run(ECSTaskDefinitionModule(), [
             "family": .string(family), "network_mode": "awsvpc", "launch_type": "FARGATE", "cpu": "256", "memory": "512",
-            "containers": [["name": "web", "image": "th3-server:1", "essential": true, "portMappings": [["containerPort": 8080]]]],
+            "containers": [["name": "web", "image": "th3-server:1", "memory": 256, "essential": true, "portMappings": [["containerPort": 8080]]]],
         ])
     }
 
@@ -101,6 +101,51 @@ final class ECSServiceLifecycleTests: ECSTestCase {
         XCTAssertTrue(never.message?.contains("not found") ?? false, never.text)
     }
 
+    /// With tasks that have IPs (awsvpc), each running task's IP must be healthy in the group.
+    /// (moto starts no tasks for services and lists every task of the cluster for a service, so
+    /// the tasks are started with RunTask, and held RUNNING.)
+    func testWaitNeedsEachTaskIPHealthy() async throws {
+        let moto = try await moto()
+        let runner = AWSModuleRunner(moto: moto)
+        let session = moto.session()
+        let cluster = unique("ip"), family = unique("web"), name = unique("svc")
+        try await session.ecs().createCluster(name: cluster)
+        let network = try await fargateNetwork(moto, cidr: 63)
+        let subnets = try await session.ec2().describeSubnets(subnetIDs: [network.subnet])
+        let group = try await session.elbv2().createTargetGroup(ELBv2CreateTargetGroupRequest(
+            name: unique("tg"), port: 8080, vpcID: subnets.first?.vpcID, targetType: "ip"))
+        _ = try await fargateDefinition(runner, family: family)
+        try await ECSMoto.holdTasks(moto)
+        let awsvpc: Value = ["awsvpcConfiguration": ["subnets": [.string(network.subnet)], "securityGroups": [.string(network.group)]]]
+        let started = try await session.ecs().runTask(["cluster": .string(cluster), "taskDefinition": .string(family + ":1"),
+                                                       "count": .int(ECSMoto.runningTasks), "launchType": "FARGATE",
+                                                       "networkConfiguration": awsvpc])
+        let ips = started.tasks.compactMap { task in
+            task["attachments"]?[0]?["details"]?.listValue?.first { $0["name"] == "privateIPv4Address" }?["value"]?.stringValue
+        }
+        XCTAssertEqual(ips.count, ECSMoto.runningTasks)
+        let arns = started.tasks.compactMap { $0["taskArn"]?.stringValue }
+        let args: OrderedDictionary<String, Value> = [
+            "cluster": .string(cluster), "name": .string(name), "task_definition": .string(family), "launch_type": "FARGATE",
+            "desired_count": .int(ECSMoto.runningTasks), "network_configuration": ["subnets": [.string(network.subnet)], "security_groups": [.string(network.group)]],
+            "load_balancers": [["targetGroupArn": .string(group.arn), "containerName": "web", "containerPort": 8080]],
+            "wait": true, "wait_timeout": 2,
+        ]
+        try await session.elbv2().registerTargets(targetGroupARN: group.arn, targets: [ELBv2Target(id: ips[0], port: 8080)])
+        let half = try await runner.run(ECSServiceModule(), args)
+        XCTAssertTrue(half.failed, half.text)
+        XCTAssertTrue(half.message?.contains("1 of 2 tasks not healthy yet") ?? false, half.text)
+        try await session.elbv2().registerTargets(targetGroupARN: group.arn, targets: [ELBv2Target(id: ips[1], port: 8080)])
+        let all = try await runner.run(ECSServiceModule(), args)
+        XCTAssertFalse(all.failed, all.text)
+        XCTAssertFalse(all.changed, all.text)
+        // A task that stopped no longer counts, however healthy its old IP still looks.
+        _ = try await session.ecs().stopTask(cluster: cluster, task: arns[0])
+        let oneStopped = try await runner.run(ECSServiceModule(), args)
+        XCTAssertTrue(oneStopped.failed, oneStopped.text)
+        XCTAssertTrue(oneStopped.message?.contains("1 of 2 tasks running") ?? false, oneStopped.text)
+    }
+
     func testCollectionRefusals() async throws {
         let moto = try await moto()
         let runner = AWSModuleRunner(moto: moto)
@@ -143,31 +188,5 @@ final class ECSServiceLifecycleTests: ECSTestCase {
         ])
         XCTAssertTrue(otherEnv.changed, otherEnv.text)
         XCTAssertEqual(otherEnv["revision"], 4)
-    }
-}
-
-/// A rollout the circuit breaker fails ends the wait at once, with ECS's reason.
-final class ECSServiceRolloutTests: ECSTestCase {
-    func testAFailedRolloutFailsTheWaitAtOnce() async throws {
-        let moto = try await moto()
-        let transport = FailedRolloutTransport(CurlTransport(defaultTimeout: 10))
-        let runner = AWSModuleRunner(moto: moto, transport: transport)
-        let cluster = unique("cb"), family = unique("web"), name = unique("svc")
-        try await moto.session().ecs().createCluster(name: cluster)
-        _ = try await runner.run(ECSTaskDefinitionModule(), ["family": .string(family),
-                                                              "containers": [["name": "web", "image": "th3-server:9", "memory": 128]]])
-        transport.arm()
-        runner.resetMetrics()
-        let result = try await runner.run(ECSServiceModule(), [
-            "cluster": .string(cluster), "name": .string(name), "task_definition": .string(family), "desired_count": 1,
-            "deployment_configuration": ["deployment_circuit_breaker": ["enable": true, "rollback": true]],
-            "wait": true, "wait_timeout": 600,
-        ])
-        XCTAssertTrue(result.failed, result.text)
-        XCTAssertTrue(result.message?.contains("the deployment of \(family):1 failed: \(FailedRolloutTransport.reason)") ?? false, result.text)
-        XCTAssertEqual(result["changed"], true)
-        XCTAssertEqual(result["service"]?["deployments"]?[0]?["rolloutState"], "FAILED")
-        // Failed on the first look: no polling until the timeout.
-        XCTAssertEqual(runner.requests("ECS.DescribeServices"), 2, "one to find the service, one poll")
     }
 }
