@@ -34,7 +34,7 @@ public enum BuiltinModules {
             .init("elb_deregister") { ELBDeregisterModule() }, .init("health_wait") { HealthWaitModule() },
             .init("ecs_taskdefinition") { ECSTaskDefinitionModule() },
             .init("ecs_taskdefinition_info") { ECSTaskDefinitionInfoModule() }, .init("ecs_service") { ECSServiceModule() },
-            .init("ecs_service_info") { ECSServiceInfoModule() },
+            .init("ecs_service_info") { ECSServiceInfoModule() }, .init("ecs_task") { ECSTaskModule() },
             .init("ec2_vpc_net") { EC2VPCNetModule() }, .init("ec2_vpc_subnet") { EC2VPCSubnetModule() },
             .init("ec2_security_group", aliases: ["ec2_group"]) { EC2SecurityGroupModule() },
             .init("elb_target_group") { ELBTargetGroupModule() }, .init("elb_application_lb") { ELBApplicationLBModule() },

@@ -13,3 +13,9 @@ extension AWSService {
     public static let kms = AWSService(name: "KMS", signingName: "kms", endpointPrefix: "kms", environmentSuffix: "KMS",
                                        configKey: "kms", iamPrefix: "kms", isGlobal: false)
 }
+
+/// Amazon ECR (for community.aws `ecs_ecr`): its API lives under `api.ecr.<region>`.
+extension AWSService {
+    public static let ecr = AWSService(name: "ECR", signingName: "ecr", endpointPrefix: "api.ecr", environmentSuffix: "ECR",
+                                       configKey: "ecr", iamPrefix: "ecr", isGlobal: false)
+}

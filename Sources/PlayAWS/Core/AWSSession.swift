@@ -106,6 +106,7 @@ public final class AWSSession: Sendable {
     public func s3(region: String? = nil) -> S3Client { S3Client(session: self, region: region ?? self.region) }
     public func ecs(region: String? = nil) -> ECSClient { ECSClient(session: self, region: region ?? self.region) }
     public func kms(region: String? = nil) -> KMSClient { KMSClient(session: self, region: region ?? self.region) }
+    public func ecr(region: String? = nil) -> ECRClient { ECRClient(session: self, region: region ?? self.region) }
     public func sts(region: String? = nil) -> STSClient { STSClient(session: self, region: region ?? self.region) }
 
     /// The credentials requests are signed with now (refreshed when temporary ones near expiry).

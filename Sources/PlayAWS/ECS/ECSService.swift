@@ -41,7 +41,7 @@ public struct ECSService: Sendable, Hashable {
             && (deployments[0].rolloutState == nil || deployments[0].rolloutState == "COMPLETED")
     }
 
-    init(json: Value) {
+    public init(json: Value) {
         arn = json["serviceArn"]?.stringValue ?? ""
         name = json["serviceName"]?.stringValue ?? ""
         clusterARN = json["clusterArn"]?.stringValue

@@ -13,7 +13,7 @@ public struct ECSTaskDefinition: Sendable, Hashable {
     /// Each container's image, in order.
     public var images: [String] { containerDefinitions.compactMap { $0["image"]?.stringValue } }
 
-    init(json: Value) {
+    public init(json: Value) {
         arn = json["taskDefinitionArn"]?.stringValue ?? ""
         family = json["family"]?.stringValue ?? ""
         revision = json["revision"]?.intValue ?? 0

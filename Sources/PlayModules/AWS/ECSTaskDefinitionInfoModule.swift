@@ -5,9 +5,11 @@ import PlayBase
 import PlayExecutor
 import PlayLanguage
 
-/// `ecs_taskdefinition_info`: one revision (a family means its latest active revision) and the
-/// revision before it: `previous` is the newest active revision of the family older than it,
-/// which is where a rollback goes. Never changes anything.
+/// community.aws `ecs_taskdefinition_info`: one revision (a family means its latest active
+/// revision) with the API's fields in snake_case at the top level, as the collection returns them
+/// (nothing but `changed` when there is no such revision). play adds `exists`, `arn`, `images`,
+/// `revisions` (the family's active ARNs, newest first) and `previous`: the newest active
+/// revision older than this one, which is where a rollback goes. Never changes anything.
 public struct ECSTaskDefinitionInfoModule: Module {
     public init() {}
 
@@ -31,23 +33,19 @@ public struct ECSTaskDefinitionInfoModule: Module {
             throw AWSModuleError(error, while: "describing task definition '\(requested)'")
         }
         guard let definition = found else {
-            return .ok(changed: false, ["exists": false, "taskdefinition": .null, "previous": .null, "revisions": [],
-                                        "msg": .string("task definition '\(requested)' not found in \(ecs.region)")])
+            return .ok(changed: false, ["exists": false, "msg": .string("task definition '\(requested)' not found in \(ecs.region)")])
         }
         let revisions = try await AWSModuleError.wrapping("listing the revisions of '\(definition.family)'") {
             try await ecs.listTaskDefinitions(family: definition.family)
         }
         let previous = revisions.first { (ECSTaskDefinition.revision(ofARN: $0) ?? 0) < definition.revision }
-        return .ok(changed: false, [
-            "exists": true,
-            "taskdefinition": definition.resultValue,
-            "arn": .string(definition.arn),
-            "family": .string(definition.family),
-            "revision": .int(definition.revision),
-            "images": .list(definition.images.map(Value.string)),
-            "previous": previous.map(Value.string) ?? .null,
-            "revisions": .list(revisions.map(Value.string)),
-        ])
+        var result = LaunchTemplateShape.snaked(ECSResultShape.jsonized(definition.raw)).dictValue ?? [:]
+        result["exists"] = true
+        result["arn"] = .string(definition.arn)
+        result["images"] = .list(definition.images.map(Value.string))
+        result["previous"] = previous.map(Value.string) ?? .null
+        result["revisions"] = .list(revisions.map(Value.string))
+        return .ok(changed: false, result)
     }
 
     /// A bare family means its newest ACTIVE revision (nil when it has none); `family:revision`

@@ -5,202 +5,185 @@ import PlayBase
 import PlayExecutor
 import PlayLanguage
 
-/// `ecs_taskdefinition`: makes the latest revision of a family run the given containers.
-/// Either `containers` (full container definitions, camelCase keys as in the ECS API) or `image`
-/// (plus `container_name` when the family has several containers) to change one image of the
-/// latest revision, everything else carried over. A new revision is registered only when the
-/// latest differs (`changed: false` otherwise), so running a deploy again registers nothing.
-/// `previous_arn` is the latest revision before this task ran: what a rollback goes back to.
-/// `state: absent` deregisters one revision (a rolled-back one, so the next deploy builds on the
-/// good revision and the next rollback does not land on the bad one).
+/// community.aws `ecs_taskdefinition`: registers a revision of `family` from `containers` unless
+/// an ACTIVE revision already has them (then `changed: false` and that revision), with the
+/// collection's arguments, defaults (`network_mode: bridge`, `runtime_platform` Linux/x86-64) and
+/// checks; `revision` pins the number the result must have; `state: absent` deregisters `arn`
+/// or `family` + `revision`. Returns `taskdefinition` as ECS answers it.
+/// play's additions: `image` (+ `container_name`) registers the latest revision again with one
+/// container's image changed, everything else carried over (`ECSTaskDefinitionModule+Image`);
+/// the results also carry `arn`, `family`, `revision`, `images` and `previous_arn` (the latest
+/// revision before the task ran: what a rollback goes back to). Where the collection only compares
+/// containers, volumes, the task role and the launch type, play also compares `cpu`, `memory`,
+/// `network_mode` and `execution_role_arn`, and compares list items by value (the collection lets
+/// two lists of the same length pass).
 public struct ECSTaskDefinitionModule: Module {
     public init() {}
 
     public let spec = ModuleSpec(groups: ["aws"], name: "ecs_taskdefinition", arguments: [
-        ArgumentSpec("family", .string, required: true),
+        // The collection requires state; play defaults it to present.
+        ArgumentSpec("state", .string, choices: ["present", "absent"], defaultValue: "present"),
+        ArgumentSpec("arn", .string),
+        ArgumentSpec("family", .string),
+        ArgumentSpec("revision", .int),
+        ArgumentSpec("force_create", .bool, defaultValue: false),
         ArgumentSpec("containers", .list, elements: .dict),
-        ArgumentSpec("image", .string),
-        ArgumentSpec("container_name", .string),
+        ArgumentSpec("network_mode", .string, choices: ["default", "bridge", "host", "none", "awsvpc"]),
+        ArgumentSpec("task_role_arn", .string, defaultValue: ""),
+        ArgumentSpec("execution_role_arn", .string, defaultValue: ""),
+        ArgumentSpec("volumes", .list, elements: .dict),
+        ArgumentSpec("launch_type", .string, choices: ["EC2", "FARGATE"]),
         ArgumentSpec("cpu", .string),
         ArgumentSpec("memory", .string),
-        ArgumentSpec("network_mode", .string, choices: ["bridge", "host", "awsvpc", "none"]),
-        ArgumentSpec("launch_type", .string, choices: ["EC2", "FARGATE"]),
-        ArgumentSpec("execution_role_arn", .string),
-        ArgumentSpec("task_role_arn", .string),
-        ArgumentSpec("state", .string, choices: ["present", "absent"], defaultValue: "present"),
-        // state: absent deregisters one revision: `revision` of `family`, or `arn`.
-        ArgumentSpec("revision", .int),
-        ArgumentSpec("arn", .string),
-    ] + AWSArguments.specs, mutuallyExclusive: [["containers", "image"], ["revision", "arn"]])
+        ArgumentSpec("placement_constraints", .list, elements: .dict),
+        ArgumentSpec("runtime_platform", .dict),
+        // play's: a new revision of the latest one with this image.
+        ArgumentSpec("image", .string),
+        ArgumentSpec("container_name", .string),
+    ] + AWSArguments.specs, mutuallyExclusive: [["containers", "image"]])
 
-    /// Top-level fields a new revision made with `image` keeps from the latest one.
-    static let carriedFields = ["cpu", "memory", "networkMode", "requiresCompatibilities", "executionRoleArn",
-                                "taskRoleArn", "volumes", "placementConstraints", "pidMode", "ipcMode",
-                                "runtimePlatform", "ephemeralStorage", "proxyConfiguration"]
+    /// The collection's defaults for the arguments whose default play applies only to `containers`
+    /// (an `image` update keeps what the latest revision has).
+    static let defaultNetworkMode = "bridge"
+    static let defaultRuntimePlatform: Value = ["operatingSystemFamily": "LINUX", "cpuArchitecture": "X86_64"]
 
     public func run(_ context: ModuleContext) async throws -> TaskResult {
         try await runAWSModule { try await apply(context) }
     }
 
     private func apply(_ context: ModuleContext) async throws -> TaskResult {
-        guard let family = context.string("family"), !family.isEmpty, !family.contains(":") else {
+        try ArgumentRequirements.requireIf(context, "launch_type", "FARGATE", ["cpu", "memory"])
+        let ecs = try await context.awsSession().session.ecs()
+        if context.string("state") == "absent" { return try await deregister(context, ecs) }
+        guard let family = context.string("family"), !family.isEmpty else {
+            throw AWSModuleError("To use task definitions, a family must be specified")
+        }
+        if family.contains(":") {
             throw AWSModuleError("family must be a task definition family name without a revision (\"web\", not \"web:3\")")
         }
-        let ecs = try await context.awsSession().session.ecs()
-        if context.string("state") == "absent" { return try await deregister(context, ecs, family: family) }
-        guard context.args["containers"].map({ !$0.isNull }) ?? false || context.string("image") != nil else {
-            throw AWSModuleError("give either containers (full definitions) or image (and container_name) to register a revision")
+        if context.string("image") != nil { return try await registerImage(context, ecs, family: family) }
+        let containers = ECSContainerDefinitions.coerced(context.list("containers") ?? [])
+        guard !containers.isEmpty else { throw AWSModuleError("To use task definitions, a list of containers must be specified") }
+        let networkMode = context.string("network_mode") ?? Self.defaultNetworkMode
+        try ECSContainerDefinitions.validate(containers, networkMode: networkMode, launchType: context.string("launch_type"),
+                                             placementConstraints: !(context.list("placement_constraints") ?? []).isEmpty)
+
+        let revisions = try await AWSModuleError.wrapping("listing the revisions of '\(family)'") {
+            try await ecs.listTaskDefinitions(family: family, status: nil)
         }
         let latest = try await AWSModuleError.wrapping("finding the latest active revision of '\(family)'") {
             try await ecs.latestActiveTaskDefinition(family: family)
         }
-
-        var extra = given(context)
-        let containers: [Value]
-        if let image = context.string("image") {
-            guard let latest else {
-                throw AWSModuleError("task definition family '\(family)' has no active revision to change the image of: "
-                    + "register the first one with 'containers'")
-            }
-            let index = try containerIndex(in: latest, named: context.string("container_name"))
-            if latest.containerDefinitions[index]["image"]?.stringValue == image && matches(extra, latest.raw) {
-                return unchanged(latest, "'\(family)' revision \(latest.revision) already runs \(image)")
-            }
-            var definitions = latest.containerDefinitions
-            if case .dict(var fields) = definitions[index] {
-                fields["image"] = .string(image)
-                definitions[index] = .dict(fields)
-            }
-            containers = definitions
-            for field in Self.carriedFields where extra[field] == nil {
-                if let value = latest.raw[field], !value.isNull { extra[field] = value }
-            }
+        var existing: Value?
+        if let wanted = context.int("revision"), wanted > 0 {
+            existing = try await pinnedRevision(ecs, family: family, wanted: wanted, revisions: revisions)
         } else {
-            containers = context.list("containers") ?? []
-            guard !containers.isEmpty else { throw AWSModuleError("containers is empty: give at least one container definition") }
-            for (position, container) in containers.enumerated() {
-                guard container["name"]?.stringValue?.isEmpty == false, container["image"]?.stringValue?.isEmpty == false else {
-                    throw AWSModuleError("container \(position + 1) needs a 'name' and an 'image'")
+            // The oldest ACTIVE revision with everything asked for, as the collection looks.
+            for arn in revisions.reversed() {
+                let definition = try await AWSModuleError.wrapping("describing '\(arn)'") { try await ecs.describeTaskDefinition(arn) }
+                if definition.status == "ACTIVE", matches(definition.raw, containers: containers, context) {
+                    existing = definition.raw
+                    break
                 }
             }
-            if let latest, sameContainers(containers, latest.containerDefinitions), matches(extra, latest.raw) {
-                return unchanged(latest, "'\(family)' revision \(latest.revision) already has these containers")
-            }
         }
-
+        if let existing, !context.bool("force_create") {
+            return .ok(changed: false, Self.result(existing, previous: latest))
+        }
         if context.checkMode {
-            return .ok(changed: true, [
-                "msg": .string("would register '\(family)' revision \((latest?.revision ?? 0) + 1)"),
-                "previous_arn": latest.map { .string($0.arn) } ?? .null,
-                "images": .list(containers.compactMap { $0["image"] }),
-            ])
+            return .ok(changed: true, ["previous_arn": latest.map { .string($0.arn) } ?? .null,
+                                       "images": .list(containers.compactMap { $0["image"] })])
         }
+        var extra = given(context)
+        // Sent even when empty, as the collection sends it.
+        extra["taskRoleArn"] = .string(context.string("task_role_arn") ?? "")
+        if networkMode != "default" { extra["networkMode"] = .string(networkMode) }
+        extra["runtimePlatform"] = context.args["runtime_platform"].flatMap { $0.isNull ? nil : $0 } ?? Self.defaultRuntimePlatform
+        if let volumes = context.list("volumes") { extra["volumes"] = .list(volumes) }
+        if let constraints = context.list("placement_constraints"), !constraints.isEmpty { extra["placementConstraints"] = .list(constraints) }
         context.progress("registering a new revision of '\(family)'")
-        let registered = try await AWSModuleError.wrapping("registering a revision of '\(family)'") {
+        let registered = try await AWSModuleError.wrapping("Failed to register task") {
             try await ecs.registerTaskDefinition(family: family, containerDefinitions: containers, extra: extra)
         }
-        return .ok(changed: true, [
-            "taskdefinition": registered.resultValue,
-            "arn": .string(registered.arn),
-            "family": .string(registered.family),
-            "revision": .int(registered.revision),
-            "images": .list(registered.images.map(Value.string)),
-            "previous_arn": latest.map { .string($0.arn) } ?? .null,
-            "msg": .string("registered '\(family)' revision \(registered.revision)"),
-        ])
+        return .ok(changed: true, Self.result(registered.raw, previous: latest))
     }
 
-    private func deregister(_ context: ModuleContext, _ ecs: ECSClient, family: String) async throws -> TaskResult {
+    /// With `revision`: that revision when it exists and is ACTIVE, nil when registering now makes it.
+    private func pinnedRevision(_ ecs: ECSClient, family: String, wanted: Int, revisions: [String]) async throws -> Value? {
+        if let arn = revisions.first(where: { ECSTaskDefinition.revision(ofARN: $0) == wanted }) {
+            let definition = try await AWSModuleError.wrapping("describing '\(arn)'") { try await ecs.describeTaskDefinition(arn) }
+            guard definition.status == "ACTIVE" else {
+                throw AWSModuleError("A task in family '\(family)' already exists for revision \(wanted), but it is inactive")
+            }
+            return definition.raw
+        }
+        let next = (revisions.compactMap(ECSTaskDefinition.revision(ofARN:)).max() ?? 0) + 1
+        if next != wanted { throw AWSModuleError("You have specified a revision of \(wanted) but a created revision would be \(next)") }
+        return nil
+    }
+
+    /// Whether a registered revision has the containers, volumes, roles, launch type and sizes asked for.
+    private func matches(_ raw: Value, containers: [Value], _ context: ModuleContext) -> Bool {
+        if (context.string("task_role_arn") ?? "") != (raw["taskRoleArn"]?.stringValue ?? "") { return false }
+        if let launch = context.string("launch_type"), !(raw["requiresCompatibilities"]?.listValue ?? []).contains(.string(launch)) { return false }
+        let volumes = context.list("volumes") ?? [], existingVolumes = raw["volumes"]?.listValue ?? []
+        guard volumes.count == existingVolumes.count,
+              volumes.allSatisfy({ wanted in existingVolumes.contains { ECSContainerDefinitions.has($0, wanted) } }) else { return false }
+        let existing = raw["containerDefinitions"]?.listValue ?? []
+        guard containers.count == existing.count,
+              containers.allSatisfy({ wanted in existing.contains { ECSContainerDefinitions.has($0, wanted) } }) else { return false }
+        var sizes = given(context)
+        sizes.removeValue(forKey: "taskRoleArn")
+        sizes.removeValue(forKey: "requiresCompatibilities")
+        if let mode = context.string("network_mode"), mode != "default" { sizes["networkMode"] = .string(mode) }
+        return sizes.allSatisfy { key, value in raw[key].map { Self.contains($0, value) } ?? false }
+    }
+
+    private func deregister(_ context: ModuleContext, _ ecs: ECSClient) async throws -> TaskResult {
         let target: String
         if let arn = context.string("arn") {
-            guard ECSTaskDefinition.family(ofARN: arn) == family, ECSTaskDefinition.revision(ofARN: arn) != nil else {
-                throw AWSModuleError("arn '\(arn)' is not a revision of family '\(family)'")
-            }
             target = arn
-        } else if let revision = context.int("revision") {
+        } else if let family = context.string("family"), let revision = context.int("revision") {
             target = "\(family):\(revision)"
         } else {
-            throw AWSModuleError("state: absent needs the revision to deregister: give revision or arn")
+            throw AWSModuleError("To use task definitions, an arn or family and revision must be specified")
         }
         let definition: ECSTaskDefinition
         do {
             definition = try await ecs.describeTaskDefinition(target)
         } catch let error as AWSError where error.isUnknownTaskDefinition {
-            return .ok(changed: false, ["msg": .string("task definition '\(target)' does not exist")])
+            return .ok(changed: false, [:])
         } catch let error as AWSError {
             throw AWSModuleError(error, while: "describing task definition '\(target)'")
         }
-        var result: OrderedDictionary<String, Value> = [
-            "arn": .string(definition.arn), "family": .string(definition.family), "revision": .int(definition.revision),
-        ]
-        if definition.status == "INACTIVE" {
-            result["msg"] = .string("'\(family)' revision \(definition.revision) is already inactive")
-            return .ok(changed: false, result)
-        }
-        if context.checkMode {
-            result["msg"] = .string("would deregister '\(family)' revision \(definition.revision)")
-            return .ok(changed: true, result)
-        }
-        let done = try await AWSModuleError.wrapping("deregistering '\(target)'") { try await ecs.deregisterTaskDefinition(definition.arn) }
-        result["taskdefinition"] = done.resultValue
-        result["msg"] = .string("deregistered '\(family)' revision \(definition.revision)")
+        let result: OrderedDictionary<String, Value> = ["taskdefinition": ECSResultShape.jsonized(definition.raw)]
+        if definition.status == "INACTIVE" || context.checkMode { return .ok(changed: definition.status != "INACTIVE", result) }
+        try await AWSModuleError.wrapping("deregistering '\(target)'") { try await ecs.deregisterTaskDefinition(definition.arn) }
         return .ok(changed: true, result)
     }
 
-    /// The top-level fields the task gives, with the API's names.
-    private func given(_ context: ModuleContext) -> [String: Value] {
+    /// The top-level fields the task gives, with the API's names (network mode apart: it has a default).
+    func given(_ context: ModuleContext) -> [String: Value] {
         var extra: [String: Value] = [:]
         if let cpu = context.string("cpu") { extra["cpu"] = .string(cpu) }
         if let memory = context.string("memory") { extra["memory"] = .string(memory) }
-        if let mode = context.string("network_mode") { extra["networkMode"] = .string(mode) }
         if let launch = context.string("launch_type") { extra["requiresCompatibilities"] = .list([.string(launch)]) }
-        if let role = context.string("execution_role_arn") { extra["executionRoleArn"] = .string(role) }
-        if let role = context.string("task_role_arn") { extra["taskRoleArn"] = .string(role) }
+        if let role = context.string("execution_role_arn"), !role.isEmpty { extra["executionRoleArn"] = .string(role) }
+        if let role = context.string("task_role_arn"), !role.isEmpty { extra["taskRoleArn"] = .string(role) }
         return extra
     }
 
-    private func unchanged(_ latest: ECSTaskDefinition, _ message: String) -> TaskResult {
-        .ok(changed: false, [
-            "taskdefinition": latest.resultValue,
-            "arn": .string(latest.arn),
-            "family": .string(latest.family),
-            "revision": .int(latest.revision),
-            "images": .list(latest.images.map(Value.string)),
-            "previous_arn": .string(latest.arn),
-            "msg": .string(message),
-        ])
-    }
-
-    private func containerIndex(in definition: ECSTaskDefinition, named name: String?) throws -> Int {
-        let names = definition.containerDefinitions.map { $0["name"]?.stringValue ?? "" }
-        if let name {
-            guard let index = names.firstIndex(of: name) else {
-                throw AWSModuleError("'\(definition.family)' revision \(definition.revision) has no container '\(name)'; "
-                    + "its containers: \(names.joined(separator: ", "))")
-            }
-            return index
-        }
-        guard names.count == 1 else {
-            throw AWSModuleError("'\(definition.family)' has \(names.count) containers (\(names.joined(separator: ", "))): "
-                + "say which one gets the image with container_name")
-        }
-        return 0
-    }
-
-    /// Every given container exists in the latest revision (by name) with every given field equal.
-    /// Fields the task leaves out (AWS fills defaults such as `cpu: 0`) do not count.
-    private func sameContainers(_ given: [Value], _ latest: [Value]) -> Bool {
-        guard given.count == latest.count else { return false }
-        for container in given {
-            guard let name = container["name"]?.stringValue,
-                  let existing = latest.first(where: { $0["name"]?.stringValue == name }),
-                  ECSTaskDefinitionModule.contains(existing, container) else { return false }
-        }
-        return true
-    }
-
-    private func matches(_ extra: [String: Value], _ raw: Value) -> Bool {
-        extra.allSatisfy { key, value in raw[key].map { Self.contains($0, value) } ?? false }
+    /// `taskdefinition` as ECS answers it, and play's handles on it.
+    static func result(_ raw: Value, previous: ECSTaskDefinition?) -> OrderedDictionary<String, Value> {
+        let definition = ECSTaskDefinition(json: raw)
+        return [
+            "taskdefinition": ECSResultShape.jsonized(raw),
+            "arn": .string(definition.arn),
+            "family": .string(definition.family),
+            "revision": .int(definition.revision),
+            "images": .list(definition.images.map(Value.string)),
+            "previous_arn": previous.map { .string($0.arn) } ?? .null,
+        ]
     }
 
     /// Whether `actual` has everything `wanted` says: dictionaries by their given keys, lists item by

@@ -99,9 +99,9 @@ final class ECSModuleTests: ECSTestCase {
                                                                  "task_definition": .string(family), "desired_count": 2, "wait": true])
         XCTAssertFalse(created.failed, created.text)
         XCTAssertTrue(created.changed)
-        XCTAssertEqual(created["service"]?["task_definition"]?.stringValue, v1.string("arn"))
-        XCTAssertEqual(created["service"]?["running_count"], 2)
-        XCTAssertEqual(created["service"]?["stable"], true)
+        XCTAssertEqual(created["service"]?["taskDefinition"]?.stringValue, v1.string("arn"))
+        XCTAssertEqual(created["service"]?["runningCount"], 2)
+        XCTAssertEqual(created["service"]?["deployments"]?.listValue?.count, 1)
 
         let v2 = try await runner.run(ECSTaskDefinitionModule(), ["family": .string(family), "image": "repo/api:2"])
         runner.checkMode = true
@@ -110,13 +110,13 @@ final class ECSModuleTests: ECSTestCase {
         runner.checkMode = false
         XCTAssertTrue(preview.changed, preview.text)
         let still = try await runner.run(ECSServiceInfoModule(), ["cluster": .string(cluster), "name": .string(name)])
-        XCTAssertEqual(still["service"]?["task_definition"]?.stringValue, v1.string("arn"))
+        XCTAssertEqual(still["service"]?["taskDefinition"]?.stringValue, v1.string("arn"))
+        XCTAssertEqual(still["exists"], true)
 
         let updated = try await runner.run(ECSServiceModule(), ["cluster": .string(cluster), "name": .string(name),
                                                                 "task_definition": .string(v2.string("arn")!), "wait": true])
         XCTAssertTrue(updated.changed, updated.text)
-        XCTAssertEqual(updated.string("previous_task_definition"), v1.string("arn"))
-        XCTAssertEqual(updated["service"]?["task_definition"]?.stringValue, v2.string("arn"))
+        XCTAssertEqual(updated["service"]?["taskDefinition"]?.stringValue, v2.string("arn"))
 
         let again = try await runner.run(ECSServiceModule(), ["cluster": .string(cluster), "name": .string(name),
                                                               "task_definition": .string(family + ":2"), "desired_count": 2])
@@ -130,7 +130,7 @@ final class ECSModuleTests: ECSTestCase {
         let back = try await runner.run(ECSServiceModule(), ["cluster": .string(cluster), "name": .string(name),
                                                              "task_definition": .string(info.string("previous")!), "wait": true])
         XCTAssertTrue(back.changed, back.text)
-        XCTAssertEqual(back["service"]?["task_definition"]?.stringValue, v1.string("arn"))
+        XCTAssertEqual(back["service"]?["taskDefinition"]?.stringValue, v1.string("arn"))
         let gone = try await runner.run(ECSTaskDefinitionModule(), ["family": .string(family), "state": "absent", "revision": 2])
         XCTAssertTrue(gone.changed, gone.text)
         let goneAgain = try await runner.run(ECSTaskDefinitionModule(), ["family": .string(family), "state": "absent", "revision": 2])
@@ -158,13 +158,12 @@ final class ECSModuleTests: ECSTestCase {
         XCTAssertTrue(result.failed, result.text)
         XCTAssertTrue(result.message?.contains("not stable after") ?? false, result.text)
         XCTAssertTrue(result.message?.contains("2 of 3 running") ?? false, result.text)
-        XCTAssertEqual(result["service"]?["stable"], false)
+        XCTAssertEqual(result["service"]?["runningCount"], .int(ECSMoto.runningTasks))
         XCTAssertLessThan(Date().timeIntervalSince(started), 10)
         XCTAssertFalse(runner.progress.messages.isEmpty)
 
-        let absent = try await runner.run(ECSServiceModule(), ["cluster": .string(cluster), "name": .string(unique("none")),
-                                                               "task_definition": .string(family)])
+        let absent = try await runner.run(ECSServiceModule(), ["cluster": .string(cluster), "name": .string(unique("none"))])
         XCTAssertTrue(absent.failed)
-        XCTAssertTrue(absent.message?.contains("give task_definition and desired_count") ?? false, absent.text)
+        XCTAssertTrue(absent.message?.contains("Either task_definition or force_new_deployment") ?? false, absent.text)
     }
 }

@@ -29,7 +29,7 @@ enum AmazonAWSModules {
             .init("ec2_snapshot") { EC2SnapshotModule() }, .init("ec2_ami") { EC2AMIModule() },
             .init("sts_assume_role") { STSAssumeRoleModule() },
             // Containers, keys.
-            .init("ecs_cluster") { ECSClusterModule() }, .init("kms_key_info") { KMSKeyInfoModule() }
+            .init("ecs_cluster") { ECSClusterModule() }, .init("ecs_ecr") { ECSECRModule() }, .init("kms_key_info") { KMSKeyInfoModule() },
         ]
     }
 }
