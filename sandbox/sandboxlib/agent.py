@@ -31,7 +31,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from . import fleet, nginx
+from . import autoscaling, fleet, nginx
 from .config import Settings, VPC_CIDR
 from .targethealth import CheckResult, TargetTracker
 
@@ -122,6 +122,9 @@ class Agent:
         self.ec2 = session.client("ec2", endpoint_url=moto, config=cfg)
         self.elb = session.client("elbv2", endpoint_url=moto, config=cfg)
         self.s3 = session.client("s3", endpoint_url=moto, config=cfg)
+        # Auto Scaling instance refresh (moto has none): sandboxlib/autoscaling.py.
+        self.refreshes = autoscaling.RefreshEngine(
+            self, session.client("autoscaling", endpoint_url=moto, config=cfg), log)
         self.lock = threading.RLock()
         self.kick = threading.Event()
         self.stopping = threading.Event()
@@ -588,6 +591,13 @@ class ApiHandler(BaseHTTPRequestHandler):
     def do_POST(self):
         agent = self.server.agent
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if self.path == "/autoscaling":     # instance refresh calls, from the proxy
+            try:
+                ev = json.loads(body)
+                self.reply(200, autoscaling.handle(agent.refreshes, ev["action"], ev.get("params", {})))
+            except (ValueError, KeyError, TypeError) as e:
+                self.reply(400, {"error": str(e)})
+            return
         if self.path != "/events":
             self.reply(404, {"error": "unknown path"})
             return
