@@ -22,7 +22,7 @@ public enum BuiltinModules {
             RawModule(), WaitForConnectionModule(), TempFileModule(), FindModule(),
             S3FetchModule(), DeployLockModule(), DeployJournalModule(), EC2LaunchModule(), EC2InfoModule(), EC2StateModule(), ELBRegisterModule(),
             ELBDeregisterModule(), HealthWaitModule(),
-            ECSTaskDefinitionModule(), ECSTaskDefinitionInfoModule(), ECSServiceModule(), ECSServiceInfoModule(),
+            ECSTaskDefinitionModule(), ECSTaskDefinitionInfoModule(), ECSServiceModule(), ECSServiceInfoModule(), InstanceRefreshModule(),
             EC2VPCNetModule(), EC2VPCSubnetModule(), EC2SecurityGroupModule(), ELBTargetGroupModule(), ELBApplicationLBModule(),
             SSHStartModule(), AsyncStatusModule(),
             AptModule(), DnfModule(), ApkModule(), PackageModule(), SystemdServiceModule(), ServiceModule(),

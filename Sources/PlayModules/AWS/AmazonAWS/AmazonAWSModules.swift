@@ -11,6 +11,7 @@ enum AmazonAWSModules {
             // IAM, CloudFormation, Auto Scaling, launch templates, Route 53 (aws-iam).
             CloudFormationModule(), CloudFormationInfoModule(), IAMRoleModule(), IAMRoleInfoModule(), IAMPolicyModule(),
             IAMInstanceProfileModule(), AutoScalingGroupModule(), AutoScalingGroupInfoModule(), AutoScalingLaunchConfigModule(),
+            AutoScalingInstanceRefreshModule(), AutoScalingInstanceRefreshInfoModule(),
             EC2LaunchTemplateModule(), Route53Module(), Route53InfoModule(), Route53ZoneModule(),
             // Network, storage and images (branch aws-net).
             EC2VPCIGWModule(), EC2VPCRouteTableModule(), EC2VPCNATGatewayModule(), EC2VolumeModule(), EC2SnapshotModule(), EC2AMIModule(), STSAssumeRoleModule(),

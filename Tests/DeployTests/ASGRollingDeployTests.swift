@@ -1,0 +1,68 @@
+import Foundation
+import XCTest
+
+/// playbooks/asg-rolling.yml run by the built `play` against a private sandbox: the first run
+/// creates the launch template and an Auto Scaling group of four version-1 instances in the
+/// target group; the second moves the launch template to the version-2 AMI and refreshes the
+/// group under load (batches of two at 50% min healthy, a checkpoint at 50%, progress lines; no
+/// failed request, version 2 served after, four version-2 instances healthy, the old ones gone);
+/// the third tries the bad version-3 AMI: its first instance never passes the health check, the
+/// refresh rolls back (exit code 2 with AWS's reason), no failed request, only version 2 served.
+final class ASGRollingDeployTests: SandboxTestCase {
+    private static let playbook = "playbooks/asg-rolling.yml"
+
+    private func rolling(_ sandbox: DeploySandbox, version: String) throws -> DeploySandbox.PlayResult {
+        try sandbox.play(["-e", "version=\(version)", "-e", "asg_capacity=4", "-e", "asg_warmup=1", "-e", "asg_checkpoint_delay=1"],
+                         name: "asg-\(version)", playbook: Self.playbook, timeout: 150)
+    }
+
+    private func underLoad(_ sandbox: DeploySandbox, _ name: String, _ body: () throws -> DeploySandbox.PlayResult)
+        throws -> (DeploySandbox.PlayResult, LoadGenerator.Report) {
+        let load = try LoadGenerator(sandbox: sandbox, rate: Self.rate, name: "asg-" + name)
+        loads.append(load)
+        let started = Date()
+        let result = try body()
+        let left = Double(Self.minimumRequests) / Double(Self.rate) + 1 - Date().timeIntervalSince(started)
+        usleep(UInt32(max(0.5, left) * 1_000_000))
+        return (result, try load.stop())
+    }
+
+    func testInstanceRefreshUnderLoadAndRollbackOfABadBuild() throws {
+        let sandbox = try sandbox()
+
+        let first = try rolling(sandbox, version: "1")
+        XCTAssertEqual(first.exitCode, 0, first.output)
+        XCTAssertTrue(first.output.contains("create it with 4 instances"), first.output)
+        let before = try sandbox.state()
+        let oldIDs = before.ids(version: "1", state: "running")
+        XCTAssertEqual(oldIDs.count, 4, before.summary)
+        XCTAssertEqual(before.healthyTargetIDs, oldIDs, before.summary)
+
+        let (second, report) = try underLoad(sandbox, "2") { try rolling(sandbox, version: "2") }
+        XCTAssertEqual(second.exitCode, 0, second.output)
+        XCTAssertTrue(second.output.contains("InProgress: 50% done, 2 to update"), second.output)
+        XCTAssertTrue(second.output.contains("Waiting for the checkpoint at 50%"), second.output)
+        XCTAssertTrue(second.output.contains("Successful: 100% done, 0 to update"), second.output)
+        XCTAssertEqual(report.failures, 0, "failed requests: \(report.summary)")
+        XCTAssertGreaterThanOrEqual(report.requests, Self.minimumRequests, report.summary)
+        XCTAssertTrue(Set(report.versions.keys).isSubset(of: ["1", "2"]), report.summary)
+        XCTAssertEqual(report.lastVersion, "2", report.summary)
+        let after = try sandbox.state()
+        let newIDs = after.ids(version: "2", state: "running")
+        XCTAssertEqual(newIDs.count, 4, after.summary)
+        XCTAssertEqual(after.healthyTargetIDs, newIDs, after.summary)
+        XCTAssertTrue(Set(after.instances.map(\.id)).isDisjoint(with: oldIDs), "old instances left: \(after.summary)")
+
+        let (bad, badReport) = try underLoad(sandbox, "3") { try rolling(sandbox, version: "3") }
+        XCTAssertEqual(bad.exitCode, 2, bad.output)
+        XCTAssertTrue(bad.output.contains("RollbackInProgress"), bad.output)
+        XCTAssertTrue(bad.output.contains("failed their target group health checks"), bad.output)
+        XCTAssertTrue(bad.output.contains("rolled back to its previous launch template version"), bad.output)
+        XCTAssertEqual(badReport.failures, 0, "failed requests: \(badReport.summary)")
+        XCTAssertEqual(Set(badReport.versions.keys), ["2"], badReport.summary)
+        let end = try sandbox.state()
+        XCTAssertEqual(end.instances.filter { $0.version == "3" }.map(\.id), [], end.summary)
+        XCTAssertEqual(end.ids(version: "2", state: "running").count, 4, end.summary)
+        XCTAssertEqual(end.healthyTargetIDs, end.ids(version: "2", state: "running"), end.summary)
+    }
+}
