@@ -64,5 +64,27 @@ final class ASGRollingDeployTests: SandboxTestCase {
         XCTAssertEqual(end.instances.filter { $0.version == "3" }.map(\.id), [], end.summary)
         XCTAssertEqual(end.ids(version: "2", state: "running").count, 4, end.summary)
         XCTAssertEqual(end.healthyTargetIDs, end.ids(version: "2", state: "running"), end.summary)
+
+        try compareInfoWithCollection(sandbox)
+    }
+
+    /// amazon.aws.autoscaling_instance_refresh_info under ansible-playbook (the collection, in the
+    /// venv scripts/setup.sh makes) and under play, against this sandbox: the same two refreshes.
+    private func compareInfoWithCollection(_ sandbox: DeploySandbox) throws {
+        let venv = NSHomeDirectory() + "/.cache/play/aws-venv"
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/instance-refresh-info.yml").path
+        var outputs: [Any] = []
+        for (tool, path) in [("ansible", venv + "/bin/ansible-playbook"), ("play", sandbox.playPath)] {
+            let out = sandbox.workDirectory + "/refresh-info-\(tool).json"
+            var arguments = sandbox.playArguments(fixture, ["-e", "group=th3-server-asg", "-e", "out=" + out])
+            if tool == "ansible" { arguments += ["-e", "ansible_python_interpreter=\(venv)/bin/python"] }
+            let child = try ChildProcess(path, arguments, environment: sandbox.environment, cwd: sandbox.repository,
+                                         outputPath: sandbox.workDirectory + "/refresh-info-\(tool).log", label: tool)
+            XCTAssertEqual(try child.wait(timeout: 120), 0, child.output)
+            outputs.append(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out))))
+        }
+        let (ansible, play) = (outputs[0] as? NSDictionary, outputs[1] as? NSDictionary)
+        XCTAssertEqual((ansible?["instance_refreshes"] as? [Any])?.count, 2, "\(String(describing: ansible))")
+        XCTAssertEqual(ansible, play, "the collection's result, then play's")
     }
 }
