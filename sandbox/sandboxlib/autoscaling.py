@@ -166,6 +166,7 @@ class RefreshEngine:
                                    f"No in progress or pending Instance Refresh found for Auto Scaling group {group}")
             if action == "CancelInstanceRefresh":
                 active.cancel.set()
+                active.status = "Cancelling"
             else:
                 if not self.reversible(active):
                     raise RefreshError("IrreversibleInstanceRefresh", "The instance refresh cannot be rolled back: "
@@ -259,6 +260,8 @@ class RefreshEngine:
             refresh.status = "InProgress"
             target = self.group(refresh.group).get("LaunchTemplate")
             self.replace_all(refresh, target, rolling_back=False)
+            if refresh.cancel.is_set() or refresh.rollback_asked.is_set():
+                raise Stop()      # asked during the last batch
             self.finish(refresh, "Successful")
         except Stop:
             if refresh.rollback_asked.is_set():

@@ -10,7 +10,8 @@ struct InstanceRefreshes {
 
     static let shape = QueryResultShape(
         integers: ["PercentageComplete", "InstancesToUpdate", "MinHealthyPercentage", "MaxHealthyPercentage", "InstanceWarmup",
-                   "CheckpointDelay", "BakeTime", "PercentageCompleteOnRollback", "InstancesToUpdateOnRollback"],
+                   "CheckpointDelay", "BakeTime", "PercentageCompleteOnRollback", "InstancesToUpdateOnRollback",
+                   "CheckpointPercentages"],
         times: ["StartTime", "EndTime", "RollbackStartTime"],
         lists: ["InstanceRefreshes", "CheckpointPercentages", "Alarms"],
         structures: ["Preferences", "DesiredConfiguration", "LaunchTemplate", "ProgressDetails", "LivePoolProgress",
