@@ -257,7 +257,6 @@ class RefreshEngine:
     # ------------------------------------------------------------ the worker
     def run(self, refresh):
         try:
-            refresh.status = "InProgress"
             target = self.group(refresh.group).get("LaunchTemplate")
             self.replace_all(refresh, target, rolling_back=False)
             if refresh.cancel.is_set() or refresh.rollback_asked.is_set():
@@ -301,11 +300,13 @@ class RefreshEngine:
     def checkpoint(self, refresh, seconds, check):
         """Sleeps in steps, honouring cancel/rollback requests (not while rolling back)."""
         deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
+        while True:
             if check and (refresh.cancel.is_set() or refresh.rollback_asked.is_set()):
                 if refresh.cancel.is_set():
                     refresh.status = "Cancelling"
                 raise Stop()
+            if time.monotonic() >= deadline:
+                return
             time.sleep(STEP)
 
     def replace_all(self, refresh, target, rolling_back):
@@ -324,6 +325,8 @@ class RefreshEngine:
             counter["to_update"] = len(old)
         else:
             refresh.to_update = len(old)
+            if refresh.status == "Pending":
+                refresh.status = "InProgress"
         grace = int(desc.get("HealthCheckGracePeriod") or 0)
         prefs = refresh.prefs
         min_healthy = math.ceil(capacity * prefs["MinHealthyPercentage"] / 100)

@@ -11,7 +11,7 @@ import PlayLanguage
 /// the refresh is `Successful`; a refresh that fails, is cancelled or rolled back fails the task
 /// with AWS's reason. When `wait_timeout` passes first, `on_timeout` rolls it back
 /// (RollbackInstanceRefresh; a cancel where AWS cannot roll back) or cancels it, and the task
-/// waits for that to finish. A refresh already running on the group is refused, not joined.
+/// waits for that to finish (up to `wait_timeout` again, at least 300 s). A refresh already running on the group is refused, not joined.
 /// amazon.aws `autoscaling_instance_refresh` is the collection's module (start or cancel, no wait).
 public struct InstanceRefreshModule: Module {
     public init() {}
@@ -30,6 +30,8 @@ public struct InstanceRefreshModule: Module {
         "min_healthy_percentage": .int, "max_healthy_percentage": .int, "instance_warmup": .int, "skip_matching": .bool,
         "checkpoint_percentages": .intList, "checkpoint_delay": .int, "auto_rollback": .bool,
     ]
+    /// The least time a cancel or rollback after the timeout is waited for (it finishes the batch under way).
+    static let stopTimeout = 300.0
     static let templateKeys = ["launch_template_id": "LaunchTemplateId", "launch_template_name": "LaunchTemplateName",
                                "version": "Version"]
 
@@ -87,7 +89,7 @@ public struct InstanceRefreshModule: Module {
             done = "cancel (it cannot be rolled back)"
         }
         context.progress("\(what); \(done)")
-        var loop = PollLoop(timeout: waited)
+        var loop = PollLoop(timeout: max(waited, Self.stopTimeout))
         var last = ""
         while true {
             if let refresh = try await loop.poll({ try await refreshes.one(group: name, id: id) }) {

@@ -2,6 +2,7 @@ import Foundation
 import OrderedCollections
 import PlayAWS
 import PlayBase
+import PlayExecutor
 @testable import PlayModules
 import PlayTestSupport
 import XCTest
