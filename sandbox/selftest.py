@@ -584,7 +584,7 @@ class SandboxScenario(unittest.TestCase):
 
     def test_12_auto_scaling_group_and_instance_refresh(self):
         """An Auto Scaling group in th3-tg (two v1 instances), refreshed to v2 under load, then to
-        the bad v3 with AutoRollback: rolled back, no failed request either time."""
+        the bad v3 with AutoRollback: rolled back; a scale-in that drains; no failed request."""
         import boto3
         from botocore.exceptions import ClientError
         asg = boto3.client("autoscaling", endpoint_url=self.sb["endpoint_url"], region_name=self.sb["region"],
@@ -639,6 +639,12 @@ class SandboxScenario(unittest.TestCase):
         self.assertEqual(group["LaunchTemplate"]["Version"], "2")
         self.assertEqual({self.ec2.describe_instances(InstanceIds=[i])["Reservations"][0]["Instances"][0]["ImageId"]
                           for i in members()}, {images["2"]})
+        # A scale-in drains the instance it terminates before halting it.
+        before = members()
+        asg.set_desired_capacity(AutoScalingGroupName="th3-selftest", DesiredCapacity=1)
+        gone = (set(before) - set(members())).pop()
+        wait_until("the removed instance to drain", lambda: self.health().get(gone, ("",))[0] in ("draining", ""), 5, 0.1)
+        wait_until("the removed instance to halt", lambda: not procs.find_marked(self.state["run_id"], gone), 20, 0.2)
         report = self.stop_load(proc, out)
         self.assertEqual(report["failures"], 0, report["failure_reasons"])
         self.assertNotIn("3", report["versions"])

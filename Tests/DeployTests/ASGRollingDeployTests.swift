@@ -40,6 +40,7 @@ final class ASGRollingDeployTests: SandboxTestCase {
 
         let (second, report) = try underLoad(sandbox, "2") { try rolling(sandbox, version: "2") }
         XCTAssertEqual(second.exitCode, 0, second.output)
+        print("asg-rolling to version 2: \(String(format: "%.1f", second.seconds)) s; load: \(report.summary)")
         XCTAssertTrue(second.output.contains("InProgress: 50% done, 2 to update"), second.output)
         XCTAssertTrue(second.output.contains("Waiting for the checkpoint at 50%"), second.output)
         XCTAssertTrue(second.output.contains("Successful: 100% done, 0 to update"), second.output)
@@ -55,6 +56,7 @@ final class ASGRollingDeployTests: SandboxTestCase {
 
         let (bad, badReport) = try underLoad(sandbox, "3") { try rolling(sandbox, version: "3") }
         XCTAssertEqual(bad.exitCode, 2, bad.output)
+        print("asg-rolling to version 3 (rolled back): \(String(format: "%.1f", bad.seconds)) s; load: \(badReport.summary)")
         XCTAssertTrue(bad.output.contains("RollbackInProgress"), bad.output)
         XCTAssertTrue(bad.output.contains("failed their target group health checks"), bad.output)
         XCTAssertTrue(bad.output.contains("rolled back to its previous launch template version"), bad.output)

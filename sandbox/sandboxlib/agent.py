@@ -57,6 +57,8 @@ class Instance:
         self.hostname = None
         self.error = None
         self.retry_at = 0.0
+        self.asg = False           # launched by an Auto Scaling group (its tag)
+        self.drain_until = None    # terminated by its group: halted once its targets drained
 
 
 class TargetGroup:
@@ -245,6 +247,7 @@ class Agent:
             inst.state = d["State"]["Name"]
             inst.ip = d.get("PrivateIpAddress")
             inst.image_id = d.get("ImageId")
+            inst.asg = inst.asg or any(t.get("Key") == autoscaling.GROUP_TAG for t in d.get("Tags") or [])
             self.reconcile_instance(inst, apps.get(iid, (None, None)), now)
         for iid, inst in self.instances.items():
             if iid not in seen and inst.phase != "gone":
@@ -263,6 +266,8 @@ class Agent:
                 inst.busy, inst.phase = True, "booting"
                 self.fleet_pool.submit(self.boot, inst, inst.ip, app[0], app[1])
         elif inst.state == "terminated":
+            if inst.asg and autoscaling.hold_for_drain(self, inst, now):
+                return          # a group's scale-in: deregistered and drained first, as on AWS
             inst.busy, inst.phase = True, "halting"
             self.fleet_pool.submit(self.halt, inst, True)
         elif inst.state in ("stopping", "stopped", "shutting-down") and inst.phase in ("up", "failed"):

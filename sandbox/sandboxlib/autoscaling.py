@@ -38,6 +38,7 @@ ACTIONS = {"StartInstanceRefresh", "DescribeInstanceRefreshes", "CancelInstanceR
 # After these moto has launched or terminated a group's instances: the agent polls at once.
 CAPACITY_CHANGES = {"CreateAutoScalingGroup", "UpdateAutoScalingGroup", "SetDesiredCapacity",
                     "TerminateInstanceInAutoScalingGroup", "DetachInstances", "AttachInstances"}
+GROUP_TAG = "aws:autoscaling:groupName"
 ACTIVE = {"Pending", "InProgress", "Cancelling", "RollbackInProgress", "Baking"}
 DRAIN_TIMEOUT = 120.0
 STEP = 0.2
@@ -421,6 +422,29 @@ class RefreshEngine:
 
 class RefreshFailed(Exception):
     pass
+
+
+def hold_for_drain(agent, inst, now):
+    """True while an instance its group terminated (a scale-in) still drains: moto terminates at
+    once and keeps it registered, AWS first deregisters it and waits for the deregistration delay.
+    Here it is deregistered (at moto and in the agent: no new request reaches it) and halts once
+    the longest delay of its target groups has passed."""
+    if inst.drain_until is None:
+        keys = [(arn, port) for (arn, tid, port), tr in agent.trackers.items() if tid == inst.id and not tr.draining]
+        delay = max([agent.drain_delay(arn) for arn, _ in keys], default=0.0)
+        inst.drain_until = now + (delay + 1.0 if keys else 0.0)
+        if keys:
+            agent.fleet_pool.submit(_deregister, agent, inst.id, keys)
+    return now < inst.drain_until
+
+
+def _deregister(agent, iid, keys):
+    for arn, port in keys:
+        try:
+            agent.elb.deregister_targets(TargetGroupArn=arn, Targets=[{"Id": iid, "Port": port}])
+        except (ClientError, BotoCoreError) as e:
+            agent.refreshes.log(f"{iid}: cannot deregister from {arn}: {e}")
+        agent.on_event("DeregisterTargets", arn, [{"id": iid, "port": port}])
 
 
 # ---------------------------------------------------------------- XML, for the proxy

@@ -58,24 +58,34 @@ public struct InstanceRefreshModule: Module {
         guard context.bool("wait", default: true) else {
             return Self.result(try await refreshes.one(group: name, id: id), id: id, failure: nil)
         }
-        var loop = PollLoop(timeout: context.double("wait_timeout") ?? 900)
-        var last = ""
-        while true {
-            if let refresh = try await loop.poll({ try await refreshes.one(group: name, id: id) }) {
-                let line = Self.progressLine(refresh)
-                if line != last { context.progress(line + " " + loop.progressSuffix); last = line }
-                let status = refresh["status"]?.renderedString ?? ""
-                if InstanceRefreshes.finished.contains(status) {
-                    return Self.result(refresh, id: id, failure: status == "Successful" ? nil : "instance refresh of \(name) ended \(status)")
-                }
-            }
-            if loop.timedOut { break }
-            try await loop.pause()
+        let timeout = context.double("wait_timeout") ?? 900
+        let (refresh, finished) = try await follow(context, refreshes, name: name, id: id, timeout: timeout)
+        if finished, let refresh {
+            let status = refresh["status"]?.renderedString ?? ""
+            return Self.result(refresh, id: id, failure: status == "Successful" ? nil : "instance refresh of \(name) ended \(status)")
         }
-        return try await stopAfterTimeout(context, refreshes, name: name, id: id, waited: loop.timeout)
+        return try await stopAfterTimeout(context, refreshes, name: name, id: id, waited: timeout)
     }
 
-    /// The timeout's action, then a wait of the same length for it to finish.
+    /// Polls the refresh until it ends or `timeout` passes, with a progress line whenever it
+    /// changes: the last answer and whether the refresh ended.
+    private func follow(_ context: ModuleContext, _ refreshes: InstanceRefreshes, name: String, id: String,
+                        timeout: Double) async throws -> (OrderedDictionary<String, Value>?, Bool) {
+        var loop = PollLoop(timeout: timeout)
+        var last = "", latest: OrderedDictionary<String, Value>?
+        while true {
+            if let refresh = try await loop.poll({ try await refreshes.one(group: name, id: id) }) {
+                latest = refresh
+                let line = Self.progressLine(refresh)
+                if line != last { context.progress(line + " " + loop.progressSuffix); last = line }
+                if InstanceRefreshes.finished.contains(refresh["status"]?.renderedString ?? "") { return (refresh, true) }
+            }
+            if loop.timedOut { return (latest, false) }
+            try await loop.pause()
+        }
+    }
+
+    /// The timeout's action, then a wait for it to finish (at least `stopTimeout`).
     private func stopAfterTimeout(_ context: ModuleContext, _ refreshes: InstanceRefreshes, name: String, id: String,
                                   waited: Double) async throws -> TaskResult {
         let action = context.string("on_timeout") ?? "rollback"
@@ -89,18 +99,10 @@ public struct InstanceRefreshModule: Module {
             done = "cancel (it cannot be rolled back)"
         }
         context.progress("\(what); \(done)")
-        var loop = PollLoop(timeout: max(waited, Self.stopTimeout))
-        var last = ""
-        while true {
-            if let refresh = try await loop.poll({ try await refreshes.one(group: name, id: id) }) {
-                let line = Self.progressLine(refresh)
-                if line != last { context.progress(line + " " + loop.progressSuffix); last = line }
-                if InstanceRefreshes.finished.contains(refresh["status"]?.renderedString ?? "") || loop.timedOut {
-                    return Self.result(refresh, id: id, failure: "\(what); \(done): \(refresh["status"]?.renderedString ?? "")")
-                }
-            }
-            try await loop.pause()
-        }
+        let (refresh, _) = try await follow(context, refreshes, name: name, id: id, timeout: max(waited, Self.stopTimeout))
+        let final: OrderedDictionary<String, Value>
+        if let refresh { final = refresh } else { final = try await refreshes.one(group: name, id: id) }
+        return Self.result(final, id: id, failure: "\(what); \(done): \(final["status"]?.renderedString ?? "")")
     }
 
     /// "InProgress: 50% done, 2 to update" (with the rollback's progress while it rolls back).
