@@ -33,7 +33,7 @@ final class InstanceRefreshModuleTests: XCTestCase {
             "name": "refresh-test", "launch_template": ["launch_template_name": "refresh-test", "version": "1"],
             "min_size": 1, "max_size": 4, "desired_capacity": 2, "vpc_zone_identifier": .list([.string(sandbox.string("subnet_id"))]),
             "target_group_arns": .list([.string(sandbox.string("target_group_arn"))]), "health_check_type": "ELB",
-            "health_check_period": 2, "wait_timeout": 60,
+            "health_check_period": 10, "wait_timeout": 60,
         ])
         XCTAssertFalse(group.failed, group.text)
         let healthy = try await runner.run(HealthWaitModule(), [
