@@ -27,6 +27,17 @@ final class ASGRollingDeployTests: SandboxTestCase {
         return (result, try load.stop())
     }
 
+    /// A run to `version` under load: its exit code, the lines its output must show, no failed request.
+    private func refresh(_ sandbox: DeploySandbox, to version: String, exitCode: Int32, showing lines: [String])
+        throws -> (DeploySandbox.PlayResult, LoadGenerator.Report) {
+        let (result, report) = try underLoad(sandbox, version) { try rolling(sandbox, version: version) }
+        XCTAssertEqual(result.exitCode, exitCode, result.output)
+        print("asg-rolling to version \(version): \(String(format: "%.1f", result.seconds)) s; load: \(report.summary)")
+        for line in lines { XCTAssertTrue(result.output.contains(line), "'\(line)' is missing: \(result.output)") }
+        XCTAssertEqual(report.failures, 0, "failed requests: \(report.summary)")
+        return (result, report)
+    }
+
     func testInstanceRefreshUnderLoadAndRollbackOfABadBuild() throws {
         let sandbox = try sandbox()
 
@@ -38,13 +49,8 @@ final class ASGRollingDeployTests: SandboxTestCase {
         XCTAssertEqual(oldIDs.count, 4, before.summary)
         XCTAssertEqual(before.healthyTargetIDs, oldIDs, before.summary)
 
-        let (second, report) = try underLoad(sandbox, "2") { try rolling(sandbox, version: "2") }
-        XCTAssertEqual(second.exitCode, 0, second.output)
-        print("asg-rolling to version 2: \(String(format: "%.1f", second.seconds)) s; load: \(report.summary)")
-        XCTAssertTrue(second.output.contains("InProgress: 50% done, 2 to update"), second.output)
-        XCTAssertTrue(second.output.contains("Waiting for the checkpoint at 50%"), second.output)
-        XCTAssertTrue(second.output.contains("Successful: 100% done, 0 to update"), second.output)
-        XCTAssertEqual(report.failures, 0, "failed requests: \(report.summary)")
+        let (_, report) = try refresh(sandbox, to: "2", exitCode: 0, showing: [
+            "InProgress: 50% done, 2 to update", "Waiting for the checkpoint at 50%", "Successful: 100% done, 0 to update"])
         XCTAssertGreaterThanOrEqual(report.requests, Self.minimumRequests, report.summary)
         XCTAssertTrue(Set(report.versions.keys).isSubset(of: ["1", "2"]), report.summary)
         XCTAssertEqual(report.lastVersion, "2", report.summary)
@@ -54,13 +60,8 @@ final class ASGRollingDeployTests: SandboxTestCase {
         XCTAssertEqual(after.healthyTargetIDs, newIDs, after.summary)
         XCTAssertTrue(Set(after.instances.map(\.id)).isDisjoint(with: oldIDs), "old instances left: \(after.summary)")
 
-        let (bad, badReport) = try underLoad(sandbox, "3") { try rolling(sandbox, version: "3") }
-        XCTAssertEqual(bad.exitCode, 2, bad.output)
-        print("asg-rolling to version 3 (rolled back): \(String(format: "%.1f", bad.seconds)) s; load: \(badReport.summary)")
-        XCTAssertTrue(bad.output.contains("RollbackInProgress"), bad.output)
-        XCTAssertTrue(bad.output.contains("failed their target group health checks"), bad.output)
-        XCTAssertTrue(bad.output.contains("rolled back to its previous launch template version"), bad.output)
-        XCTAssertEqual(badReport.failures, 0, "failed requests: \(badReport.summary)")
+        let (_, badReport) = try refresh(sandbox, to: "3", exitCode: 2, showing: [
+            "RollbackInProgress", "failed their target group health checks", "rolled back to its previous launch template version"])
         XCTAssertEqual(Set(badReport.versions.keys), ["2"], badReport.summary)
         let end = try sandbox.state()
         XCTAssertEqual(end.instances.filter { $0.version == "3" }.map(\.id), [], end.summary)
