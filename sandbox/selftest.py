@@ -591,6 +591,74 @@ class SandboxScenario(EcsSteps, unittest.TestCase):
         conn.close()
         self.assertGreater(stats["by_action"].get("elasticloadbalancing:DescribeTargetHealth", 0), 0)
 
+    def test_12_auto_scaling_group_and_instance_refresh(self):
+        """An Auto Scaling group in th3-tg (two v1 instances), refreshed to v2 under load, then to
+        the bad v3 with AutoRollback: rolled back; a scale-in that drains; no failed request."""
+        import boto3
+        from botocore.exceptions import ClientError
+        asg = boto3.client("autoscaling", endpoint_url=self.sb["endpoint_url"], region_name=self.sb["region"],
+                           aws_access_key_id=self.creds["aws_access_key_id"],
+                           aws_secret_access_key=self.creds["aws_secret_access_key"])
+        images = self.sb["app_images"]
+        lt = self.ec2.create_launch_template(LaunchTemplateName="th3-selftest", LaunchTemplateData={
+            "ImageId": images["1"], "InstanceType": "t3.micro"})["LaunchTemplate"]["LaunchTemplateId"]
+        for v in ("2", "3"):
+            self.ec2.create_launch_template_version(LaunchTemplateId=lt, LaunchTemplateData={"ImageId": images[v]})
+        asg.create_auto_scaling_group(AutoScalingGroupName="th3-selftest", MinSize=1, MaxSize=4, DesiredCapacity=2,
+                                      LaunchTemplate={"LaunchTemplateId": lt, "Version": "1"}, HealthCheckGracePeriod=3,
+                                      VPCZoneIdentifier=self.sb["subnet_id"], TargetGroupARNs=[self.tg])
+        members = lambda: [i["InstanceId"] for i in asg.describe_auto_scaling_groups(  # noqa: E731
+            AutoScalingGroupNames=["th3-selftest"])["AutoScalingGroups"][0]["Instances"]]
+        first = members()
+        self.assertEqual(len(first), 2)
+        wait_until("the group's instances healthy", lambda: all(
+            self.health().get(i, ("",))[0] == "healthy" for i in first), 30, 0.2)
+
+        def refresh(version):
+            rid = asg.start_instance_refresh(
+                AutoScalingGroupName="th3-selftest", DesiredConfiguration={"LaunchTemplate": {
+                    "LaunchTemplateId": lt, "Version": version}},
+                Preferences={"MinHealthyPercentage": 50, "InstanceWarmup": 1, "SkipMatching": True,
+                             "AutoRollback": True})["InstanceRefreshId"]
+            with self.assertRaises(ClientError) as busy:
+                asg.start_instance_refresh(AutoScalingGroupName="th3-selftest")
+            self.assertEqual(busy.exception.response["Error"]["Code"], "InstanceRefreshInProgress")
+            seen = set()
+
+            def finished():
+                r = asg.describe_instance_refreshes(AutoScalingGroupName="th3-selftest",
+                                                    InstanceRefreshIds=[rid])["InstanceRefreshes"][0]
+                seen.add(r["Status"])
+                return r if r["Status"] not in ("Pending", "InProgress", "RollbackInProgress") else None
+            return wait_until(f"the refresh to v{version} to end", finished, 90, 0.5), seen
+
+        proc, out = self.start_load("asg")
+        done, _ = refresh("2")
+        self.assertEqual((done["Status"], done["PercentageComplete"], done["InstancesToUpdate"]), ("Successful", 100, 0))
+        second = members()
+        self.assertTrue(set(second).isdisjoint(first))
+        self.assertEqual({self.ec2.describe_instances(InstanceIds=[i])["Reservations"][0]["Instances"][0]["ImageId"]
+                          for i in second}, {images["2"]})
+        done, seen = refresh("3")
+        self.assertEqual(done["Status"], "RollbackSuccessful", done)
+        self.assertIn("RollbackInProgress", seen)
+        self.assertIn("failed their target group health checks", done["StatusReason"])
+        self.assertEqual(done["RollbackDetails"]["PercentageCompleteOnRollback"], 100)
+        group = asg.describe_auto_scaling_groups(AutoScalingGroupNames=["th3-selftest"])["AutoScalingGroups"][0]
+        self.assertEqual(group["LaunchTemplate"]["Version"], "2")
+        self.assertEqual({self.ec2.describe_instances(InstanceIds=[i])["Reservations"][0]["Instances"][0]["ImageId"]
+                          for i in members()}, {images["2"]})
+        # A scale-in drains the instance it terminates before halting it.
+        before = members()
+        asg.set_desired_capacity(AutoScalingGroupName="th3-selftest", DesiredCapacity=1)
+        gone = (set(before) - set(members())).pop()
+        wait_until("the removed instance to drain", lambda: self.health().get(gone, ("",))[0] in ("draining", ""), 5, 0.1)
+        wait_until("the removed instance to halt", lambda: not procs.find_marked(self.state["run_id"], gone), 20, 0.2)
+        report = self.stop_load(proc, out)
+        self.assertEqual(report["failures"], 0, report["failure_reasons"])
+        self.assertNotIn("3", report["versions"])
+        asg.delete_auto_scaling_group(AutoScalingGroupName="th3-selftest", ForceDelete=True)
+
     def test_99_down_leaves_nothing_behind(self):
         run_id = self.state["run_id"]
         pids = self.state["pids"]

@@ -35,6 +35,7 @@ public enum BuiltinModules {
             .init("ecs_taskdefinition") { ECSTaskDefinitionModule() },
             .init("ecs_taskdefinition_info") { ECSTaskDefinitionInfoModule() }, .init("ecs_service") { ECSServiceModule() },
             .init("ecs_service_info") { ECSServiceInfoModule() }, .init("ecs_task") { ECSTaskModule() },
+            .init("instance_refresh") { InstanceRefreshModule() },
             .init("ec2_vpc_net") { EC2VPCNetModule() }, .init("ec2_vpc_subnet") { EC2VPCSubnetModule() },
             .init("ec2_security_group", aliases: ["ec2_group"]) { EC2SecurityGroupModule() },
             .init("elb_target_group") { ELBTargetGroupModule() }, .init("elb_application_lb") { ELBApplicationLBModule() },

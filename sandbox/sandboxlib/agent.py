@@ -31,7 +31,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from . import ecsapi, fleet, loadbalancers, nginx
+from . import autoscaling, ecsapi, fleet, loadbalancers, nginx
 from .config import ACCOUNT_ID, Settings, VPC_CIDR
 from .ecs import Ecs
 from .targethealth import CheckResult, TargetTracker
@@ -58,6 +58,8 @@ class Instance:
         self.hostname = None
         self.error = None
         self.retry_at = 0.0
+        self.asg = False           # launched by an Auto Scaling group (its tag)
+        self.drain_until = None    # terminated by its group: halted once its targets drained
 
 
 class TargetGroup:
@@ -123,6 +125,9 @@ class Agent:
         self.ec2 = session.client("ec2", endpoint_url=moto, config=cfg)
         self.elb = session.client("elbv2", endpoint_url=moto, config=cfg)
         self.s3 = session.client("s3", endpoint_url=moto, config=cfg)
+        # Auto Scaling instance refresh (moto has none): sandboxlib/autoscaling.py.
+        self.refreshes = autoscaling.RefreshEngine(
+            self, session.client("autoscaling", endpoint_url=moto, config=cfg), log)
         self.lock = threading.RLock()
         self.kick = threading.Event()
         self.stopping = threading.Event()
@@ -237,6 +242,7 @@ class Agent:
             inst.state = d["State"]["Name"]
             inst.ip = d.get("PrivateIpAddress")
             inst.image_id = d.get("ImageId")
+            inst.asg = inst.asg or any(t.get("Key") == autoscaling.GROUP_TAG for t in d.get("Tags") or [])
             self.reconcile_instance(inst, apps.get(iid, (None, None)), now)
         for iid, inst in self.instances.items():
             if iid not in seen and inst.phase != "gone":
@@ -255,6 +261,8 @@ class Agent:
                 inst.busy, inst.phase = True, "booting"
                 self.fleet_pool.submit(self.boot, inst, inst.ip, app[0], app[1])
         elif inst.state == "terminated":
+            if inst.asg and autoscaling.hold_for_drain(self, inst, now):
+                return          # a group's scale-in: deregistered and drained first, as on AWS
             inst.busy, inst.phase = True, "halting"
             self.fleet_pool.submit(self.halt, inst, True)
         elif inst.state in ("stopping", "stopped", "shutting-down") and inst.phase in ("up", "failed"):
@@ -628,6 +636,13 @@ class ApiHandler(BaseHTTPRequestHandler):
                 log(f"ecs {body[:200]!r}: {traceback.format_exc()}")
                 status, answer = ecsapi.error("ServerException", f"sandbox: {e}", 500)
             self.reply(200, {"status": status, "body": answer})
+            return
+        if self.path == "/autoscaling":     # instance refresh calls, from the proxy
+            try:
+                ev = json.loads(body)
+                self.reply(200, autoscaling.handle(agent.refreshes, ev["action"], ev.get("params", {})))
+            except (ValueError, KeyError, TypeError) as e:
+                self.reply(400, {"error": str(e)})
             return
         if self.path != "/events":
             self.reply(404, {"error": "unknown path"})

@@ -8,6 +8,8 @@ so they report what the sandbox's machines really do:
   ELBv2 Register/DeregisterTargets  unchanged, but the fleet agent hears of them at once
   EC2 DescribeInstanceStatus    `initializing` until the instance's sshd is up
   EC2 Run/Start/Stop/TerminateInstances  unchanged; the agent polls at once
+  Auto Scaling Start/Describe/Cancel/RollbackInstanceRefresh  answered by the agent
+                                (sandboxlib/autoscaling.py) after moto checked the signature
 
 GET /_sandbox/stats answers request counts per service and action (POST resets them): a cheap way
 to measure how many AWS calls a deploy makes. ("_" cannot start an S3 bucket name.)
@@ -27,7 +29,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from . import ecsapi
+from . import autoscaling, ecsapi
 from .config import Settings
 from .instancestatus import rewrite_describe_instance_status
 from .targethealth import rewrite_describe_target_health
@@ -194,6 +196,13 @@ class Handler(BaseHTTPRequestHandler):
                 if answer is not None:
                     status, headers, data = answer
                     reason = HTTPStatus(status).phrase
+            elif service == "autoscaling" and action in autoscaling.ACTIONS and status != 403:
+                # moto has no instance refresh (it answers 500 once the signature passed): the agent does
+                answer = proxy.agent("POST", "/autoscaling", {"action": action, "params": params})
+                status, reason = answer["status"], "OK" if answer["status"] == 200 else "Bad Request"
+                headers, data = [("Content-Type", "text/xml")], answer["xml"].encode()
+            elif status == 200 and service == "autoscaling" and action in autoscaling.CAPACITY_CHANGES:
+                proxy.agent("POST", "/events", {"action": "Poll"})
             elif status == 200 and service == "ec2" and action == "DescribeInstanceStatus":
                 booted = {iid for iid, i in proxy.agent("GET", "/instances")["instances"].items()
                           if i["phase"] == "up"}
@@ -209,7 +218,7 @@ class Handler(BaseHTTPRequestHandler):
                 data = json.dumps({"__type": "ServerException", "message": "The sandbox fleet agent is not "
                                    "answering; see sandbox logs/agent.log"}).encode()
         self.send(status, reason, headers, data, head_length)
-        if service in ("ec2", "elasticloadbalancing", "ecs") or status >= 400:
+        if service in ("ec2", "elasticloadbalancing", "ecs", "autoscaling") or status >= 400:
             log(f"{service or 'unsigned'} {action or self.command + ' ' + urlsplit(self.path).path} "
                 f"-> {status} {1000 * (time.monotonic() - started):.0f}ms")
 

@@ -21,6 +21,8 @@ enum AmazonAWSModules {
             .init("autoscaling_group", aliases: ["ec2_asg"]) { AutoScalingGroupModule() },
             .init("autoscaling_group_info") { AutoScalingGroupInfoModule() },
             .init("autoscaling_launch_config", aliases: ["ec2_lc"]) { AutoScalingLaunchConfigModule() },
+            .init("autoscaling_instance_refresh") { AutoScalingInstanceRefreshModule() },
+            .init("autoscaling_instance_refresh_info") { AutoScalingInstanceRefreshInfoModule() },
             .init("ec2_launch_template") { EC2LaunchTemplateModule() }, .init("route53") { Route53Module() },
             .init("route53_info") { Route53InfoModule() }, .init("route53_zone") { Route53ZoneModule() },
             // Network, storage and images (branch aws-net).

@@ -35,7 +35,11 @@ struct QueryResultShape: Sendable {
         if documents.contains(node.name) { return Self.document(node.text) }
         if !node.children.isEmpty {
             if node.children.allSatisfy({ $0.name == "member" }) {
-                return .list(node.children.map { $0.children.isEmpty ? .string($0.text) : .dict(dict($0)) })
+                let numbers = integers.contains(node.name)
+                return .list(node.children.map { member in
+                    if !member.children.isEmpty { return .dict(dict(member)) }
+                    return numbers ? Int(member.text).map(Value.int) ?? .string(member.text) : .string(member.text)
+                })
             }
             return .dict(dict(node))
         }
