@@ -16,6 +16,8 @@ enum AmazonAWSModules {
             EC2VPCIGWModule(), EC2VPCRouteTableModule(), EC2VPCNATGatewayModule(), EC2VolumeModule(), EC2SnapshotModule(), EC2AMIModule(), STSAssumeRoleModule(),
             // Containers, keys.
             ECSClusterModule(), KMSKeyInfoModule(),
+            // Classic load balancers (awsdeploy).
+            ELBClassicLBModule(),
         ]
     }
 }
