@@ -6,10 +6,12 @@ import XCTest
 /// the real amazon.aws collection on moto_server: listeners, health check, attributes, tags,
 /// instances with purge, check mode and delete give the same result shapes and the same `changed`.
 /// moto 5.2 answers 500 to the collection's DescribeLoadBalancerAttributes of a missing load
-/// balancer, so the collection fails right after deleting one: its `clb_gone` is not recorded.
+/// balancer, so the collection fails right after deleting one and on deleting a missing one: its
+/// `clb_gone` and `clb_gone_again` are not recorded, play's are checked alone.
 final class AWSCompatELBClassicTests: XCTestCase {
     func testClassicLoadBalancerResultsMatchTheCollection() async throws {
-        let differences = ["clb_gone: only in play": "the collection fails on moto once the load balancer is gone"]
+        let differences = ["clb_gone: only in play": "the collection fails on moto once the load balancer is gone",
+                           "clb_gone_again: only in play": "the same, for a load balancer that does not exist"]
         guard let (expected, actual) = try await AWSCompatTests.compareWithCollections("elb-classic.yml", expectedDifferences: differences)
         else { return }
         XCTAssertEqual(actual["clb"]?["elb"]?["health_check"], expected["clb"]?["elb"]?["health_check"])
@@ -25,5 +27,7 @@ final class AWSCompatELBClassicTests: XCTestCase {
         XCTAssertEqual(actual["clb_purged"]?["elb"]?["tags"], expected["clb_purged"]?["elb"]?["tags"])
         XCTAssertEqual(actual["clb_gone"]?["elb"]?["status"], .string("deleted"))
         XCTAssertEqual(actual["clb_gone"]?["changed"], .bool(true))
+        XCTAssertEqual(actual["clb_gone_again"]?["changed"], .bool(false))
+        XCTAssertEqual(actual["clb_gone_again"]?["elb"], .dict(["name": .string("clbcompat"), "status": .string("gone"), "region": .string("us-east-1")]))
     }
 }
