@@ -28,6 +28,8 @@ final class AWSCompatELBClassicTests: XCTestCase {
         XCTAssertEqual(actual["clb_gone"]?["elb"]?["status"], .string("deleted"))
         XCTAssertEqual(actual["clb_gone"]?["changed"], .bool(true))
         XCTAssertEqual(actual["clb_gone_again"]?["changed"], .bool(false))
-        XCTAssertEqual(actual["clb_gone_again"]?["elb"], .dict(["name": .string("clbcompat"), "status": .string("gone"), "region": .string("us-east-1")]))
+        XCTAssertEqual(actual["clb_gone_again"]?["elb"]?.dictValue?.keys.sorted(), ["name", "region", "status"])
+        XCTAssertEqual(actual["clb_gone_again"]?["elb"]?["status"], .string("gone"))
+        XCTAssertEqual(actual["clb_gone_again"]?["elb"]?["name"], .string("clbcompat"))
     }
 }
