@@ -32,6 +32,8 @@ enum AmazonAWSModules {
             .init("sts_assume_role") { STSAssumeRoleModule() },
             // Containers, keys.
             .init("ecs_cluster") { ECSClusterModule() }, .init("ecs_ecr") { ECSECRModule() }, .init("kms_key_info") { KMSKeyInfoModule() },
+            // Classic load balancers.
+            .init("elb_classic_lb") { ELBClassicLBModule() },
         ]
     }
 }

@@ -85,7 +85,7 @@ public struct EC2InstanceModule: Module {
             if !existing.isEmpty && context.int("count") == nil {
                 return try await handleExisting(context, ec2, existing, state: state)
             }
-            return try await launch(context, ec2, count: context.int("count") ?? 1, state: state)
+            return try await launch(context, ec2, count: context.int("count") ?? 1, state: state, existing: existing)
         }
     }
 
