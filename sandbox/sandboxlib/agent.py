@@ -31,7 +31,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from . import fleet, nginx
+from . import fleet, nginx, ssm
 from .config import Settings, VPC_CIDR
 from .targethealth import CheckResult, TargetTracker
 
@@ -139,6 +139,8 @@ class Agent:
         self.fleet_pool = concurrent.futures.ThreadPoolExecutor(8, thread_name_prefix="fleet")
         self.check_pool = concurrent.futures.ThreadPoolExecutor(16, thread_name_prefix="check")
         self.last_state_json = None
+        # Systems Manager Run Command on these instances, and presigned S3 URLs (sandboxlib/ssm.py).
+        self.ssm = ssm.RunCommand(self, creds, settings.region, log)
 
     # ---------------------------------------------------------------- moto reads
     def read_moto(self):
@@ -588,6 +590,9 @@ class ApiHandler(BaseHTTPRequestHandler):
     def do_POST(self):
         agent = self.server.agent
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if self.path in ("/ssm", "/s3-presigned"):
+            self.ssm(agent, self.path, json.loads(body))
+            return
         if self.path != "/events":
             self.reply(404, {"error": "unknown path"})
             return
@@ -598,6 +603,15 @@ class ApiHandler(BaseHTTPRequestHandler):
             self.reply(400, {"error": str(e)})
             return
         self.reply(200, {"ok": True})
+
+    def ssm(self, agent, path, ev):
+        """The proxy's SSM and presigned-S3 hook (sandboxlib/ssm.py)."""
+        if path == "/ssm":
+            answer = agent.ssm.handle(ev["action"], ev["request"], ev["moto"])
+            self.reply(200, {"answer": answer})
+            return
+        status, data = agent.ssm.presigned_s3(ev["method"], ev["path"], ev["host"], base64.b64decode(ev["body"]))
+        self.reply(200, {"status": status, "body": base64.b64encode(data).decode()})
 
 
 def main():
