@@ -290,6 +290,7 @@ class RunCommand:
             key = hmac.new(key, part.encode(), hashlib.sha256).digest()
         expected = hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
         if not hmac.compare_digest(expected, q.get("X-Amz-Signature", "")):
+            self.log(f"presigned {method} {raw_path}: signature does not match; canonical request:\n{canonical}")
             return 403, b"<Error><Code>SignatureDoesNotMatch</Code></Error>"
         bucket, _, obj = unquote(raw_path).lstrip("/").partition("/")
         try:
