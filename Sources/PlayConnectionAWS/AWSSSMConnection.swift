@@ -13,6 +13,7 @@ struct AWSSSMConnection: Connection {
     let hostName: String
     let settings: AWSSSMSettings
     let ssm: SSMClient
+    let batcher: SSMCommandBatcher
     let s3: S3Client
     let becomeMethod: String
     let commandTimeout: Duration?
@@ -60,9 +61,10 @@ struct AWSSSMConnection: Connection {
         let seconds = timeout.map { max(1, Int(($0 / .seconds(1)).rounded(.up))) }
         let commandID: String
         do {
-            commandID = try await ssm.sendCommand(instanceIDs: [settings.instanceID], commands: [script], executionTimeout: seconds,
-                                                  deliveryTimeout: settings.timeout, outputBucket: settings.bucketName,
-                                                  outputPrefix: settings.bucketName == nil ? nil : Self.outputPrefix)
+            let key = SSMCommandBatcher.Key(script: script, executionTimeout: seconds, deliveryTimeout: settings.timeout,
+                                            outputBucket: settings.bucketName,
+                                            outputPrefix: settings.bucketName == nil ? nil : Self.outputPrefix)
+            commandID = try await batcher.send(key, to: settings.instanceID)
         } catch {
             throw unreachable(error)
         }

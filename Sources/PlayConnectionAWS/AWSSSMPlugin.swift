@@ -8,6 +8,8 @@ public actor AWSSSMPlugin: ConnectionPlugin {
     public nonisolated let name = "aws_ssm"
     private let environment: [String: String]
     private var sessions: [AWSSettings: AWSSession] = [:]
+    /// One batcher per session and region, so hosts that share them share SendCommand calls.
+    private var batchers: [AWSSettings: SSMCommandBatcher] = [:]
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.environment = environment
@@ -17,7 +19,10 @@ public actor AWSSSMPlugin: ConnectionPlugin {
         let ssm = try AWSSSMSettings(host: settings.host, variables: settings.pluginVariables, environment: environment)
         let session = try await session(ssm.sessionSettings, host: hostName)
         let bucketSession = ssm.bucketEndpointURL == nil ? session : try await self.session(ssm.bucketSessionSettings, host: hostName)
-        return AWSSSMConnection(hostName: hostName, settings: ssm, ssm: session.ssm(region: ssm.region),
+        let client = session.ssm(region: ssm.region)
+        let batcher = batchers[ssm.sessionSettings] ?? SSMCommandBatcher(ssm: client)
+        batchers[ssm.sessionSettings] = batcher
+        return AWSSSMConnection(hostName: hostName, settings: ssm, ssm: client, batcher: batcher,
                                 s3: bucketSession.s3(region: ssm.region), becomeMethod: settings.becomeMethod,
                                 commandTimeout: settings.commandTimeout)
     }
@@ -40,5 +45,6 @@ public actor AWSSSMPlugin: ConnectionPlugin {
     public func close() async {
         for session in sessions.values { session.shutdown() }
         sessions.removeAll()
+        batchers.removeAll()
     }
 }
