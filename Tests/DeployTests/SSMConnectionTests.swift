@@ -58,4 +58,14 @@ final class SSMConnectionTests: SandboxTestCase {
         }
         XCTAssertEqual(sshLogins(sandbox), [], "aws_ssm must not log in over ssh")
     }
+
+    func testAStoppedInstanceIsUnreachableAfterTheSSMTimeout() throws {
+        let sandbox = try sandbox()
+        let result = try sandbox.play([], name: "ssm-stopped", playbook: fixtures + "/ssm-stopped.yml", timeout: 300)
+        XCTAssertEqual(result.exitCode, 4, result.output)
+        XCTAssertTrue(result.output.contains("did not pick up the SSM command within 2 s (ansible_aws_ssm_timeout)"), result.output)
+        let recap = result.output.split(separator: "\n").filter { $0.hasPrefix("i-") && $0.contains("ok=") }
+        XCTAssertEqual(recap.filter { $0.contains("unreachable=1") }.count, 1, result.output)
+        XCTAssertEqual(recap.filter { $0.contains("ok=1 ") && $0.contains("unreachable=0") }.count, 1, result.output)
+    }
 }
