@@ -33,15 +33,24 @@ struct AWSSSMConnection: Connection {
         let input = try DetachedCommand.input(for: request, becomeMethod: becomeMethod, host: hostName) ?? Data()
         var uploaded: String?
         var source = DetachedCommand.printfCommand(input)
-        if input.count > inlineLimit {
+        // Environment values travel through the bucket whenever there is one: SSM keeps a
+        // command's text in its history, readable with ssm:ListCommands.
+        let secret = !request.environment.isEmpty || !request.shellVariables.isEmpty
+        if input.count > inlineLimit || (secret && settings.bucketName != nil) {
             let key = objectKey("in")
             source = "curl -fsS \(ShellWords.quote(try await upload(input, key: key, path: "stdin")))"
             uploaded = key
         }
         let script = try DetachedCommand.script(for: request, becomeMethod: becomeMethod, host: hostName) { _ in source }
         let timeout = request.timeout ?? commandTimeout
-        defer { if let uploaded { Task { [s3, settings] in try? await s3.deleteObject(bucket: settings.bucketName ?? "", key: uploaded) } } }
-        let invocation = try await execute(script, timeout: timeout)
+        let invocation: SSMCommandInvocation
+        do {
+            invocation = try await execute(script, timeout: timeout)
+        } catch {
+            await remove(uploaded)
+            throw error
+        }
+        await remove(uploaded)
         let stdout = try await fullOutput(invocation.standardOutput, url: invocation.standardOutputURL, stream: "stdout")
         var stderr = try await fullOutput(invocation.standardError, url: invocation.standardErrorURL, stream: "stderr")
         let suffix = "failed to run commands: exit status \(invocation.responseCode)"
@@ -141,7 +150,7 @@ struct AWSSSMConnection: Connection {
         let key = objectKey("out")
         let url: String
         do {
-            url = try await s3.presignedURL(bucket: bucket, key: key, expiry: 3600, method: "PUT")
+            url = try await s3.presignedURL(bucket: bucket, key: key, expiry: urlExpiry, method: "PUT")
         } catch {
             throw .transfer(host: hostName, path: remotePath, message: "presigning s3://\(bucket)/\(key): \(error)")
         }
@@ -176,12 +185,22 @@ struct AWSSSMConnection: Connection {
         "\(settings.instanceID)/play-\(kind)-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))"
     }
 
+    /// Deletes an uploaded input once the command has run (or failed).
+    private func remove(_ key: String?) async {
+        guard let key, let bucket = settings.bucketName else { return }
+        try? await s3.deleteObject(bucket: bucket, key: key)
+    }
+
+    /// How long a presigned URL in a command stays valid: the time an instance may take to pick
+    /// the command up, and a margin.
+    private var urlExpiry: Int { settings.timeout + 300 }
+
     /// Uploads `data` and returns a presigned GET URL for it.
     private func upload(_ data: Data, key: String, path: String) async throws(ConnectionError) -> String {
         let bucket = try bucket(for: path)
         do {
             try await s3.putObject(bucket: bucket, key: key, data: data)
-            return try await s3.presignedURL(bucket: bucket, key: key, expiry: 3600)
+            return try await s3.presignedURL(bucket: bucket, key: key, expiry: urlExpiry)
         } catch {
             throw .transfer(host: hostName, path: path, message: "uploading to s3://\(bucket)/\(key): \(error)")
         }
