@@ -43,16 +43,16 @@ struct AWSSSMConnection: Connection {
         }
         let script = try DetachedCommand.script(for: request, becomeMethod: becomeMethod, host: hostName) { _ in source }
         let timeout = request.timeout ?? commandTimeout
-        let invocation: SSMCommandInvocation
+        let commandID: String, invocation: SSMCommandInvocation
         do {
-            invocation = try await execute(script, timeout: timeout)
+            (commandID, invocation) = try await execute(script, timeout: timeout)
         } catch {
             await remove(uploaded)
             throw error
         }
         await remove(uploaded)
-        let stdout = try await fullOutput(invocation.standardOutput, url: invocation.standardOutputURL, stream: "stdout")
-        var stderr = try await fullOutput(invocation.standardError, url: invocation.standardErrorURL, stream: "stderr")
+        let stdout = try await fullOutput(invocation.standardOutput, commandID: commandID, stream: "stdout")
+        var stderr = try await fullOutput(invocation.standardError, commandID: commandID, stream: "stderr")
         let suffix = "failed to run commands: exit status \(invocation.responseCode)"
         if invocation.status == .failed, stderr.hasSuffix(suffix) { stderr.removeLast(suffix.count) }
         var result = try DetachedCommand.result(status: Int32(truncatingIfNeeded: invocation.responseCode), stdout: Data(stdout.utf8),
@@ -66,7 +66,7 @@ struct AWSSSMConnection: Connection {
     }
 
     /// Sends the script and waits for its end (polling with a short, growing interval).
-    private func execute(_ script: String, timeout: Duration?) async throws(ConnectionError) -> SSMCommandInvocation {
+    private func execute(_ script: String, timeout: Duration?) async throws(ConnectionError) -> (String, SSMCommandInvocation) {
         let seconds = timeout.map { max(1, Int(($0 / .seconds(1)).rounded(.up))) }
         let commandID: String
         do {
@@ -100,7 +100,7 @@ struct AWSSSMConnection: Connection {
             }
             switch status {
             case .success, .failed:
-                return current
+                return (commandID, current)
             case .timedOut where current.statusDetails == "ExecutionTimedOut":
                 throw .timedOut(host: hostName, after: timeout ?? .seconds(3600))
             case .pending where clock.now > deliveryDeadline:
@@ -117,13 +117,14 @@ struct AWSSSMConnection: Connection {
     }
 
     /// The whole of one output stream: SSM's answer, or the bucket's copy when SSM cut it.
-    private func fullOutput(_ content: String, url: String, stream: String) async throws(ConnectionError) -> String {
+    private func fullOutput(_ content: String, commandID: String, stream: String) async throws(ConnectionError) -> String {
         guard content.unicodeScalars.count >= SSMClient.outputContentLimit else { return content }
-        guard let bucket = settings.bucketName, let range = url.range(of: "/\(bucket)/") else {
+        guard let bucket = settings.bucketName else {
             throw .transfer(host: hostName, path: stream, message: "the command's \(stream) is longer than the 24,000 characters"
                 + " SSM returns; set ansible_aws_ssm_bucket_name so that it is read whole from S3")
         }
-        let key = String(url[range.upperBound...])
+        // Where SSM writes an AWS-RunShellScript invocation's output under OutputS3KeyPrefix.
+        let key = "\(Self.outputPrefix)/\(commandID)/\(settings.instanceID)/awsrunShellScript/0.awsrunShellScript/\(stream)"
         do {
             let (data, _) = try await s3.getObjectData(bucket: bucket, key: key)
             return String(decoding: data, as: UTF8.self)
