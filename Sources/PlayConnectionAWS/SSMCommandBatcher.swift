@@ -28,6 +28,10 @@ actor SSMCommandBatcher {
 
     /// The command id of `key.script` sent to `instanceID` (possibly with other instances).
     func send(_ key: Key, to instanceID: String) async throws -> String {
+        // Two hosts on one instance (the same id twice) get a command each.
+        if open[key]?.contains(where: { $0.instanceID == instanceID }) == true {
+            return try await call(key, [instanceID])
+        }
         let result = await withCheckedContinuation { (reply: CheckedContinuation<Result<String, any Error>, Never>) in
             if open[key] != nil {
                 open[key]!.append((instanceID, reply))

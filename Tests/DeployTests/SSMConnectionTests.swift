@@ -39,11 +39,28 @@ final class SSMConnectionTests: SandboxTestCase {
         }
     }
 
+    /// Calls the sandbox's endpoint answered per action since the last reset.
+    func callsByAction(_ sandbox: DeploySandbox) throws -> [String: Int] {
+        let curl = try ChildProcess("/usr/bin/curl", ["-sf", sandbox.endpointURL + "/_sandbox/stats"], environment: sandbox.environment,
+                                    cwd: sandbox.workDirectory, outputPath: sandbox.workDirectory + "/ssm-stats.json", label: "curl stats")
+        guard try curl.wait(timeout: 30) == 0,
+              let stats = try JSONSerialization.jsonObject(with: Data(curl.output.utf8)) as? [String: Any],
+              let counts = stats["by_action"] as? [String: Int] else {
+            throw DeployTestFailure("the sandbox endpoint gave no counts: \(curl.output)")
+        }
+        return counts
+    }
+
     func testW1PlaybookOverSSM() throws {
         let sandbox = try sandbox()
+        _ = try sandbox.awsRequestCount(reset: true)   // the SSM calls counted below are W1's alone
         let result = try sandbox.play(["-i", fixtures + "/inventory.yml", "-e", "fleet_dir=\(sandbox.directory)/instances"],
                                       name: "ssm-w1", playbook: fixtures + "/ssm-w1.yml", timeout: 300)
         XCTAssertEqual(result.exitCode, 0, result.output)
+        // 20 commands (10 tasks on 2 hosts); the hosts' identical ones share a SendCommand.
+        let calls = try callsByAction(sandbox)
+        XCTAssertLessThan(calls["ssm:SendCommand"] ?? 0, 20, "\(calls)")
+        XCTAssertGreaterThanOrEqual(calls["ssm:GetCommandInvocation"] ?? 0, 20, "\(calls)")
         // W1's ten tasks on each of the two instances: directory, 2 copies changed; 7 others ok.
         let recapLines = result.output.split(separator: "\n").filter { $0.hasPrefix("i-") && $0.contains("ok=") }
         XCTAssertEqual(recapLines.count, 2, result.output)
