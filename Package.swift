@@ -50,6 +50,9 @@ let package = Package(
         .target(name: "PlayAWS", dependencies: [
             "PlayBase", "CCurl", .product(name: "OrderedCollections", package: "swift-collections"),
         ], swiftSettings: strict),
+        // Connections that need AWS (aws_ssm: SSM Run Command and S3), handed to PlayConnection's pool
+        // as ConnectionPlugins: PlayConnection and PlayAWS know nothing of each other.
+        .target(name: "PlayConnectionAWS", dependencies: ["PlayBase", "PlayConnection", "PlayAWS"], swiftSettings: strict),
         // Inventory plugins (amazon.aws.aws_ec2) and Ansible's constructed features: above PlayInventory,
         // PlayTemplating and PlayAWS, which know nothing of each other.
         .target(name: "PlayInventoryPlugins", dependencies: [
@@ -71,7 +74,7 @@ let package = Package(
         // run with its event stream, Ctrl-C handling, and ansible-playbook's exit codes. Never exits.
         .target(name: "PlayApp", dependencies: [
             "PlayBase", "PlayTemplating", "PlayInventory", "PlayLanguage", "PlayConnection", "PlayVault",
-            "PlayExecutor", "PlayModules", "PlayInventoryPlugins", "PlayAWS",
+            "PlayExecutor", "PlayModules", "PlayInventoryPlugins", "PlayAWS", "PlayConnectionAWS",
             .product(name: "OrderedCollections", package: "swift-collections"),
         ], swiftSettings: strict),
 

@@ -659,6 +659,77 @@ class SandboxScenario(EcsSteps, unittest.TestCase):
         self.assertNotIn("3", report["versions"])
         asg.delete_auto_scaling_group(AutoScalingGroupName="th3-selftest", ForceDelete=True)
 
+    # ---- SSM Run Command (sandboxlib/ssm.py) -------------------------------------------------
+    def test_13_ssm_run_command_runs_in_the_instance(self):
+        import boto3
+        from botocore.config import Config
+        kw = dict(endpoint_url=self.sb["endpoint_url"], region_name=self.sb["region"],
+                  aws_access_key_id=self.creds["aws_access_key_id"],
+                  aws_secret_access_key=self.creds["aws_secret_access_key"])
+        ssm = boto3.client("ssm", **kw)
+        s3v4 = boto3.client("s3", config=Config(signature_version="s3v4"), **kw)
+        r = self.ec2.run_instances(ImageId=self.sb["base_image_id"], MinCount=1, MaxCount=1,
+                                   SubnetId=self.sb["subnet_id"], InstanceType="t3.micro")
+        iid, ip = r["Instances"][0]["InstanceId"], r["Instances"][0]["PrivateIpAddress"]
+        home = os.path.join(self.dir, "instances", iid, "home")
+        wait_until("the instance to boot", lambda: self.agent_state()["instances"].get(iid, {}).get("phase") == "up", 20, 0.1)
+
+        def run(commands, **extra):
+            cid = ssm.send_command(InstanceIds=[iid], DocumentName="AWS-RunShellScript",
+                                   Parameters=dict({"commands": commands}, **extra.pop("parameters", {})),
+                                   **extra)["Command"]["CommandId"]
+            final = {"Success", "Failed", "TimedOut", "Cancelled"}
+            got = {}
+
+            def done():
+                got.update(ssm.get_command_invocation(CommandId=cid, InstanceId=iid))
+                return got["Status"] in final
+            wait_until("the invocation to end", done, 20, 0.05)
+            return cid, got
+
+        _, inv = run(['echo "$PWD|$HOME|$SANDBOX_INSTANCE|$(hostname)"'])
+        self.assertEqual((inv["Status"], inv["ResponseCode"]), ("Success", 0))
+        out = inv["StandardOutputContent"].strip().split("|")
+        self.assertEqual(out[:3], [home, home, iid])
+        if self.state.get("uts_namespaces"):
+            self.assertEqual(out[3], "ip-" + ip.replace(".", "-"))
+        cid, inv = run(["head -c 30000 /dev/zero | tr '\\0' x", "echo oops >&2", "exit 3"],
+                       OutputS3BucketName=self.sb["bucket"], OutputS3KeyPrefix="selftest-ssm")
+        self.assertEqual((inv["Status"], inv["ResponseCode"]), ("Failed", 3))
+        self.assertEqual(inv["StandardOutputContent"], "x" * 24000)
+        self.assertEqual(inv["StandardErrorContent"], "oops\nfailed to run commands: exit status 3")
+        key = f"selftest-ssm/{cid}/{iid}/awsrunShellScript/0.awsrunShellScript/stdout"
+        self.assertEqual(self.s3.get_object(Bucket=self.sb["bucket"], Key=key)["Body"].read(), b"x" * 30000)
+        self.assertTrue(inv["StandardOutputUrl"].endswith(key))
+        listed = ssm.list_command_invocations(CommandId=cid, Details=True)["CommandInvocations"]
+        self.assertEqual([(i["InstanceId"], i["Status"], i["CommandPlugins"][0]["ResponseCode"]) for i in listed],
+                         [(iid, "Failed", 3)])
+        _, inv = run(["sleep 5"], parameters={"executionTimeout": ["1"]})
+        self.assertEqual((inv["Status"], inv["StatusDetails"]), ("TimedOut", "ExecutionTimedOut"))
+        # Presigned URLs (moto alone answers 500): GET and PUT, signatures checked.
+        self.s3.put_object(Bucket=self.sb["bucket"], Key="selftest-ssm/in", Body=b"payload")
+        get = s3v4.generate_presigned_url("get_object", Params={"Bucket": self.sb["bucket"], "Key": "selftest-ssm/in"})
+        put = s3v4.generate_presigned_url("put_object", Params={"Bucket": self.sb["bucket"], "Key": "selftest-ssm/out"})
+        _, inv = run([f"curl -fsS '{get}'", f"printf uploaded | curl -fsS -T - '{put}' -H 'Content-Type:'"])
+        self.assertEqual((inv["Status"], inv["StandardOutputContent"]), ("Success", "payload"), inv)
+        self.assertEqual(self.s3.get_object(Bucket=self.sb["bucket"], Key="selftest-ssm/out")["Body"].read(), b"uploaded")
+        _, inv = run([f"curl -sS -o /dev/null -w '%{{http_code}}' '{get[:-4]}0000'"])
+        self.assertEqual(inv["StandardOutputContent"], "403")
+        # A stopped instance: the command waits (Pending) and runs when it starts again.
+        self.ec2.stop_instances(InstanceIds=[iid])
+        wait_until("the instance to halt", lambda: self.agent_state()["instances"][iid]["phase"] == "down", 15, 0.1)
+        cid = ssm.send_command(InstanceIds=[iid], DocumentName="AWS-RunShellScript",
+                               Parameters={"commands": ["echo after start"]})["Command"]["CommandId"]
+        time.sleep(0.5)
+        self.assertEqual(ssm.get_command_invocation(CommandId=cid, InstanceId=iid)["Status"], "Pending")
+        self.ec2.start_instances(InstanceIds=[iid])
+        wait_until("the pending command to run", lambda: ssm.get_command_invocation(
+            CommandId=cid, InstanceId=iid)["StandardOutputContent"] == "after start\n", 20, 0.1)
+        self.ec2.terminate_instances(InstanceIds=[iid])
+        wait_until("the instance to go", lambda: iid not in self.agent_state()["instances"], 15, 0.1)
+        with self.assertRaises(ssm.exceptions.InvalidInstanceId):
+            ssm.send_command(InstanceIds=[iid], DocumentName="AWS-RunShellScript", Parameters={"commands": ["true"]})
+
     def test_99_down_leaves_nothing_behind(self):
         run_id = self.state["run_id"]
         pids = self.state["pids"]

@@ -2,6 +2,7 @@ import Foundation
 import OrderedCollections
 import PlayBase
 import PlayConnection
+import PlayConnectionAWS
 import PlayExecutor
 import PlayInventory
 import PlayInventoryPlugins
@@ -234,7 +235,7 @@ public enum PlaybookSession {
         let interrupt = InterruptFlag()
         var exitCode = PlayExitCode.success
         do {
-            try await withConnectionPool { pool in
+            try await withConnectionPool(plugins: [AWSSSMPlugin(environment: request.environment)]) { pool in
                 let signals = SignalWatcher(interrupt: interrupt) {
                     pool.closeAllNow()
                     terminate(PlayExitCode.interrupted)

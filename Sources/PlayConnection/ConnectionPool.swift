@@ -23,8 +23,12 @@ public actor ConnectionPool {
     private var socketDirectory: String?
     private var nextSocket = 0
     private var closed = false
+    /// Connections implemented in higher targets (`aws_ssm`), by `ConnectionSettings.Kind.plugin` name.
+    private let plugins: [String: any ConnectionPlugin]
 
-    public init() {}
+    public init(plugins: [any ConnectionPlugin] = []) {
+        self.plugins = Dictionary(plugins.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    }
 
     /// The connection for `hostName`. For ssh the host's master is started here if it is not
     /// running yet, so an unreachable host fails now, with `ConnectionError.unreachable`
@@ -37,8 +41,16 @@ public actor ConnectionPool {
         switch settings.kind {
         case .local:
             return LocalConnection(hostName: hostName, settings: settings)
+        case .plugin(let name):
+            guard !closed else {
+                throw .unreachable(host: hostName, message: "connections are closed: the run is ending")
+            }
+            guard let plugin = plugins[name] else {
+                throw .configuration(host: hostName, message: "connection type '\(name)' is not available in this program")
+            }
+            return try await plugin.connection(for: hostName, settings: settings)
         case .unsupported(let name):
-            throw .configuration(host: hostName, message: "connection type '\(name)' is not supported; play supports ssh and local")
+            throw .configuration(host: hostName, message: "connection type '\(name)' is not supported; play supports ssh, local and aws_ssm")
         case .ssh:
             break
         }
@@ -78,8 +90,10 @@ public actor ConnectionPool {
         sessions.removeAll()
         let directory = socketDirectory
         socketDirectory = nil
+        let plugins = Array(self.plugins.values)
         // Unstructured so that a cancelled caller does not cancel the `ssh -O exit` processes.
         await Task {
+            for plugin in plugins { await plugin.close() }
             await withTaskGroup(of: Void.self) { group in
                 for shell in shells { group.addTask { await shell.close() } }
             }
@@ -139,9 +153,10 @@ public actor ConnectionPool {
 /// (return, throw or cancellation).
 public func withConnectionPool<T>(
     isolation: isolated (any Actor)? = #isolation,
+    plugins: [any ConnectionPlugin] = [],
     _ body: (ConnectionPool) async throws -> T
 ) async throws -> T {
-    let pool = ConnectionPool()
+    let pool = ConnectionPool(plugins: plugins)
     let result: T
     do {
         result = try await body(pool)

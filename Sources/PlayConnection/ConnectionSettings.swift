@@ -9,10 +9,21 @@ public struct ConnectionSettings: Sendable, Hashable {
     public enum Kind: Sendable, Hashable {
         case local
         case ssh
+        /// A connection implemented above this target and handed to the pool as a
+        /// `ConnectionPlugin` under this name (`aws_ssm`); its settings are in `pluginVariables`.
+        case plugin(String)
         /// A connection plugin play does not implement (e.g. `winrm`); connecting fails with a
         /// `configuration` error naming it.
         case unsupported(String)
     }
+
+    /// The `ansible_connection` names of connections that live in plugins, and the prefix of the
+    /// host variables each reads (`ansible_aws_ssm_region`, ...).
+    public static let pluginConnections: [String: (name: String, variablePrefix: String)] = [
+        "aws_ssm": ("aws_ssm", "ansible_aws_ssm_"),
+        "community.aws.aws_ssm": ("aws_ssm", "ansible_aws_ssm_"),
+        "amazon.aws.aws_ssm": ("aws_ssm", "ansible_aws_ssm_"),
+    ]
 
     public var kind: Kind
     /// The address ssh connects to (`ansible_host`; the inventory name when unset).
@@ -55,6 +66,8 @@ public struct ConnectionSettings: Sendable, Hashable {
     public var become: Bool
     public var becomeUser: String?
     public var becomeMethod: String
+    /// For a `plugin` connection: its host variables (those with its prefix), rendered as text.
+    public var pluginVariables: [String: String] = [:]
     /// Values that could not be understood (e.g. `ansible_port=abc`); connecting with
     /// settings that have problems fails with a `configuration` error listing them.
     public var problems: [String]
@@ -163,6 +176,12 @@ public struct ConnectionSettings: Sendable, Hashable {
         switch string("ansible_connection")?.lowercased() {
         case nil, "ssh", "smart", "paramiko", "paramiko_ssh": settings.kind = .ssh
         case "local": settings.kind = .local
+        case let other? where pluginConnections[other] != nil:
+            let plugin = pluginConnections[other]!
+            settings.kind = .plugin(plugin.name)
+            for (name, value) in variables where name.hasPrefix(plugin.variablePrefix) && !value.isNull {
+                settings.pluginVariables[name] = value.renderedString
+            }
         case let other?: settings.kind = .unsupported(other)
         }
         settings.port = int("ansible_port", "ansible_ssh_port") ?? defaults.port

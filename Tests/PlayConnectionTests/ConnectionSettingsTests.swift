@@ -79,7 +79,7 @@ final class ConnectionSettingsTests: XCTestCase {
             _ = try await ConnectionPool().connection(for: "w", settings: ConnectionSettings(kind: .unsupported("winrm"), host: "w"))
             XCTFail("connected")
         } catch {
-            XCTAssertEqual(error, .configuration(host: "w", message: "connection type 'winrm' is not supported; play supports ssh and local"))
+            XCTAssertEqual(error, .configuration(host: "w", message: "connection type 'winrm' is not supported; play supports ssh, local and aws_ssm"))
         }
     }
 

@@ -31,7 +31,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from . import autoscaling, ecsapi, fleet, loadbalancers, nginx
+from . import autoscaling, ecsapi, fleet, loadbalancers, nginx, ssm
 from .config import ACCOUNT_ID, Settings, VPC_CIDR
 from .ecs import Ecs
 from .targethealth import CheckResult, TargetTracker
@@ -151,6 +151,8 @@ class Agent:
         self.check_pool = concurrent.futures.ThreadPoolExecutor(16, thread_name_prefix="check")
         self.last_state_json = None
         self.ecs = Ecs(self, session, moto, cfg, ACCOUNT_ID)
+        # Systems Manager Run Command on these instances, and presigned S3 URLs (sandboxlib/ssm.py).
+        self.ssm = ssm.RunCommand(self, creds, settings.region, log)
 
     # ---------------------------------------------------------------- moto reads
     def read_moto(self):
@@ -644,6 +646,9 @@ class ApiHandler(BaseHTTPRequestHandler):
             except (ValueError, KeyError, TypeError) as e:
                 self.reply(400, {"error": str(e)})
             return
+        if self.path in ("/ssm", "/s3-presigned"):
+            self.ssm(agent, self.path, json.loads(body))
+            return
         if self.path != "/events":
             self.reply(404, {"error": "unknown path"})
             return
@@ -654,6 +659,15 @@ class ApiHandler(BaseHTTPRequestHandler):
             self.reply(400, {"error": str(e)})
             return
         self.reply(200, {"ok": True})
+
+    def ssm(self, agent, path, ev):
+        """The proxy's SSM and presigned-S3 hook (sandboxlib/ssm.py)."""
+        if path == "/ssm":
+            answer = agent.ssm.handle(ev["action"], ev["request"], ev["moto"])
+            self.reply(200, {"answer": answer})
+            return
+        status, data = agent.ssm.presigned_s3(ev["method"], ev["path"], ev["host"], base64.b64decode(ev["body"]))
+        self.reply(200, {"status": status, "body": base64.b64encode(data).decode()})
 
 
 def main():

@@ -11,12 +11,16 @@ so they report what the sandbox's machines really do:
   Auto Scaling Start/Describe/Cancel/RollbackInstanceRefresh  answered by the agent
                                 (sandboxlib/autoscaling.py) after moto checked the signature
 
+SSM (SendCommand, GetCommandInvocation, ListCommandInvocations, CancelCommand) is answered by
+the agent, which runs the commands in the instances (sandboxlib/ssm.py); so are presigned S3 URLs.
+
 GET /_sandbox/stats answers request counts per service and action (POST resets them): a cheap way
 to measure how many AWS calls a deploy makes. ("_" cannot start an S3 bucket name.)
 
 Run by sandboxctl: python3 -m sandboxlib.proxy STATE_DIR
 """
 
+import base64
 import http.client
 import json
 import os
@@ -39,6 +43,8 @@ HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding
 CREDENTIAL = re.compile(r"Credential=[^/,\s]+/\d{8}/[^/]+/([^/]+)/aws4_request")
 # After these the agent polls at once, so instances boot or halt within milliseconds.
 EC2_STATE_CHANGES = {"RunInstances", "StartInstances", "StopInstances", "TerminateInstances"}
+SSM_AUTH_ERRORS = (b"InvalidSignatureException", b"UnrecognizedClientException", b"IncompleteSignature",
+                   b"AccessDenied", b"MissingAuthenticationToken", b"ExpiredToken")
 TARGET = re.compile(r"^Targets\.member\.(\d+)\.(Id|Port)$")
 
 
@@ -176,7 +182,12 @@ class Handler(BaseHTTPRequestHandler):
             self.send(200, "OK", [("Content-Type", "application/json")], data)
             return
         service, action, params = classify(self.headers, self.path, body)
+        if service == "ssm":
+            action = self.headers.get("X-Amz-Target", "").rpartition(".")[2]
         proxy.count(service, action)
+        if service == "s3" and "X-Amz-Signature=" in urlsplit(self.path).query:
+            self.presigned_s3(proxy, body)   # moto answers 500 to presigned URLs (sandboxlib/ssm.py)
+            return
         try:
             status, reason, headers, data = proxy.forward(self.command, self.path, self.headers, body)
         except OSError as e:
@@ -203,6 +214,8 @@ class Handler(BaseHTTPRequestHandler):
                 headers, data = [("Content-Type", "text/xml")], answer["xml"].encode()
             elif status == 200 and service == "autoscaling" and action in autoscaling.CAPACITY_CHANGES:
                 proxy.agent("POST", "/events", {"action": "Poll"})
+            elif service == "ssm":
+                status, reason, headers, data = self.ssm(proxy, action, body, status, reason, headers, data)
             elif status == 200 and service == "ec2" and action == "DescribeInstanceStatus":
                 booted = {iid for iid, i in proxy.agent("GET", "/instances")["instances"].items()
                           if i["phase"] == "up"}
@@ -221,6 +234,37 @@ class Handler(BaseHTTPRequestHandler):
         if service in ("ec2", "elasticloadbalancing", "ecs", "autoscaling") or status >= 400:
             log(f"{service or 'unsigned'} {action or self.command + ' ' + urlsplit(self.path).path} "
                 f"-> {status} {1000 * (time.monotonic() - started):.0f}ms")
+
+    # Systems Manager Run Command answered for real by the agent (sandboxlib/ssm.py).
+    def ssm(self, proxy, action, body, status, reason, headers, data):
+        # moto checked the signature; its other answers to these calls are replaced (it runs
+        # nothing, and ListCommandInvocations fails there).
+        if any(code in data for code in SSM_AUTH_ERRORS) or (status != 200 and action == "SendCommand"):
+            return status, reason, headers, data
+        try:
+            request = json.loads(body or b"{}")
+            moto = json.loads(data or b"{}") if status == 200 else {}
+        except ValueError:
+            return status, reason, headers, data
+        answer = proxy.agent("POST", "/ssm", {"action": action, "request": request, "moto": moto})["answer"]
+        if answer is None:
+            return status, reason, headers, data
+        code, payload = answer
+        return (code, "OK" if code == 200 else "Bad Request", [("Content-Type", "application/x-amz-json-1.1")],
+                json.dumps(payload).encode())
+
+    def presigned_s3(self, proxy, body):
+        try:
+            answer = proxy.agent("POST", "/s3-presigned", {
+                "method": self.command, "path": self.path, "host": self.headers.get("Host", ""),
+                "body": base64.b64encode(body).decode()})
+            status, data = answer["status"], base64.b64decode(answer["body"])
+        except AgentUnavailable as e:
+            status, data = 503, f"<Error><Code>ServiceUnavailable</Code><Message>{e}</Message></Error>".encode()
+        ctype = "application/octet-stream" if status == 200 else "application/xml"
+        self.send(status, "OK" if status == 200 else "Error", [("Content-Type", ctype)], data,
+                  len(data) if self.command == "HEAD" else None)
+        log(f"s3 presigned {self.command} {urlsplit(self.path).path} -> {status}")
 
     def elb(self, proxy, action, params, data):
         if action == "DescribeTargetHealth":

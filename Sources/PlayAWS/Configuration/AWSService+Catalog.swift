@@ -1,4 +1,4 @@
-/// The services added for the collections' CloudFormation, Auto Scaling and Route 53 modules
+/// The services added for the collections' CloudFormation, Auto Scaling and Route 53 modules, and Systems Manager for the aws_ssm connection
 /// (IAM is in `AWSService`).
 extension AWSService {
     public static let cloudFormation = AWSService(name: "CloudFormation", signingName: "cloudformation",
@@ -12,6 +12,8 @@ extension AWSService {
                                            environmentSuffix: "ROUTE_53", configKey: "route_53", iamPrefix: "route53", isGlobal: true)
     public static let kms = AWSService(name: "KMS", signingName: "kms", endpointPrefix: "kms", environmentSuffix: "KMS",
                                        configKey: "kms", iamPrefix: "kms", isGlobal: false)
+    public static let ssm = AWSService(name: "SSM", signingName: "ssm", endpointPrefix: "ssm", environmentSuffix: "SSM",
+                                       configKey: "ssm", iamPrefix: "ssm", isGlobal: false)
 }
 
 /// Amazon ECR (for community.aws `ecs_ecr`): its API lives under `api.ecr.<region>`.
