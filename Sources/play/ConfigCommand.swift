@@ -5,7 +5,8 @@ import PlayBase
 /// `play config`: the settings play reads, printed as `ansible-config` prints them.
 struct ConfigCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "play config",
+        commandName: "config",
+        _superCommandName: "play",
         abstract: "Show the ansible.cfg and ANSIBLE_* settings as ansible-config does.",
         subcommands: [Dump.self, View.self])
 

@@ -37,7 +37,9 @@ if arguments.first == "vault" {
 }
 
 @Sendable func runPlay(_ arguments: [String]) async {
-    if arguments.first == "inventory" {
+    if PlayCommandTree.documents(arguments) {
+        await runCommand(PlayCommandTree.self, arguments)
+    } else if arguments.first == "inventory" {
         await runCommand(InventoryCommand.self, Array(arguments.dropFirst()))
     } else if arguments.first == "config" {
         await runCommand(ConfigCommand.self, Array(arguments.dropFirst()))
