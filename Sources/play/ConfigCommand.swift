@@ -5,8 +5,7 @@ import PlayBase
 /// `play config`: the settings play reads, printed as `ansible-config` prints them.
 struct ConfigCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "config",
-        _superCommandName: "play",
+        commandName: "play config",
         abstract: "Show the ansible.cfg and ANSIBLE_* settings as ansible-config does.",
         subcommands: [Dump.self, View.self])
 

@@ -5,8 +5,7 @@ import PlayApp
 /// `play inventory`: shows the inventory as `ansible-inventory` does. Flags follow ansible-inventory's.
 struct InventoryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "inventory",
-        _superCommandName: "play",
+        commandName: "play inventory",
         abstract: "Show the inventory (INI, YAML, folders, host lists, *.aws_ec2.yml) as ansible-inventory does.")
 
     @Argument(help: "With --graph: the group to start at (default all).")

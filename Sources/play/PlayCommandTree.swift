@@ -11,7 +11,25 @@ struct PlayCommandTree: ParsableCommand {
         commandName: "play",
         abstract: PlayCommand.configuration.abstract,
         discussion: PlayCommand.configuration.discussion,
-        subcommands: [InventoryCommand.self, ConfigCommand.self, VaultCommand.self])
+        subcommands: PlayCommandTree.handDispatched)
 
     @OptionGroup var play: PlayCommand
+
+    /// The hand-dispatched commands as subcommands of a tree. `play inventory` and `play config`
+    /// are roots of their own when they run (so their usage lines and "See 'play inventory
+    /// --help'" name them fully); in a tree they are one word under `play`, with the same options.
+    static let handDispatched: [ParsableCommand.Type] = [InventoryInTree.self, ConfigInTree.self, VaultCommand.self]
+
+    struct InventoryInTree: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "inventory", abstract: InventoryCommand.configuration.abstract)
+
+        @OptionGroup var inventory: InventoryCommand
+    }
+
+    struct ConfigInTree: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "config", abstract: ConfigCommand.configuration.abstract,
+            subcommands: ConfigCommand.configuration.subcommands)
+    }
 }

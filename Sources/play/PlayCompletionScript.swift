@@ -131,5 +131,5 @@ struct PlaySubcommands: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "play_commands",
         abstract: "The commands play dispatches by hand.",
-        subcommands: [InventoryCommand.self, ConfigCommand.self, VaultCommand.self])
+        subcommands: PlayCommandTree.handDispatched)
 }
