@@ -16,7 +16,7 @@
 set -euo pipefail
 umask 022
 here=$(cd "$(dirname "$0")/.." && pwd)
-usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
 fail() { echo "install: $*" >&2; exit 1; }
 
 bin=${PLAY_BUILD_DIR:-} destdir= strip=1 prefix=

@@ -17,7 +17,7 @@
 set -euo pipefail
 umask 022
 here=$(cd "$(dirname "$0")/.." && pwd)
-usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; }
 fail() { echo "package: $*" >&2; exit 1; }
 
 bin=${PLAY_BUILD_DIR:-} compress=xz allow_unpackaged=0 out=
