@@ -85,6 +85,11 @@ let package = Package(
         .executableTarget(name: "vault", dependencies: [
             "VaultCommand", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
+        // Writes play.1 and vault.1 from the commands' --experimental-dump-help JSON (scripts/gen-docs.sh);
+        // a build tool, never installed.
+        .executableTarget(name: "play-manual", dependencies: [
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: strict),
         // One function per reader of untrusted text (YAML, templates, INI inventories, vault
         // envelopes, AWS's XML), for libFuzzer (Fuzz/Package.swift) and FuzzCorpusTests.
         .target(name: "PlayFuzzTargets", dependencies: ["PlayBase", "PlayTemplating", "PlayInventory", "PlayVault", "PlayAWS"],

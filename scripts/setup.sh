@@ -10,6 +10,9 @@ apt_packages=(libssl-dev libcurl4-openssl-dev libxml2-dev valgrind openssh-serve
 apt_packages+=(rpm dnf createrepo-c dpkg-dev)
 # Software module tests: wget, git, zip, xz, bzip2 and gpg; python3-apt lets ansible's apt_repository run for comparisons.
 apt_packages+=(wget git zip unzip xz-utils bzip2 gnupg python3-apt)
+# scripts/install.sh and package.sh: strip (binutils), dpkg-shlibdeps (dpkg-dev); their test renders the man pages
+# and completes words with the installed bash, zsh and fish completions.
+apt_packages+=(binutils man-db groff-base zsh fish)
 # --report's page is rendered headless in a test (screenshot not blank, no console errors).
 apt_packages+=(chromium)
 missing=()

@@ -15,7 +15,7 @@ struct PlayCommand: AsyncParsableCommand {
             ./ansible.cfg, ~/.ansible.cfg, /etc/ansible/ansible.cfg: the first found), then Ansible's defaults.
             """)
 
-    @Argument(help: "Playbook files to run, in order.")
+    @Argument(help: "Playbook files to run, in order.", completion: .file(extensions: ["yml", "yaml"]))
     var playbooks: [String] = []
 
     @Option(name: [.customShort("i"), .long], help: "Inventory file, directory or comma-separated host list (repeatable).")

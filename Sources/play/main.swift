@@ -37,7 +37,17 @@ if arguments.first == "vault" {
 }
 
 @Sendable func runPlay(_ arguments: [String]) async {
-    if arguments.first == "inventory" {
+    if arguments.first == "--experimental-dump-help" {
+        await runCommand(PlayCommandTree.self, arguments)
+    } else if let requested = PlayCompletionScript.requestedShell(arguments) {
+        switch requested {
+        case .success(let shell):
+            FileHandle.standardOutput.write(Data(PlayCompletionScript.script(for: shell).utf8))
+        case .failure(let error):
+            FileHandle.standardError.write(Data("Error: \(error.message)\n".utf8))
+            Foundation.exit(PlayExitCode.badOptions)
+        }
+    } else if arguments.first == "inventory" {
         await runCommand(InventoryCommand.self, Array(arguments.dropFirst()))
     } else if arguments.first == "config" {
         await runCommand(ConfigCommand.self, Array(arguments.dropFirst()))
