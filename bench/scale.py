@@ -9,10 +9,9 @@ For every host count a fleet (bench/scale/fleet.sh: 16 addresses per sshd) and, 
   ansible-playbook  at 100 hosts only, forks --ansible-forks, pipelining (as bench/w1-ssh.sh)
 Every run starts cold (no ssh master alive, the hosts' w1/ removed). Measured per run: wall time,
 controller CPU (user + sys of the process tree: ssh clients included) and peak RSS (the largest
-process of the tree, which is play itself), from wait4. One more play run per configuration with
-`--output json` gives the per-host completion spread: each host_result line is timestamped as it
-arrives; reported are the spread of the hosts' last results and the widest first-to-last gap of
-a task. Prints a table and the growth from the smallest to the largest fleet; writes
+process of the tree, which is play itself), from wait4. play runs with `--output json`, each
+host_result line timestamped as it arrives, for the per-host completion spread: when the hosts'
+last results came (first, median, last) and the widest first-to-last gap of one task. Prints a table and the growth from the smallest to the largest fleet; writes
 bench/out/scale/results.json.
 
 The machine is shared: figures are noisy, so tools run interleaved and ratios are of medians.
@@ -25,6 +24,7 @@ import os
 import resource
 import shlex
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -97,12 +97,26 @@ class Bench:
         return None
 
     def timed(self, tool, forks):
+        """One cold run. play runs with `--output json` (more output work than its default
+        callback), each host_result timestamped as it arrives, for the per-host completion spread."""
         self.reset()
         argv, env = self.argv(tool, forks)
+        if tool == "play":
+            argv = argv + ["--output", "json"]
         log = open(os.path.join(OUT, f"{tool}-{self.count}-f{forks}.log"), "w")
         start = time.perf_counter()
-        child = subprocess.Popen(argv, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                 stdin=subprocess.DEVNULL)
+        child = subprocess.Popen(argv, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=log,
+                                 stdin=subprocess.DEVNULL, text=True)
+        last, tasks = {}, {}
+        for line in child.stdout:
+            log.write(line)
+            if tool != "play" or '"host_result"' not in line:
+                continue
+            now = time.perf_counter() - start
+            event = json.loads(line)
+            last[event["host"]] = now
+            first_seen, _ = tasks.get(event["task"], (now, now))
+            tasks[event["task"]] = (first_seen, now)
         _, status, usage = os.wait4(child.pid, 0)
         wall = time.perf_counter() - start
         log.close()
@@ -111,30 +125,15 @@ class Bench:
         wrong = self.verify()
         if wrong:
             raise SystemExit(f"scale: {tool} -f {forks} on {self.count} hosts left {wrong}")
-        return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mib": usage.ru_maxrss / 1024}
-
-    def spread(self, forks):
-        """One play run with --output json, each host_result timestamped as it arrives."""
-        self.reset()
-        argv, env = self.argv("play", forks)
-        start = time.perf_counter()
-        child = subprocess.Popen(argv + ["--output", "json"], cwd=REPO, env=env, stdout=subprocess.PIPE,
-                                 stdin=subprocess.DEVNULL, text=True)
-        last, tasks = {}, {}
-        for line in child.stdout:
-            now = time.perf_counter() - start
-            if '"host_result"' not in line:
-                continue
-            event = json.loads(line)
-            last[event["host"]] = now
-            first_seen, _ = tasks.get(event["task"], (now, now))
-            tasks[event["task"]] = (first_seen, now)
-        if child.wait() != 0 or len(last) != self.count:
-            raise SystemExit(f"scale: play --output json -f {forks} failed or missed hosts")
-        ends = sorted(last.values())
-        return {"wall": time.perf_counter() - start, "first_host_done": ends[0], "last_host_done": ends[-1],
-                "median_host_done": statistics.median(ends), "spread": ends[-1] - ends[0],
-                "widest_task": max(b - a for a, b in tasks.values())}
+        result = {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mib": usage.ru_maxrss / 1024}
+        if tool == "play":
+            if len(last) != self.count:
+                raise SystemExit(f"scale: play -f {forks} reported {len(last)} of {self.count} hosts")
+            ends = sorted(last.values())
+            result["spread"] = {"first_host_done": ends[0], "last_host_done": ends[-1],
+                                "median_host_done": statistics.median(ends), "spread": ends[-1] - ends[0],
+                                "widest_task": max(b - a for a, b in tasks.values())}
+        return result
 
 
 def main():
@@ -146,6 +145,8 @@ def main():
     p.add_argument("--ansible-forks", type=int, default=100)
     p.add_argument("--ansible-runs", type=int, default=1)
     args = p.parse_args()
+    # A TERM (timeout, Ctrl-C's cousin) still stops the fleet in `finally`.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("scale: terminated"))
     play = args.play or os.path.join(subprocess.run(["bash", "bench/build-release.sh"], cwd=REPO, check=True,
                                                     capture_output=True, text=True).stdout.strip(), "play")
     play = os.path.abspath(play)
@@ -174,8 +175,7 @@ def main():
                     runs.setdefault(f"{tool} -f {f}", []).append(r)
                     print(f"  {count} hosts  {tool:17} -f {f:<4} wall {r['wall']:7.2f} s  cpu {r['cpu']:7.2f} s"
                           f"  peak RSS {r['rss_mib']:6.1f} MiB", flush=True)
-            spreads = {f: bench.spread(f) for f in forks}
-            results[count] = {"runs": runs, "spread": spreads}
+            results[count] = {"runs": runs}
         finally:
             stop_fleet(fleet)
     with open(os.path.join(OUT, "results.json"), "w") as f:
@@ -201,8 +201,11 @@ def report(results, play):
                 ratio = med(rs, "wall") / med(runs[f"floor -f {f}"], "wall")
                 line += f"  play/floor {ratio:4.2f}x ({'met' if ratio <= 1.3 else 'MISSED'} <= 1.3x)"
             print(line)
-        for f, s in data["spread"].items():
-            print(f"  play -f {f:<4} hosts done between {s['first_host_done']:.2f} and {s['last_host_done']:.2f} s"
+        for name, rs in runs.items():
+            if not name.startswith("play"):
+                continue
+            s = rs[-1]["spread"]
+            print(f"  {name:<12} (last run) hosts done between {s['first_host_done']:.2f} and {s['last_host_done']:.2f} s"
                   f" (median {s['median_host_done']:.2f}, spread {s['spread']:.2f} s); widest task"
                   f" first-to-last {s['widest_task']:.2f} s")
     counts = sorted(results)
