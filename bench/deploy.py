@@ -10,7 +10,8 @@ measured run, from `play --output json` events and the sandbox's request counter
 (GET /_sandbox/stats):
 
   - wall time of the play process;
-  - time inside the tasks that wait (ec2_launch: launch, running, status checks; ssh_start: SSH
+  - time inside the tasks that wait (each task from its task_start event to its last host
+    result, timestamped as the events arrive: hosts waiting for a fork count as the task's) (ec2_launch: launch, running, status checks; ssh_start: SSH
     connect, upload, app start until its port listens; elb_register: health checks;
     elb_deregister: draining; ec2_state: stopping; health_wait: the load balancer serving v2);
   - time inside AWS reads that do not wait (ec2_info, s3_fetch);
@@ -31,6 +32,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 
@@ -100,36 +102,54 @@ class Sandbox:
 
 
 def run_play(play, sandbox, args, json_events=False):
+    """Runs play; with json_events, also each stdout line with the time it arrived (play writes
+    every event with write(2) as it happens)."""
     argv = [play, "playbooks/translate-api.yml", "-i", sandbox.inventory,
             "--vault-password-file", os.path.join(sandbox.dir, "vault-password")] + args
     if json_events:
         argv += ["--output", "json"]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.monotonic()
-    r = subprocess.run(argv, cwd=REPO, env=sandbox.env, capture_output=True, text=True, timeout=600)
+    child = subprocess.Popen(argv, cwd=REPO, env=sandbox.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             stdin=subprocess.DEVNULL, text=True)
+    stderr = []
+    reader = threading.Thread(target=lambda: stderr.append(child.stderr.read()), daemon=True)
+    reader.start()
+    lines = [(time.monotonic() - t0, line) for line in child.stdout]
+    child.wait(timeout=600)
+    reader.join()
     wall = time.monotonic() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    if r.returncode != 0:
-        raise SystemExit(f"play {' '.join(args)} exited {r.returncode}:\n{r.stdout[-4000:]}{r.stderr[-2000:]}")
-    return r.stdout, wall, cpu
+    stdout = "".join(line for _, line in lines)
+    if child.returncode != 0:
+        raise SystemExit(f"play {' '.join(args)} exited {child.returncode}:\n{stdout[-4000:]}{''.join(stderr)[-2000:]}")
+    return lines, wall, cpu
 
 
-def analyse(events_text, wall, cpu, stats):
-    tasks = {}   # task name -> (module, longest host duration); hosts of one task run in parallel
-    for line in events_text.splitlines():
+def analyse(lines, wall, cpu, stats):
+    """Time in each task: from its task_start event to its last host result, as the events
+    arrived. Hosts beyond the forks limit wait for a free slot, so a task on many hosts lasts
+    longer than any one host's duration: that wait is the task's, not play's own work."""
+    tasks = []   # [module, start, end] per task occurrence, in order
+    current = None
+    for at, line in lines:
         try:
             e = json.loads(line)
         except ValueError:
             continue
-        if e.get("event") != "host_result" or e.get("loop_summary"):
-            continue
-        module, duration = e.get("module"), e.get("duration") or 0.0
-        name = e["task"]
-        old = tasks.get(name, (module, 0.0))
-        tasks[name] = (module, max(old[1], duration))
+        kind = e.get("event")
+        if kind == "task_start":
+            current = [None, at, at]
+            tasks.append(current)
+        elif kind in ("play_start", "recap"):
+            current = None
+        elif kind == "host_result" and current is not None:
+            current[0] = current[0] or e.get("module")
+            current[2] = at
+    tasks = [(module, end - start) for module, start, end in tasks if module]
     by_module = {}
-    for module, duration in tasks.values():
+    for module, duration in tasks:
         by_module[module] = by_module.get(module, 0.0) + duration
     waiting = {m: by_module.get(m, 0.0) for m in WAITING}
     reads = sum(by_module.get(m, 0.0) for m in AWS_READS)

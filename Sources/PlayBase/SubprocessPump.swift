@@ -16,7 +16,11 @@ struct Pump {
     var inputOffset = 0
     var stdout: OutputBuffer
     var stderr: OutputBuffer
-    private var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+    /// Small until a read fills it: hundreds of `ssh` masters starting at once each print a line
+    /// or nothing, and a 64 KiB buffer apiece would be most of play's memory while they log in.
+    private var buffer = [UInt8](repeating: 0, count: Pump.smallRead)
+    static let smallRead = 4 * 1024
+    static let largeRead = 64 * 1024
 
     init(stdoutFD: Int32, stderrFD: Int32, stdinFD: Int32, input: Data, outputLimit: Int) {
         self.stdoutFD = stdoutFD
@@ -42,12 +46,23 @@ struct Pump {
         guard ready > 0 else { return }
         for entry in fds where entry.revents != 0 {
             if entry.fd == stdoutFD {
+                let before = stdout.bytes.count + stdout.omitted
                 if !Subprocess.drain(stdoutFD, buffer: &buffer, into: &stdout) { close(stdoutFD); stdoutFD = -1 }
+                grow(read: stdout.bytes.count + stdout.omitted - before)
             } else if entry.fd == stderrFD {
+                let before = stderr.bytes.count + stderr.omitted
                 if !Subprocess.drain(stderrFD, buffer: &buffer, into: &stderr) { close(stderrFD); stderrFD = -1 }
+                grow(read: stderr.bytes.count + stderr.omitted - before)
             } else if entry.fd == stdinFD {
                 feed()
             }
+        }
+    }
+
+    /// A child that prints a lot is read in large chunks once it filled the small buffer.
+    private mutating func grow(read: Int) {
+        if read >= buffer.count && buffer.count < Self.largeRead {
+            buffer = [UInt8](repeating: 0, count: Self.largeRead)
         }
     }
 

@@ -209,7 +209,10 @@ final class SSHShellSession: @unchecked Sendable {
     private final class Child: @unchecked Sendable {
         let pid: pid_t
         private let input: Int32, output: Int32, errors: Int32
-        private var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        /// The read buffer, there only while a command runs: a run on hundreds of hosts keeps a
+        /// session per host, and a buffer each for the whole run would be most of play's memory.
+        private var buffer: [UInt8] = []
+        private static let readSize = 16 * 1024
         private let reaping = NSLock()
         private var reaped = false
 
@@ -248,6 +251,8 @@ final class SSHShellSession: @unchecked Sendable {
             let clock = ContinuousClock()
             let start = clock.now
             let deadline = timeout.map { start + $0 }
+            buffer = [UInt8](repeating: 0, count: Self.readSize)
+            defer { buffer = [] }
             // Bytes a previous command's background child wrote after its markers are not this
             // command's output.
             var stale = Data()

@@ -4,9 +4,10 @@
 # the previous one, like a linear strategy), from cold: the first command of each host opens
 # its ControlMaster, the rest reuse it, and the masters are closed at the end.
 #
-#   floor.sh FLEET_DIR
+#   floor.sh FLEET_DIR            FORKS=N: at most N ssh commands at once (default: every host)
 set -euo pipefail
 fleet=$1
+forks=${FORKS:-0}
 # shellcheck disable=SC1091
 . "$fleet/fleet.env"
 payload="$(cd "$(dirname "$0")" && pwd)/files/payload.txt"
@@ -42,10 +43,18 @@ close() {
 trap close EXIT
 
 for n in $(seq 1 10); do
-  pids=()
+  running=0
   for k in $(seq 1 "$COUNT"); do
+    if [ "$forks" -gt 0 ] && [ "$running" -ge "$forks" ]; then
+      wait -n
+      running=$((running - 1))
+    fi
     task "$n" "$k" &
-    pids+=($!)
+    running=$((running + 1))
   done
-  for pid in "${pids[@]}"; do wait "$pid"; done
+  # Every command's status: a failed one stops the floor (set -e).
+  while [ "$running" -gt 0 ]; do
+    wait -n
+    running=$((running - 1))
+  done
 done
